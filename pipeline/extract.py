@@ -1,0 +1,132 @@
+"""One article through every stage: text -> cleaning -> language -> engine -> rule stages -> record."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pipeline import __version__
+from pipeline.agreements import find_agreements
+from pipeline.areas import find_areas
+from pipeline.cities import find_cities
+from pipeline.cleaning import article_text, clean_text
+from pipeline.dates import find_dates
+from pipeline.langid import detect_language
+from pipeline.officials import find_officials
+from pipeline.routing import engine_for
+from pipeline.rules import rules_hash
+from pipeline.types import AnnotatedDoc, CleanText, LanguageGuess, RawArticle
+from schemas.record import ArticleRecord, ErrorRecord, Provenance, StageModels, Status, TrimmedItem
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one article gave: a record, an error line, or both (a record with a non-ok status)."""
+
+    record: ArticleRecord | None
+    error: ErrorRecord | None
+
+
+class ArticleError(Exception):
+    """An article that cannot be extracted; the message is the recorded reason."""
+
+
+def normalise_published(value: str | None) -> str | None:
+    """An ISO date (YYYY-MM-DD, YYYY-MM or YYYY) from the input's `published` field, else None."""
+    value = (value or "").strip()
+    full = re.match(r"^(\d{4})-(\d{2})-(\d{2})", value)
+    if full:
+        try:
+            return date(*(int(g) for g in full.groups())).isoformat()
+        except ValueError:
+            return None
+    if re.fullmatch(r"\d{4}(-\d{2})?", value):
+        return value
+    for fmt in ("%d.%m.%Y", "%d/%m/%Y", "%a, %d %b %Y %H:%M:%S %z", "%d %B %Y"):
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _provenance(article: RawArticle, guess: LanguageGuess | None, engine_model: str | None) -> Provenance:
+    return Provenance(
+        package_version=__version__,
+        rules_hash=rules_hash(),
+        models=StageModels(language=guess.method if guess else None, engine=engine_model, rules="rules"),
+        language_probability=guess.probability if guess else None,
+        language_runner_up=guess.runner_up if guess else None,
+        language_runner_up_probability=guess.runner_up_probability if guess else None,
+        source=article.source,
+    )
+
+
+def _record(article: RawArticle, clean: CleanText, guess: LanguageGuess, status: Status,
+            reason: str | None, engine_model: str | None, **fields) -> ArticleRecord:
+    values = dict(cities=[], officials=[], dates=[], agreements=[], areas=[], warnings=[],
+                  published=normalise_published(article.published))
+    values.update(fields)
+    return ArticleRecord(
+        id=article.id, status=status, reason=reason, language=guess.language,
+        url=article.url, title=article.title, text=clean.text,
+        trimmed=[TrimmedItem(reason=t.reason, text=t.text, chars=t.chars) for t in clean.trimmed],
+        provenance=_provenance(article, guess, engine_model), **values,
+    )
+
+
+def annotate(clean: CleanText, language: str) -> tuple[AnnotatedDoc | None, list[str]]:
+    engine, warnings = engine_for(language)
+    if engine is None:
+        return None, warnings
+    doc = engine.annotate(clean.text, language)
+    return doc, warnings + doc.warnings
+
+
+def extract_from_doc(article: RawArticle, clean: CleanText, guess: LanguageGuess,
+                     doc: AnnotatedDoc, warnings: list[str]) -> ArticleRecord:
+    """The rule stages on an annotated document (the part a rules-only re-run repeats)."""
+    dates = find_dates(doc, normalise_published(article.published))
+    cities = find_cities(doc)
+    officials = find_officials(doc, cities)
+    agreements = find_agreements(doc, cities, officials, dates.dates)
+    areas = find_areas(doc, cities, agreements)
+    return _record(
+        article, clean, guess, Status.ok, None, doc.model,
+        published=dates.published, cities=cities, officials=officials, dates=dates.dates,
+        agreements=agreements, areas=areas, warnings=warnings,
+    )
+
+
+def prepare(article: RawArticle) -> tuple[CleanText, LanguageGuess]:
+    text = article_text(article)
+    if not text.strip():
+        raise ArticleError("empty text" if article.html is None else "HTML page with no extractable main text")
+    clean = clean_text(text)
+    if not clean.text.strip():
+        raise ArticleError("nothing left after trimming boilerplate")
+    return clean, detect_language(clean.text)
+
+
+def extract_article(article: RawArticle) -> Outcome:
+    """Run every stage on one article; a failure becomes an error line, never an exception."""
+    try:
+        clean, guess = prepare(article)
+        if guess.language is None:
+            return _unrouted(article, clean, guess, Status.undetermined_language,
+                             "language could not be determined")
+        doc, warnings = annotate(clean, guess.language)
+        if doc is None:
+            return _unrouted(article, clean, guess, Status.unsupported_language,
+                             f"no route for language '{guess.language}' in models/routes.yaml")
+        return Outcome(extract_from_doc(article, clean, guess, doc, warnings), None)
+    except ArticleError as exc:
+        return Outcome(None, ErrorRecord(id=article.id, source=article.source, reason=str(exc), recorded=False))
+    except Exception as exc:  # a bug on one article must not stop the batch
+        reason = f"internal error: {type(exc).__name__}: {exc}"
+        return Outcome(None, ErrorRecord(id=article.id, source=article.source, reason=reason, recorded=False))
+
+
+def _unrouted(article: RawArticle, clean: CleanText, guess: LanguageGuess, status: Status, reason: str) -> Outcome:
+    record = _record(article, clean, guess, status, reason, None)
+    return Outcome(record, ErrorRecord(id=article.id, source=article.source, reason=reason, recorded=True))

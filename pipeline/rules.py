@@ -1,0 +1,124 @@
+"""Loading, validating and hashing the rule files (rules are data, code is mechanism).
+
+Rule files live in ``pipeline/rules/<lang>/<stage>.yaml`` (and language-free
+ones in ``pipeline/rules/<stage>.yaml``). Each stage declares a Pydantic model
+for its file with ``extra="forbid"``, so a typo in a key is an error that
+names the file and line, not a rule that silently never fires.
+
+The directory in force can be changed with the ``CITYLINKS_RULES`` environment
+variable (or ``extract --rules DIR``), so a researcher can try an edited copy.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+PACKAGED_RULES_DIR = Path(__file__).parent / "rules"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message names the file and line."""
+
+    def __init__(self, path: Path, line: int | None, message: str):
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+def rules_dir() -> Path:
+    return Path(os.environ.get("CITYLINKS_RULES") or PACKAGED_RULES_DIR)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Follow a pydantic error location through the YAML node tree to a line number."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:  # an unknown key: point at the key itself
+                match = next((k for k, _ in node.value if k.value == key), None)
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def parse_rule_file(path: Path, model: type[M]) -> M:
+    """Read one YAML rule file and validate it against its stage's model."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(path, None, f"cannot read rule file: {exc}") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RuleError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise RuleError(path, _line_of(node, first["loc"]), f"{loc}: {first['msg']}") from exc
+
+
+@lru_cache(maxsize=None)
+def _load_cached(path: str, model: type[M], mtime: float) -> M:
+    return parse_rule_file(Path(path), model)
+
+
+def load_rules(stage: str, model: type[M], language: str | None = None) -> M | None:
+    """The validated rules of ``stage`` for ``language`` (None: the language-free file).
+
+    Returns None when no such file exists, so a stage can say which languages it covers.
+    """
+    base = rules_dir()
+    path = base / language / f"{stage}.yaml" if language else base / f"{stage}.yaml"
+    if not path.exists():
+        return None
+    return _load_cached(str(path), model, path.stat().st_mtime)
+
+
+def rule_files(base: Path | None = None) -> list[Path]:
+    base = base or rules_dir()
+    return sorted(p for p in base.rglob("*.yaml") if p.is_file())
+
+
+def rules_hash(base: Path | None = None) -> str:
+    """sha256 over every rule file's relative path and bytes: which rules made an output."""
+    base = base or rules_dir()
+    digest = hashlib.sha256()
+    for path in rule_files(base):
+        digest.update(path.relative_to(base).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def rule_file_hashes(base: Path | None = None) -> dict[str, str]:
+    base = base or rules_dir()
+    return {
+        p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in rule_files(base)
+    }
+
+
+def languages_with(stage: str, base: Path | None = None) -> list[str]:
+    base = base or rules_dir()
+    return sorted(p.parent.name for p in base.glob(f"*/{stage}.yaml"))

@@ -1,0 +1,20 @@
+"""Pydantic models of the project's outputs and the JSON Schema generated from them."""
+from schemas.record import (  # noqa: F401
+    AgreementItem,
+    AgreementStatus,
+    AgreementType,
+    Area,
+    AreaItem,
+    ArticleRecord,
+    CityItem,
+    DateItem,
+    DateKind,
+    ErrorRecord,
+    Mention,
+    OfficialItem,
+    Provenance,
+    Role,
+    Status,
+    TrimmedItem,
+    json_schema,
+)
