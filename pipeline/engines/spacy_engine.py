@@ -1,52 +1,96 @@
-"""spaCy engine: wraps a loaded spaCy Language and converts a Doc to an AnnotatedDoc."""
+"""spaCy engine: an official package, an embedded model or a blank pipeline, plus the project's components.
+
+Whatever the source, the pipeline gets the same two project components
+(``pipeline.engines.components``): news-text sentence starts and a lemmatizer
+(pymorphy3 for uk/ru, simplemma or lowercase for the others), so rule stages
+always see sentences and lowercase lemmas.
+"""
 from __future__ import annotations
+
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+import pipeline.engines.components  # noqa: F401  (registers the citylinks_* factories)
 from pipeline.types import AnnotatedDoc, Entity, Span, Token
 
 LABEL_MAP = {"PERSON": "PER", "PERS": "PER", "GPE": "LOC", "FAC": "LOC", "NORP": None}
+COMMON_LABELS = ("PER", "LOC", "ORG", "JOB")
+
+
+class ModelUnavailable(Exception):
+    """A model of a route that cannot be loaded here (not installed, missing files...)."""
 
 
 def common_label(label: str) -> str | None:
     """Map an engine's label to the project's PER / LOC / ORG / JOB set (None: not kept)."""
-    label = label.upper()
+    label = label.upper().removeprefix("B-").removeprefix("I-").removeprefix("S-").removeprefix("E-")
     mapped = LABEL_MAP.get(label, label)
-    return mapped if mapped in {"PER", "LOC", "ORG", "JOB"} else None
+    return mapped if mapped in COMMON_LABELS else None
+
+
+def blank_nlp(language: str) -> Language:
+    """spaCy's tokenizer for a language, or the multi-language one when spaCy has none (be, bs)."""
+    try:
+        return spacy.blank(language)
+    except ImportError:
+        return spacy.blank("xx")
+
+
+def add_project_components(nlp: Language, lemmatizer_spec: str) -> Language:
+    """Add sentence starts and lemmas to any pipeline (kept once: adding twice is a no-op)."""
+    has_segmenter = any(nlp.has_pipe(n) for n in ("parser", "senter", "sentencizer"))
+    if not nlp.has_pipe("citylinks_sentences"):
+        nlp.add_pipe("citylinks_sentences", first=True, config={"paragraphs_only": has_segmenter})
+    if not nlp.has_pipe("citylinks_lemmatizer"):
+        nlp.add_pipe("citylinks_lemmatizer", config={"spec": lemmatizer_spec, "overwrite": False})
+    return nlp
 
 
 class SpacyEngine:
-    def __init__(self, nlp: Language, model_id: str):
-        self.nlp = nlp
+    def __init__(self, nlp: Language, model_id: str, lemmatizer_spec: str = "lowercase"):
+        self.nlp = add_project_components(nlp, lemmatizer_spec)
         self.model_id = model_id
-        if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
-            nlp.add_pipe("sentencizer")
 
     @classmethod
-    def blank(cls, language: str) -> "SpacyEngine":
-        """Tokenizer and sentencizer only: the last fallback of every route."""
-        try:
-            nlp = spacy.blank(language)
-        except ImportError:
-            nlp = spacy.blank("xx")
-        return cls(nlp, f"spacy:blank/{nlp.lang}@{spacy.__version__}")
+    def blank(cls, language: str, lemmatizer_spec: str = "lowercase") -> "SpacyEngine":
+        """Tokenizer, sentences and lemmas, no NER: the last fallback of every route."""
+        nlp = blank_nlp(language)
+        return cls(nlp, f"spacy:blank/{nlp.lang}@{spacy.__version__}", lemmatizer_spec)
+
+    @classmethod
+    def from_package(cls, package: str, lemmatizer_spec: str) -> "SpacyEngine":
+        """An installed official pipeline such as uk_core_news_sm."""
+        if not spacy.util.is_package(package):
+            raise ModelUnavailable(f"spaCy package {package} is not installed")
+        nlp = spacy.load(package)
+        return cls(nlp, f"spacy:package/{package}@{nlp.meta.get('version', '?')}", lemmatizer_spec)
+
+    @classmethod
+    def from_path(cls, path: Path, lemmatizer_spec: str) -> "SpacyEngine":
+        """An embedded model trained by `citylinks train-ner`, loaded from models/<name>."""
+        if not (path / "config.cfg").exists():
+            raise ModelUnavailable(f"no spaCy model at {path} (train it with `python cli.py train-ner`)")
+        nlp = spacy.load(path)
+        return cls(nlp, f"spacy:embedded/{path.name}@{nlp.meta.get('version', '?')}", lemmatizer_spec)
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
         return doc_to_annotated(self.nlp(text), language, self.model_id)
 
 
 def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
-    sentences = [Span(s.start_char, s.end_char) for s in doc.sents]
-    sent_index = {}
-    for i, sent in enumerate(doc.sents):
-        for tok in sent:
-            sent_index[tok.i] = i
+    sentences, sent_of_token = [], {}
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        for tok in words:
+            sent_of_token[tok.i] = len(sentences)
+        sentences.append(Span(words[0].idx, words[-1].idx + len(words[-1].text)))
     tokens = [
-        Token(
-            text=t.text, start=t.idx, end=t.idx + len(t.text),
-            lemma=t.lemma_ or t.text, pos=t.pos_ or "", sent=sent_index.get(t.i, 0),
-        )
+        Token(text=t.text, start=t.idx, end=t.idx + len(t.text),
+              lemma=(t.lemma_ or t.text).lower(), pos=t.pos_ or "", sent=sent_of_token[t.i])
         for t in doc
         if not t.is_space
     ]

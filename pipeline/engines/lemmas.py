@@ -1,0 +1,83 @@
+"""Lemmatizer backends shared by every engine: pymorphy3 (uk, ru), simplemma, or lowercase.
+
+A backend is named by a short spec string taken from the routes table
+(``models/routes.yaml``): ``pymorphy3:uk``, ``simplemma:pl``, ``simplemma:hbs``
+or ``lowercase``. Lemmas are always lowercase, so rule stages can compare a
+token's lemma with a trigger word without caring which engine ran.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable
+
+Lemmatize = Callable[[str], str]
+PERSONAL_NAME_TAGS = frozenset({"Surn", "Name", "Patr"})  # OpenCorpora grammemes
+
+
+def _pymorphy3(language: str) -> Lemmatize:
+    """pymorphy3's readings, with simplemma (which keeps the case of names) to choose among them."""
+    import pymorphy3
+    import simplemma
+
+    analyzer = pymorphy3.MorphAnalyzer(lang=language)
+
+    @lru_cache(maxsize=200_000)
+    def lemma(word: str) -> str:
+        parses = analyzer.parse(word)
+        if not parses:
+            return word.lower()
+        known = [p for p in parses if p.is_known] or parses
+        # Vocative readings are rare in news and make "Кличко" look like "кличка".
+        known = [p for p in known if "voct" not in p.tag.grammemes] or known
+        best = max(p.score for p in known)
+        top = [p for p in known if p.score >= best - 1e-9]
+        # The uk dictionary scores every reading 1.0 and lists surname readings first
+        # ("Харкові" -> surname "Харко"); prefer a reading that is not a personal name.
+        # simplemma knows which reading is common ("Києві": "Київ", not "кий" a cue);
+        # take its lemma when pymorphy3 allows it.
+        hint = simplemma.lemmatize(word, lang=language).lower()
+        if any(p.normal_form == hint for p in known):
+            return hint
+        # Else the lemma most readings share ("голови": 9 readings of "голова", 3 of a rare "голови").
+        candidates = [p.normal_form for p in top if not (PERSONAL_NAME_TAGS & p.tag.grammemes)]
+        candidates = candidates or [p.normal_form for p in top]
+        return max(dict.fromkeys(candidates), key=candidates.count)
+
+    return lemma
+
+
+def _simplemma(language: str) -> Lemmatize:
+    import simplemma
+
+    @lru_cache(maxsize=200_000)
+    def lemma(word: str) -> str:
+        return simplemma.lemmatize(word, lang=language).lower()
+
+    return lemma
+
+
+def _lowercase(_: str) -> Lemmatize:
+    return str.lower
+
+
+BACKENDS: dict[str, Callable[[str], Lemmatize]] = {
+    "pymorphy3": _pymorphy3,
+    "simplemma": _simplemma,
+    "lowercase": _lowercase,
+}
+
+
+@lru_cache(maxsize=None)
+def lemmatizer(spec: str) -> Lemmatize:
+    """The lemmatize function for a spec such as ``pymorphy3:uk`` (loaded once per process)."""
+    backend, _, language = spec.partition(":")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown lemmatizer backend {backend!r} in {spec!r}; known: {sorted(BACKENDS)}")
+    return BACKENDS[backend](language)
+
+
+def lemma_of(spec: str, word: str) -> str:
+    """Lowercase lemma of one word; punctuation and numbers come back as they are."""
+    if not any(ch.isalpha() for ch in word):
+        return word
+    return lemmatizer(spec)(word).lower()
