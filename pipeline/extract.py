@@ -98,24 +98,28 @@ def extract_from_doc(article: RawArticle, clean: CleanText, guess: LanguageGuess
     )
 
 
-def prepare(article: RawArticle) -> tuple[CleanText, LanguageGuess]:
+def prepare(article: RawArticle, detect=detect_language) -> tuple[CleanText, LanguageGuess]:
     text = article_text(article)
     if not text.strip():
         raise ArticleError("empty text" if article.html is None else "HTML page with no extractable main text")
     clean = clean_text(text)
     if not clean.text.strip():
         raise ArticleError("nothing left after trimming boilerplate")
-    return clean, detect_language(clean.text)
+    return clean, detect(clean.text)
 
 
-def extract_article(article: RawArticle) -> Outcome:
-    """Run every stage on one article; a failure becomes an error line, never an exception."""
+def extract_article(article: RawArticle, detect=detect_language, annotator=annotate) -> Outcome:
+    """Run every stage on one article; a failure becomes an error line, never an exception.
+
+    ``detect`` and ``annotator`` are the model stages; the batch driver passes
+    cached versions of them (pipeline.cache.CachedStages).
+    """
     try:
-        clean, guess = prepare(article)
+        clean, guess = prepare(article, detect)
         if guess.language is None:
             return _unrouted(article, clean, guess, Status.undetermined_language,
                              "language could not be determined")
-        doc, warnings = annotate(clean, guess.language)
+        doc, warnings = annotator(clean, guess.language)
         if doc is None:
             return _unrouted(article, clean, guess, Status.unsupported_language,
                              f"no route for language '{guess.language}' in models/routes.yaml")
