@@ -1,0 +1,150 @@
+"""Labelled documents for scoring language identification, and the scoring itself.
+
+Every document's language is known from where it comes from:
+BSNLP news (``news/bsnlp-<lang>.jsonl.gz``, each line states its language, plus
+the few documents only present in ``ner/bsnlp/<lang>.tokens.tsv.gz``, whose
+text is rebuilt by joining tokens), ner-uk (IOB), factRuEval-2016 (.txt),
+ssj500k (CoNLL-U ``# text`` lines), and the project's own samples in
+``data/langid/<label>.txt`` (documents separated by blank lines; the label is
+``<lang>`` or ``<lang>-<script>``, e.g. ``sr-Latn``).
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = PROJECT_DIR / "data" / "langid"
+DEFAULT_CORPUS_DIR = PROJECT_DIR.parent / "shared" / "corpus"
+PREFIXES = (100, 300, 1000)
+MIN_CHARS = 300  # shorter documents would make the 300 and 1000 columns the same test
+PSEUDO_DOC_CHARS = 1500  # sentence corpora are merged into documents of about this size
+
+
+@dataclass(frozen=True)
+class LabelledDoc:
+    id: str
+    label: str  # language code, optionally with a script: "sr-Latn"
+    source: str
+    text: str
+
+    @property
+    def language(self) -> str:
+        return self.label.split("-")[0]
+
+
+def _bsnlp_news(corpus: Path) -> Iterator[LabelledDoc]:
+    for path in sorted((corpus / "news").glob("bsnlp-*.jsonl.gz")):
+        # the file name is the label: some lines say "ua" or "cz" instead of the ISO code
+        language = path.name.removeprefix("bsnlp-").split(".")[0]
+        with gzip.open(path, "rt", encoding="utf-8") as stream:
+            for line in stream:
+                item = json.loads(line)
+                yield LabelledDoc(item["id"], language, f"news/{path.name}", item["text"])
+
+
+def _bsnlp_tokens(corpus: Path, skip: set[tuple[str, str]]) -> Iterator[LabelledDoc]:
+    """Documents of the BSNLP token files that the news files do not have."""
+    for path in sorted((corpus / "ner" / "bsnlp").glob("*.tokens.tsv.gz")):
+        language = path.name.split(".")[0]
+        docs: dict[str, list[str]] = defaultdict(list)
+        with gzip.open(path, "rt", encoding="utf-8") as stream:
+            reader = csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for row in reader:
+                doc_id = f"{row['topic']}-{row['doc']}"
+                if (language, doc_id) not in skip:
+                    docs[doc_id].append(row["text"])
+        for doc_id in sorted(docs):
+            yield LabelledDoc(doc_id, language, f"ner/bsnlp/{path.name}", " ".join(docs[doc_id]))
+
+
+def _merge(pieces: Iterable[str], size: int = PSEUDO_DOC_CHARS) -> Iterator[str]:
+    """Consecutive paragraphs joined until each document has about ``size`` characters."""
+    current: list[str] = []
+    length = 0
+    for piece in pieces:
+        current.append(piece)
+        length += len(piece) + 1
+        if length >= size:
+            yield " ".join(current)
+            current, length = [], 0
+    if current:
+        yield " ".join(current)
+
+
+def _ner_uk(corpus: Path) -> Iterator[LabelledDoc]:
+    for path in sorted((corpus / "ner" / "uk").glob("*.iob")):
+        raw = path.read_text(encoding="utf-8")
+        paragraphs = []
+        for block in re.split(r"\n{4,}", raw):  # 2 blank lines end a sentence, more end a paragraph
+            tokens = [line.split(" ")[0] for line in block.splitlines() if line.strip()]
+            if tokens:
+                paragraphs.append(" ".join(tokens))
+        for number, text in enumerate(_merge(paragraphs)):
+            yield LabelledDoc(f"{path.stem}#{number}", "uk", f"ner/uk/{path.name}", text)
+
+
+def _fact_ru_eval(corpus: Path) -> Iterator[LabelledDoc]:
+    for path in sorted((corpus / "ner" / "ru" / "factRuEval-2016").glob("*/book_*.txt")):
+        yield LabelledDoc(path.stem, "ru", f"ner/ru/factRuEval-2016/{path.parent.name}",
+                          path.read_text(encoding="utf-8-sig"))
+
+
+def _ssj500k(corpus: Path) -> Iterator[LabelledDoc]:
+    for path in sorted((corpus / "ner" / "sl").glob("*.conllu")):
+        paragraphs: dict[str, list[str]] = defaultdict(list)
+        order: list[str] = []
+        sent_id = ""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# sent_id = "):
+                sent_id = line.removeprefix("# sent_id = ")
+            elif line.startswith("# text = "):
+                paragraph = sent_id.rsplit(".", 1)[0]
+                if paragraph not in paragraphs:
+                    order.append(paragraph)
+                paragraphs[paragraph].append(line.removeprefix("# text = "))
+        texts = (" ".join(paragraphs[p]) for p in order)
+        for number, text in enumerate(_merge(texts)):
+            yield LabelledDoc(f"{path.stem}#{number}", "sl", f"ner/sl/{path.name}", text)
+
+
+def read_samples(directory: Path = SAMPLES_DIR) -> Iterator[LabelledDoc]:
+    """The project's own samples: one file per label, documents separated by blank lines."""
+    for path in sorted(directory.glob("*.txt")):
+        raw = path.read_text(encoding="utf-8")
+        docs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", raw) if block.strip()]
+        for number, text in enumerate(docs):
+            yield LabelledDoc(f"{path.stem}#{number}", path.stem, f"data/langid/{path.name}", text)
+
+
+def labelled_documents(corpus: Path = DEFAULT_CORPUS_DIR, samples: Path = SAMPLES_DIR,
+                       per_source: int | None = None) -> list[LabelledDoc]:
+    """Every labelled document of at least MIN_CHARS characters, at most ``per_source`` from each source file.
+
+    The cap takes every k-th document (not the first ones), so topics stay mixed.
+    """
+    news = list(_bsnlp_news(corpus))
+    seen = {(d.label, d.id) for d in news}
+    streams = [news, _bsnlp_tokens(corpus, seen), _ner_uk(corpus), _fact_ru_eval(corpus),
+               _ssj500k(corpus), read_samples(samples)]
+    by_source: dict[str, list[LabelledDoc]] = defaultdict(list)
+    for stream in streams:
+        for doc in stream:
+            text = " ".join(doc.text.split())
+            if len(text) >= MIN_CHARS:
+                by_source[doc.source].append(LabelledDoc(doc.id, doc.label, doc.source, text))
+    chosen: list[LabelledDoc] = []
+    for source in sorted(by_source):
+        docs = by_source[source]
+        if per_source and len(docs) > per_source:
+            step = len(docs) / per_source
+            docs = [docs[int(i * step)] for i in range(per_source)]
+        chosen.extend(docs)
+    return chosen
