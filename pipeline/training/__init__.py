@@ -1,0 +1,1 @@
+"""Training the project's embedded NER models (`python cli.py train-ner LANG`)."""

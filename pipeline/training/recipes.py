@@ -1,0 +1,79 @@
+"""The training recipes file (pipeline/training/recipes.yaml), validated with unknown keys forbidden."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.rules import parse_rule_file
+
+RECIPES_PATH = Path(__file__).with_name("recipes.yaml")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "ner"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tok2Vec(Strict):
+    width: int
+    depth: int
+    window_size: int
+    rows: dict[str, int]
+
+
+class Settings(Strict):
+    tok2vec: Tok2Vec
+    hidden_width: int
+    max_epochs: int
+    max_minutes: float
+    patience: int
+    dropout: float
+    dev_fraction: float
+    seed: int
+    version: str
+
+
+class Source(Strict):
+    name: str
+    reader: Literal["iob", "bsnlp", "conllu_ner", "factrueval"]
+    path: str
+    split: Literal["train", "test", "by_document"]
+    label_map: dict[str, Literal["PER", "LOC", "ORG", "JOB"]]
+    held_out_fraction: float = 0.15
+
+
+class Official(Strict):
+    model: str
+    metric: str
+    value: float | str | None = None
+    verified: bool = False
+    source: str
+    note: str = ""
+
+
+class Recipe(Strict):
+    language: str
+    licence: str
+    sources: tuple[Source, ...]
+    official: tuple[Official, ...] = ()
+
+
+class RecipesFile(Strict):
+    defaults: Settings
+    models: dict[str, Recipe]
+
+
+def load_recipes(path: Path = RECIPES_PATH) -> RecipesFile:
+    return parse_rule_file(path, RecipesFile)
+
+
+def corpus_root() -> Path:
+    return Path(os.environ.get("CITYLINKS_NER_CORPUS") or DEFAULT_CORPUS)
+
+
+def models_for_language(language: str, recipes: RecipesFile | None = None) -> list[str]:
+    recipes = recipes or load_recipes()
+    return sorted(name for name, r in recipes.models.items() if r.language == language)
