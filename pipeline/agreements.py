@@ -1,10 +1,256 @@
-"""Agreements stage (placeholder signature; issue 5 implements it)."""
+"""Agreements stage: documents between cities, their type, status, parties and date.
+
+Every word is data in ``pipeline/rules/<lang>/agreements.yaml``: the document
+names per GOLD.md type, relations that count only with an act about them, the
+acts that establish a relation by themselves, the status cues, the municipal
+words that make a generic document an inter-city one, and the prepositions
+that introduce partners ("with A and B" gives one agreement per pair).
+"""
 from __future__ import annotations
 
-from schemas.record import AgreementItem, CityItem, DateItem, OfficialItem
-from pipeline.types import AnnotatedDoc
+from dataclasses import dataclass, field
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from pipeline.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
+from pipeline.rules import load_rules
+from pipeline.types import AnnotatedDoc
+from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityItem, DateItem, DateKind,
+                            Mention, OfficialItem)
+
+STAGE = "agreements"
+STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _phrases(value: dict[AgreementType, list[str]]) -> dict[AgreementType, list[str]]:
+    for phrases in value.values():
+        for phrase in phrases:
+            check_phrase(phrase)
+    return value
+
+
+class StatusCue(_Strict):
+    status: AgreementStatus
+    phrases: list[str]
+
+    _check = field_validator("phrases")(lambda cls, v: [check_phrase(p) for p in v])
+
+
+class AgreementRules(_Strict):
+    documents: dict[AgreementType, list[str]]  # a named document; longest match wins
+    relations: dict[AgreementType, list[str]] = {}  # a relation with no document: only with an act cue
+    established: dict[AgreementType, list[str]] = {}  # an act that makes the relation ("стали побратимами")
+    acts: list[str] = []  # signing, establishing, renewal, anniversary, plan: what makes a relation count
+    status_cues: list[StatusCue] = []  # checked in order; the first status with a cue in the sentence wins
+    party_cues: list[str] = []  # municipal words: a generic document between city governments
+    strong: list[AgreementType] = [AgreementType.twinning_agreement]  # types that need no party cue
+    partner_prepositions: list[str] = []  # "with": the cities after it are separate partners
+
+    _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
+    _words = field_validator("acts", "party_cues", "partner_prepositions")(
+        lambda cls, v: [check_phrase(p) for p in v])
+
+
+@dataclass
+class Compiled:
+    rules: AgreementRules
+    names: Lexicon  # documents, relations and established acts, labelled "<group>:<type>"
+    acts: Lexicon
+    status: Lexicon
+    party: Lexicon
+    partners: Lexicon
+
+
+_compiled: dict[tuple[str, int], Compiled] = {}
+
+
+def compiled_for(language: str) -> Compiled | None:
+    rules = load_rules(STAGE, AgreementRules, language)
+    if rules is None:
+        return None
+    key = (language, id(rules))
+    if key not in _compiled:
+        names = [(f"{group}:{_value(t)}", p) for group in ("established", "documents", "relations")
+                 for t, phrases in getattr(rules, group).items() for p in phrases]
+        _compiled[key] = Compiled(
+            rules=rules, names=Lexicon(names),
+            acts=Lexicon([("act", p) for p in rules.acts]),
+            status=Lexicon([(_value(c.status), p) for c in rules.status_cues for p in c.phrases]),
+            party=Lexicon([("party", p) for p in rules.party_cues]),
+            partners=Lexicon([("with", p) for p in rules.partner_prepositions]),
+        )
+    return _compiled[key]
+
+
+def _value(enum_or_str) -> str:
+    return getattr(enum_or_str, "value", enum_or_str)
+
+
+@dataclass
+class Sighting:
+    """One mention of an agreement in one sentence, before mentions are merged into items."""
+
+    type: str
+    status: str | None
+    parties: list[int]
+    date: str | None
+    mention: Mention
+    group: str
+
+
+@dataclass
+class Draft:
+    type: str
+    status: str | None
+    parties: list[int]
+    date: str | None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+# --- per-sentence facts -------------------------------------------------------------------
+
+def _by_segment(matches: list[Match], pieces) -> dict[int, list[Match]]:
+    grouped: dict[int, list[Match]] = {}
+    for m in matches:
+        seg = segment_of(pieces, m.start)
+        if seg is not None:
+            grouped.setdefault(seg, []).append(m)
+    return grouped
+
+
+def _city_mentions(cities: list[CityItem], officials: list[OfficialItem]) -> list[tuple[int, int]]:
+    """(offset, geonames id) of every city mention and of every official whose city is known."""
+    places = [(m.start, c.geonames_id) for c in cities for m in c.mentions]
+    places += [(m.start, o.city_geonames_id) for o in officials if o.city_geonames_id for m in o.mentions]
+    return sorted(places)
+
+
+def _parties(places: list[tuple[int, int]], start: int, end: int) -> list[int]:
+    seen: list[int] = []
+    for offset, gid in places:
+        if start <= offset < end and gid not in seen:
+            seen.append(gid)
+    return seen
+
+
+def _party_groups(places, seg: tuple[int, int], partners: list[Match]) -> list[list[int]]:
+    """The party sets of a sentence: one per pair when a city is "with" several partners."""
+    everyone = _parties(places, *seg)
+    with_at = [m.start for m in partners if seg[0] <= m.start < seg[1]]
+    if len(everyone) < 3 or not with_at:
+        return [everyone]
+    first_with = with_at[0]
+    before = _parties(places, seg[0], first_with)
+    after = [gid for gid in _parties(places, first_with, seg[1]) if gid not in before]
+    if len(before) != 1 or len(after) < 2:
+        return [everyone]
+    return [[before[0], gid] for gid in after]
+
+
+def _unit_distance(a: Match, b: Match) -> int:
+    return max(a.first - b.last, b.first - a.last, 0)
+
+
+def _status_of(status_matches: list[Match], name: Match, order: dict[str, int]) -> str | None:
+    """The status cue of the highest tier near the document's name (the nearest within a tier)."""
+    near = [m for m in status_matches if _unit_distance(m, name) <= STATUS_WINDOW]
+    if not near:
+        return None
+    return min(near, key=lambda m: (order[m.phrase], _unit_distance(m, name))).label
+
+
+def _nearest_date(dates: list[DateItem], seg: tuple[int, int], at: int, status: str | None) -> DateItem | None:
+    allowed = {DateKind.historical.value} if status == AgreementStatus.anniversary.value else {
+        DateKind.signing.value, DateKind.published.value, DateKind.historical.value,
+        DateKind.event.value, DateKind.other.value}
+    best = None
+    for item in dates:
+        if item.kind not in allowed:
+            continue
+        for m in item.mentions:
+            if seg[0] <= m.start < seg[1]:
+                distance = abs(m.start - at)
+                if best is None or distance < best[0]:
+                    best = (distance, item)
+    return best[1] if best else None
+
+
+# --- merging mentions into agreements -----------------------------------------------------
+
+def _compatible(draft: Draft, s: Sighting) -> bool:
+    if draft.type != s.type:
+        return False
+    if s.status and draft.status and s.status != draft.status:
+        return False
+    a, b = set(draft.parties), set(s.parties)
+    return not a or not b or a <= b or b <= a
+
+
+def _merge(sightings: list[Sighting]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for s in sightings:
+        target = next((d for d in reversed(drafts) if _compatible(d, s)), None)
+        if target is None:
+            drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention]))
+            continue
+        target.status = target.status or s.status
+        target.parties += [p for p in s.parties if p not in target.parties]
+        target.date = target.date or s.date
+        if s.mention not in target.mentions:
+            target.mentions.append(s.mention)
+    return drafts
+
+
+def _final_status(draft: Draft, dates: list[DateItem]) -> str:
+    """Signed long before the article's time is background; no cue at all is background too."""
+    status = draft.status or AgreementStatus.existing.value
+    if status == AgreementStatus.signed.value and draft.date:
+        kind = next((d.kind for d in dates if d.value == draft.date), None)
+        if kind == DateKind.historical.value:
+            return AgreementStatus.existing.value
+    return status
+
+
+# --- the stage ----------------------------------------------------------------------------
 
 def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem],
                     dates: list[DateItem]) -> list[AgreementItem]:
-    return []
+    c = compiled_for(doc.language)
+    if c is None:
+        return []
+    units = doc_units(doc)
+    pieces = segments(doc)
+    acts = _by_segment(c.acts.find(units), pieces)
+    status = _by_segment(c.status.find(units), pieces)
+    party = _by_segment(c.party.find(units), pieces)
+    partners = c.partners.find(units)
+    places = _city_mentions(cities, officials)
+    status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
+    strong = {_value(t) for t in c.rules.strong}
+    sightings: list[Sighting] = []
+    for name in c.names.find_longest(units):
+        seg_index = segment_of(pieces, name.start)
+        if seg_index is None:
+            continue
+        seg = pieces[seg_index]
+        group, kind = name.label.split(":", 1)
+        if group == "relations" and seg_index not in acts:
+            continue  # "побратимство" alone is an attribute, not an agreement
+        if kind not in strong and group != "established" and seg_index not in party \
+                and len(_parties(places, *seg)) < 2:
+            continue  # a generic document with no second city and no city government in the sentence
+        groups = _party_groups(places, seg, partners)
+        cue = _status_of(status.get(seg_index, []), name, status_order)
+        date = _nearest_date(dates, seg, name.start, cue)
+        mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
+        for parties in groups:
+            sightings.append(Sighting(kind, cue, parties, date.value if date else None, mention, group))
+    return [
+        AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
+                      date=d.date, mentions=d.mentions)
+        for d in _merge(sightings)
+    ]

@@ -1,9 +1,111 @@
-"""Areas stage (placeholder signature; issue 5 implements it)."""
+"""Areas stage: the fields of cooperation (GOLD.md taxonomy) named in sentences about cooperation.
+
+A term of the area lexicon counts only inside a context sentence: one with a
+cooperation, exchange, agreement or discussion cue, or with an agreement
+mention; list items after such a sentence ending in ":" inherit its context.
+The whole article must also be about relations between cities: an agreement
+was found, or an inter-city cue ("побратим", "partner city") is present, or
+two cities are named together with a municipal cue. Every word is data in
+``pipeline/rules/<lang>/areas.yaml``.
+"""
 from __future__ import annotations
 
-from schemas.record import AgreementItem, AreaItem, CityItem
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from pipeline.lexicon import Lexicon, check_phrase, doc_units, segment_of, segments
+from pipeline.rules import load_rules
 from pipeline.types import AnnotatedDoc
+from schemas.record import AgreementItem, Area, AreaItem, CityItem, Mention
+
+STAGE = "areas"
+_LIST_ITEM = re.compile(r"^\s*(?:[-–—•*·▪●]|\d{1,2}[.)])")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _checked(value: list[str]) -> list[str]:
+    return [check_phrase(p) for p in value]
+
+
+class AreaRules(_Strict):
+    context: list[str]  # cooperation, exchange, agreement, discussion: a sentence where areas count
+    intercity: list[str] = []  # the article is about relations between cities ("побратим", "Partnerstadt")
+    municipal: list[str] = []  # city governments: with two cities, the article is about their relations
+    areas: dict[Area, list[str]]
+
+    _words = field_validator("context", "intercity", "municipal")(lambda cls, v: _checked(v))
+
+    @field_validator("areas")
+    @classmethod
+    def _area_phrases(cls, value: dict[Area, list[str]]) -> dict[Area, list[str]]:
+        for phrases in value.values():
+            _checked(phrases)
+        return value
+
+
+@dataclass
+class Compiled:
+    context: Lexicon
+    intercity: Lexicon
+    municipal: Lexicon
+    areas: Lexicon
+
+
+_compiled: dict[tuple[str, int], Compiled] = {}
+
+
+def compiled_for(language: str) -> Compiled | None:
+    rules = load_rules(STAGE, AreaRules, language)
+    if rules is None:
+        return None
+    key = (language, id(rules))
+    if key not in _compiled:
+        _compiled[key] = Compiled(
+            context=Lexicon([("context", p) for p in rules.context]),
+            intercity=Lexicon([("intercity", p) for p in rules.intercity]),
+            municipal=Lexicon([("municipal", p) for p in rules.municipal]),
+            areas=Lexicon([(getattr(a, "value", a), p) for a, phrases in rules.areas.items() for p in phrases]),
+        )
+    return _compiled[key]
+
+
+def _about_cities(c: Compiled, units, cities: list[CityItem], agreements: list[AgreementItem]) -> bool:
+    if agreements or c.intercity.find(units):
+        return True
+    return len({city.geonames_id for city in cities}) >= 2 and bool(c.municipal.find(units))
+
+
+def _context_segments(doc: AnnotatedDoc, c: Compiled, units, pieces, agreements: list[AgreementItem]) -> set[int]:
+    marked = {segment_of(pieces, m.start) for m in c.context.find(units)}
+    marked |= {segment_of(pieces, m.start) for a in agreements for m in a.mentions}
+    marked.discard(None)
+    inherited = set()
+    for i in sorted(marked):
+        if doc.text[pieces[i][0]:pieces[i][1]].rstrip().endswith(":"):
+            j = i + 1
+            while j < len(pieces) and _LIST_ITEM.match(doc.text[pieces[j][0]:pieces[j][1]]):
+                inherited.add(j)
+                j += 1
+    return marked | inherited
 
 
 def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[AgreementItem]) -> list[AreaItem]:
-    return []
+    c = compiled_for(doc.language)
+    if c is None:
+        return []
+    units = doc_units(doc)
+    if not _about_cities(c, units, cities, agreements):
+        return []
+    pieces = segments(doc)
+    context = _context_segments(doc, c, units, pieces, agreements)
+    found: dict[str, list[Mention]] = {}
+    for m in c.areas.find_longest(units):
+        if segment_of(pieces, m.start) in context:
+            found.setdefault(m.label, []).append(Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end))
+    items = [AreaItem(area=label, mentions=mentions) for label, mentions in found.items()]
+    return sorted(items, key=lambda a: (a.mentions[0].start, a.area))

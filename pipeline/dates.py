@@ -1,10 +1,75 @@
-"""Dates stage (placeholder signature; issue 5 implements it)."""
+"""Dates stage: calendar expressions, the publication date and the kind of each date.
+
+The grammar (numbers, separators, ranges) is code; every word it uses (month
+forms, year markers, relative words, kind cues, stamp and dateline labels) is
+data in ``pipeline/rules/<lang>/dates.yaml``.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Literal
 
-from schemas.record import DateItem
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from pipeline.lexicon import Lexicon, check_phrase, doc_units, normalise, segment_of, segments
+from pipeline.rules import load_rules
 from pipeline.types import AnnotatedDoc
+from schemas.record import DateItem, DateKind, Mention
+
+STAGE = "dates"
+DATELINE_LINES = 12  # a dateline stands among the first lines of the text
+DATELINE_CHARS = 1000
+DATELINE_RESIDUE = 3  # letters allowed on a dateline besides the date, times, weekday and labels
+MARKED_YEARS = (1000, 2100)  # a year with a marker ("1147 году")
+PREPOSED_YEARS = (1900, 2100)  # a year after a bare preposition ("в 1998")
+MAX_RANGE_YEARS = 50
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RelativeRule(_Strict):
+    """A relative word resolved against the publication date ("вчера": day -1)."""
+
+    form: str
+    unit: Literal["day", "month", "year"]
+    offset: int
+
+
+class KindCue(_Strict):
+    kind: DateKind
+    phrases: list[str]
+
+    _check = field_validator("phrases")(lambda cls, v: [check_phrase(p) for p in v])
+
+
+class DatesRules(_Strict):
+    months: dict[int, list[str]]  # month number -> every surface form (cases, abbreviations)
+    weekdays: list[str] = []  # for datelines ("sreda, 11. 9. 2019")
+    year_markers_before: list[str] = []  # words that make the next number a year ("leta 2000", "roku 1998")
+    year_markers_after: list[str] = []  # markers after a year ("1998 году", "2016 року", "2000. godine")
+    year_prepositions: list[str] = []  # "в 1998": a year when no lower-case word follows
+    lowercase_after_preposition: bool = False  # en, de: "in 2019 the city" is still a year
+    period_before: list[str] = []  # "до 2025 року": the year ends a period
+    range_joiners: list[str] = []  # "з 1 по 5 червня", "od 1. do 5. junija"
+    not_after_year: list[str] = []  # "1990-х", "2000-летие": not a calendar year
+    relative: list[RelativeRule] = []
+    kind_cues: list[KindCue] = []  # checked in order; the first kind with a cue in the sentence wins
+    stamps: list[str] = []  # a line with one of these is an "updated" stamp: no dates on it
+    dateline_labels: list[str] = []  # "Опубліковано", "Objavljeno" on a dateline
+    month_first: bool = False  # "March 30, 2017"
+
+    @field_validator("months")
+    @classmethod
+    def _twelve_months(cls, value: dict[int, list[str]]) -> dict[int, list[str]]:
+        if sorted(value) != list(range(1, 13)):
+            raise ValueError("months must have the keys 1 to 12")
+        return value
 
 
 @dataclass(frozen=True)
@@ -13,5 +78,322 @@ class DatesResult:
     dates: list[DateItem]
 
 
+@dataclass(frozen=True)
+class Found:
+    """One calendar value read from the text, before the year is resolved and the kind chosen."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+    relative: RelativeRule | None = None
+    in_range: bool = False  # one end of a range of years
+    dateline: bool = False
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+
+@dataclass
+class Grammar:
+    """The compiled regular expressions of one language."""
+
+    patterns: list[tuple[str, re.Pattern]]
+    month_of: dict[str, int]
+    relative_of: dict[str, RelativeRule]
+    weekdays: re.Pattern | None
+    labels: re.Pattern | None
+    stamps: re.Pattern | None
+    cues: Lexicon
+    rules: DatesRules = field(repr=False)
+
+
+def _alternation(forms: list[str]) -> str:
+    escaped = sorted({re.escape(normalise(f)) for f in forms if f.strip()}, key=lambda f: (-len(f), f))
+    return "(?:" + "|".join(escaped) + ")" if escaped else "(?!x)x"
+
+
+def _word(forms: list[str]) -> str:
+    """Forms as whole words (a form may end with a dot, so the right edge is a non-word lookahead)."""
+    return rf"(?<!\w){_alternation(forms)}(?!\w)"
+
+
+@lru_cache(maxsize=None)
+def _grammar(language: str, rules_id: int) -> Grammar:
+    rules = load_rules(STAGE, DatesRules, language)
+    month_forms = [f for forms in rules.months.values() for f in forms]
+    month_of = {normalise(f): n for n, forms in rules.months.items() for f in forms}
+    month = rf"(?P<month>{_word(month_forms)})\.?"
+    day_range = (rf"(?P<d1>[0-3]?\d)\.?(?:\s*(?:[-–—]|{_word(rules.range_joiners)})\s*(?P<d2>[0-3]?\d)\.?)?")
+    year = r"(?P<year>\d{4})(?!\d)"
+    relatives = {normalise(r.form): r for r in rules.relative}
+    relative_year = _word([r.form for r in rules.relative if r.unit == "year"])
+    after = _word(rules.year_markers_after)
+    inflection = r"(?:-\w{1,3})?"  # "2022-м году", "2019-го року"
+    patterns = [
+        ("iso", re.compile(r"(?<![\d.])(?P<year>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")),
+        ("numeric", re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<year>\d{4})(?!\d)")),
+        ("numeric", re.compile(r"(?<![\d/])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>\d{4})(?!\d)")),
+        ("day_month", re.compile(rf"(?<![\d.,:])\b{day_range}\s+{month}(?:,?\s+{year}{inflection}(?:\s*{after})?)?")),
+        ("month_year", re.compile(rf"{month},?\s+{year}{inflection}(?:\s*{after})?")),
+        ("month_relative", re.compile(rf"{month}\s+(?P<rel>{relative_year})")),
+        ("year_range", re.compile(r"(?<![\d.,])(?P<y1>\d{4})\s*[-–—]\s*(?P<y2>\d{4})(?!\d)"
+                                  rf"(?:\s*{after})?")),
+        ("year_after", re.compile(rf"(?<![\d.,])(?P<year>\d{{4}}){inflection}\.?\s*{after}")),
+        ("year_before", re.compile(rf"{_word(rules.year_markers_before)}\s+{year}")),
+        ("year_preposition", re.compile(
+            rf"{_word(rules.year_prepositions + rules.period_before)}\s+{year}(?!\s*[-–—]\s*\d)(?!{inflection}\s*\w)"
+            if not rules.lowercase_after_preposition else
+            rf"{_word(rules.year_prepositions + rules.period_before)}\s+{year}(?![.,]\d)")),
+        ("relative", re.compile(_word([r.form for r in rules.relative]))),
+    ]
+    if rules.month_first:
+        patterns.insert(3, ("month_day", re.compile(
+            rf"{month}\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*[-–—]\s*(?P<d2>[0-3]?\d))?\b(?:,?\s+{year})?")))
+    cues = Lexicon([(c.kind.value if hasattr(c.kind, "value") else c.kind, p)
+                    for c in rules.kind_cues for p in c.phrases])
+    return Grammar(
+        patterns=patterns, month_of=month_of, relative_of=relatives,
+        weekdays=re.compile(_word(rules.weekdays)) if rules.weekdays else None,
+        labels=re.compile(_word(rules.dateline_labels)) if rules.dateline_labels else None,
+        stamps=re.compile(_word(rules.stamps)) if rules.stamps else None,
+        cues=cues, rules=rules,
+    )
+
+
+def grammar_for(language: str) -> Grammar | None:
+    rules = load_rules(STAGE, DatesRules, language)
+    return _grammar(language, id(rules)) if rules is not None else None
+
+
+# --- reading calendar values ---------------------------------------------------------------
+
+def _valid(year: int | None, month: int | None, day: int | None) -> bool:
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        last = calendar.monthrange(year or 2000, month)[1]  # 2000: a leap year admits 29 February
+        return 1 <= day <= last
+    return True
+
+
+def _year_ok(value: int, bounds: tuple[int, int]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+def _read(kind: str, m: re.Match, g: Grammar, lowered: str) -> list[Found]:
+    start, end = m.start(), m.end()
+    groups = m.groupdict()
+    if groups.get("month") and m.end("month") == end - 1 and len(groups["month"]) > 4:
+        end -= 1  # the dot after a full month name ends the sentence; it is not an abbreviation's
+    year = int(groups["year"]) if groups.get("year") else None
+    if year is not None and not _year_ok(year, MARKED_YEARS):
+        return []
+    if kind in ("iso", "numeric"):
+        values = [(year, int(groups["m"]), int(groups["d"]))]
+    elif kind in ("day_month", "month_day"):
+        month = g.month_of[normalise(groups["month"])]
+        days = [int(groups["d1"])] + ([int(groups["d2"])] if groups.get("d2") else [])
+        if len(days) == 2 and days[1] <= days[0]:
+            return []
+        values = [(year, month, d) for d in days]
+    elif kind == "month_year":
+        values = [(year, g.month_of[normalise(groups["month"])], None)]
+    elif kind == "month_relative":
+        rel = g.relative_of[normalise(groups["rel"])]
+        return [Found(start, end, None, g.month_of[normalise(groups["month"])], None, relative=rel)]
+    elif kind == "year_range":
+        first, last = int(groups["y1"]), int(groups["y2"])
+        if not (_year_ok(first, PREPOSED_YEARS) and first < last <= first + MAX_RANGE_YEARS):
+            return []
+        return [Found(start, end, first, in_range=True), Found(start, end, last, in_range=True)]
+    elif kind == "relative":
+        return [Found(start, end, None, relative=g.relative_of[normalise(m.group())])]
+    else:  # a year with a marker or a preposition
+        if kind == "year_preposition" and not _year_ok(year, PREPOSED_YEARS):
+            return []
+        if _duration_follows(lowered, m.end("year"), g.rules.not_after_year):
+            return []
+        values = [(year, None, None)]
+    return [Found(start, end, y, mo, d) for y, mo, d in values if _valid(y, mo, d)]
+
+
+def _duration_follows(lowered: str, position: int, suffixes: list[str]) -> bool:
+    return any(lowered.startswith(normalise(s), position) for s in suffixes)
+
+
+def _candidates(text: str, g: Grammar) -> list[Found]:
+    """Every calendar value, overlaps resolved: the longest expression wins at each place."""
+    lowered = normalise(text)  # same length as text: offsets stay valid
+    spans: list[tuple[int, int, int, list[Found]]] = []
+    for order, (kind, pattern) in enumerate(g.patterns):
+        for m in pattern.finditer(lowered):
+            found = _read(kind, m, g, lowered)
+            if found:
+                spans.append((m.start(), m.end(), order, found))
+    chosen: list[Found] = []
+    taken_until = -1
+    for start, end, _, found in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), s[2])):
+        if start < taken_until:
+            continue
+        chosen.extend(found)
+        taken_until = end
+    return [f for f in chosen if not _on_stamp_line(text, f.start, g)]
+
+
+def _line_bounds(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, (len(text) if end < 0 else end)
+
+
+def _on_stamp_line(text: str, offset: int, g: Grammar) -> bool:
+    if g.stamps is None:
+        return False
+    start, end = _line_bounds(text, offset)
+    return bool(g.stamps.search(normalise(text[start:end])))
+
+
+# --- publication date ----------------------------------------------------------------------
+
+def _is_dateline(text: str, found: Found, g: Grammar) -> bool:
+    if found.day is None or found.relative is not None or found.start > DATELINE_CHARS:
+        return False
+    start, end = _line_bounds(text, found.start)
+    if text.count("\n", 0, start) >= DATELINE_LINES:
+        return False
+    rest = normalise(text[start:found.start] + " " + text[found.end:end])
+    rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", " ", rest)
+    for pattern in (g.weekdays, g.labels):
+        if pattern is not None:
+            rest = pattern.sub(" ", rest)
+    return sum(c.isalpha() for c in rest) <= DATELINE_RESIDUE
+
+
+def _with_dateline(text: str, found: list[Found], g: Grammar) -> list[Found]:
+    for i, f in enumerate(found):
+        if _is_dateline(text, f, g):
+            return found[:i] + [replace(f, dateline=True)] + found[i + 1:]
+    return found
+
+
+def _iso(year: int | None, month: int | None, day: int | None) -> str:
+    if year is None:
+        return f"--{month:02d}-{day:02d}"
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def _parse_iso(value: str | None) -> tuple[int | None, int | None, int | None]:
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
+    if not m:
+        return None, None, None
+    return tuple(int(x) if x else None for x in m.groups())  # type: ignore[return-value]
+
+
+def _resolve(f: Found, published: str | None) -> str | None:
+    """The ISO value of a found date; day-months and relative words use the publication date."""
+    p_year, p_month, p_day = _parse_iso(published)
+    if f.relative is not None:
+        rel = f.relative
+        if rel.unit == "year" and p_year:
+            return _iso(p_year + rel.offset, f.month, None)
+        if rel.unit == "month" and p_year and p_month and f.month is None:
+            index = p_year * 12 + (p_month - 1) + rel.offset
+            return _iso(index // 12, index % 12 + 1, None)
+        if rel.unit == "day" and p_day:
+            return (date(p_year, p_month, p_day) + timedelta(days=rel.offset)).isoformat()
+        return None
+    year = f.year if f.year is not None else (p_year if f.day else None)
+    if year is None and f.day is None:
+        return None
+    if year is not None and not _valid(year, f.month, f.day):
+        return None
+    return _iso(year, f.month, f.day)
+
+
+# --- kinds ---------------------------------------------------------------------------------
+
+def _year_of(value: str) -> int | None:
+    return int(value[:4]) if value[:4].isdigit() else None
+
+
+def _reference_year(values: list[tuple[Found, str]], published: str | None) -> int | None:
+    """The year of the reported events: the publication's, else the latest dated day or month."""
+    if _parse_iso(published)[0]:
+        return _parse_iso(published)[0]
+    years = [_year_of(v) for f, v in values if f.precision != "year" and _year_of(v)]
+    return max(years) if years else None
+
+
+def _period_before(text: str, f: Found, g: Grammar) -> bool:
+    before = normalise(text[max(0, f.start - 12):f.start]).split()
+    head = normalise(text[f.start:f.end]).split()[:1]
+    words = {normalise(w) for w in g.rules.period_before}
+    return bool((before and before[-1] in words) or (head and head[0] in words))
+
+
+def _kind(f: Found, value: str, published: str | None, reference: int | None,
+          text: str, cue_kinds: list[str], g: Grammar) -> str:
+    if f.dateline or (published and value == published):
+        return DateKind.published.value
+    if f.in_range or _period_before(text, f, g):
+        return DateKind.period.value
+    year = _year_of(value)
+    if reference and year and (year < reference - 1 or (f.precision == "year" and year < reference)):
+        return DateKind.historical.value
+    if cue_kinds:
+        return cue_kinds[0]
+    return DateKind.event.value if f.precision != "year" else DateKind.other.value
+
+
+def _cue_kinds_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int]], dict[int, list[str]]]:
+    pieces = segments(doc)
+    found: dict[int, list[tuple[int, str]]] = {}
+    for match in g.cues.find(doc_units(doc)):
+        seg = segment_of(pieces, match.start)
+        if seg is not None:
+            found.setdefault(seg, []).append((_cue_rank(g, match.phrase), match.label))
+    return pieces, {seg: [label for _, label in sorted(set(items))] for seg, items in found.items()}
+
+
+def _cue_rank(g: Grammar, phrase: str) -> int:
+    """Position of the cue group that holds ``phrase`` (the first group in the file wins)."""
+    for n, cue in enumerate(g.rules.kind_cues):
+        if phrase in cue.phrases:
+            return n
+    return len(g.rules.kind_cues)
+
+
+# --- the stage -----------------------------------------------------------------------------
+
 def find_dates(doc: AnnotatedDoc, published: str | None) -> DatesResult:
-    return DatesResult(published, [])
+    g = grammar_for(doc.language)
+    if g is None:
+        return DatesResult(published, [])
+    found = _with_dateline(doc.text, _candidates(doc.text, g), g)
+    if published is None:
+        dateline = next((f for f in found if f.dateline), None)
+        if dateline is not None and dateline.year is not None:
+            published = _iso(dateline.year, dateline.month, dateline.day)
+    resolved = [(f, v) for f in found if (v := _resolve(f, published)) is not None]
+    reference = _reference_year(resolved, published)
+    pieces, cue_kinds = _cue_kinds_by_segment(doc, g)
+    items: dict[str, DateItem] = {}
+    for f, value in resolved:
+        mention = Mention(text=doc.text[f.start:f.end], start=f.start, end=f.end)
+        if value in items:
+            item = items[value]
+            if mention not in item.mentions:
+                item.mentions.append(mention)
+            if f.dateline:
+                item.kind = DateKind.published.value
+            continue
+        kinds = cue_kinds.get(segment_of(pieces, f.start), [])
+        items[value] = DateItem(value=value, kind=_kind(f, value, published, reference, doc.text, kinds, g),
+                                mentions=[mention])
+    dates = sorted(items.values(), key=lambda d: (d.mentions[0].start, d.value))
+    return DatesResult(published, dates)

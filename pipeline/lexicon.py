@@ -1,0 +1,245 @@
+"""Phrase matching on lemmas or surface stems: the mechanism behind the lexicons of rule files.
+
+A phrase is written in a rule file as words separated by spaces. Each word is
+matched against one token, on its lemma or on its surface form (case-folded,
+ё -> е, typographic apostrophes -> '), so the lexicons work whether or not the
+engine gives real lemmas:
+
+- ``меморандум``   the lemma or the surface form equals the word;
+- ``меморанд*``    the lemma or the surface form starts with the stem;
+- ``*partnerschaft*``  the surface form contains it (German compounds);
+- ``=підписати``   the surface form only (an infinitive, not every form of its lemma);
+- ``з|із|зі``      alternatives, each written as above;
+- ``...``          a gap of up to ``GAP`` tokens (not across the end of a sentence).
+
+Hyphens inside a token split it into parts ("городов-побратимов" is matched as
+"городов" "побратимов"); hyphen and dash tokens between words are skipped.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pipeline.types import AnnotatedDoc
+
+GAP = 3
+INDEX_CHARS = 3
+_HYPHENS = "-‐‑‒–—"
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
+_WORD_PART = re.compile(rf"[^{_HYPHENS}]+")
+_EDGE_PUNCT = "\"'«»„“”()[]{}.,;:!?…*•/\\|&"
+_SENTENCE_END = {".", "!", "?", "…"}
+
+
+def _fold_char(c: str) -> str:
+    folded = c.casefold()
+    return folded if len(folded) == 1 else c.lower() if len(c.lower()) == 1 else c
+
+
+def normalise(text: str) -> str:
+    """Case-folded, ё -> е, one apostrophe; the same length as ``text`` so offsets stay valid."""
+    return "".join(_fold_char(c) for c in text).replace("ё", "е").translate(_APOSTROPHES)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word for matching: a token, or a hyphen-separated part of one."""
+
+    surface: str
+    lemma: str
+    start: int
+    end: int
+    stop: bool = False  # sentence-final punctuation: gaps do not cross it
+
+
+@dataclass(frozen=True)
+class Option:
+    mode: str  # "exact", "prefix", "contains", "surface"
+    text: str
+
+    def accepts(self, unit: Unit) -> bool:
+        if self.mode == "surface":
+            return unit.surface == self.text
+        if self.mode == "prefix":
+            return unit.surface.startswith(self.text) or unit.lemma.startswith(self.text)
+        if self.mode == "contains":
+            return self.text in unit.surface or self.text in unit.lemma
+        return unit.surface == self.text or unit.lemma == self.text
+
+
+@dataclass(frozen=True)
+class Phrase:
+    label: str
+    source: str  # the phrase as written in the rule file
+    words: tuple[tuple[Option, ...] | None, ...]  # None is a gap
+
+    @property
+    def first(self) -> tuple[Option, ...]:
+        return self.words[0]  # a phrase never starts with a gap (checked by parse_phrase)
+
+
+@dataclass(frozen=True)
+class Match:
+    label: str
+    phrase: str
+    start: int
+    end: int
+    first: int  # index of the first unit
+    last: int  # index of the last unit
+
+    @property
+    def width(self) -> int:
+        return self.end - self.start
+
+
+def parse_option(word: str) -> Option:
+    word = normalise(word)
+    if word.startswith("="):
+        return Option("surface", word[1:])
+    if word.startswith("*") and word.endswith("*") and len(word) > 2:
+        return Option("contains", word[1:-1])
+    if word.endswith("*"):
+        return Option("prefix", word[:-1])
+    return Option("exact", word)
+
+
+def parse_phrase(label: str, text: str) -> Phrase:
+    words: list[tuple[Option, ...] | None] = []
+    for word in text.split():
+        if word == "...":
+            words.append(None)
+        else:
+            words.append(tuple(parse_option(w) for w in word.split("|") if w))
+    if not words or words[0] is None or words[-1] is None:
+        raise ValueError(f"phrase {text!r} must start and end with a word")
+    return Phrase(label, text, tuple(words))
+
+
+def check_phrase(text: str) -> str:
+    """Pydantic field validator helper: a phrase that parses, else ValueError."""
+    parse_phrase("", text)
+    return text
+
+
+class Lexicon:
+    """Phrases with labels, indexed by the first characters of their first word."""
+
+    def __init__(self, entries: list[tuple[str, str]]):
+        self.phrases = [parse_phrase(label, text) for label, text in entries]
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        self._scan: list[int] = []  # phrases whose first word has a "contains" or very short option
+        for i, phrase in enumerate(self.phrases):
+            keys = {self._key(o.text) for o in phrase.first if o.mode != "contains"}
+            if any(o.mode == "contains" for o in phrase.first) or None in keys:
+                self._scan.append(i)
+            for key in keys - {None}:
+                self._by_key[key].append(i)
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, list[str]]) -> "Lexicon":
+        return cls([(label, text) for label, texts in mapping.items() for text in texts])
+
+    @staticmethod
+    def _key(text: str) -> str | None:
+        return text[:INDEX_CHARS] if len(text) >= INDEX_CHARS else None
+
+    def _candidates(self, unit: Unit) -> list[int]:
+        found = set(self._scan)
+        for form in (unit.surface, unit.lemma):
+            found.update(self._by_key.get(form[:INDEX_CHARS], ()))
+        return sorted(found)
+
+    def find(self, units: list[Unit]) -> list[Match]:
+        """Every match of every phrase (overlapping), in order of position."""
+        matches = []
+        for i, unit in enumerate(units):
+            if unit.stop:
+                continue
+            for index in self._candidates(unit):
+                phrase = self.phrases[index]
+                last = _match_from(phrase.words, units, i)
+                if last is not None:
+                    matches.append(Match(phrase.label, phrase.source, units[i].start, units[last].end, i, last))
+        return matches
+
+    def find_longest(self, units: list[Unit]) -> list[Match]:
+        """Non-overlapping matches: at each place the longest one (ties: the earlier phrase)."""
+        order = {p.source: n for n, p in enumerate(self.phrases)}
+        chosen: list[Match] = []
+        for match in sorted(self.find(units), key=lambda m: (m.start, -m.width, order[m.phrase])):
+            if chosen and match.start < chosen[-1].end:
+                continue
+            chosen.append(match)
+        return chosen
+
+
+def _match_from(words, units: list[Unit], i: int) -> int | None:
+    """Index of the last unit when ``words`` match starting at unit ``i``, else None."""
+    if not words:
+        return i - 1
+    head, rest = words[0], words[1:]
+    if head is None:  # a gap: try the shortest one first
+        for skip in range(GAP + 1):
+            j = i + skip
+            if j >= len(units) or any(u.stop for u in units[i:j + 1]):
+                return None
+            last = _match_from(rest, units, j)
+            if last is not None:
+                return last
+        return None
+    if i >= len(units) or units[i].stop or not any(o.accepts(units[i]) for o in head):
+        return None
+    return _match_from(rest, units, i + 1)
+
+
+_last_units: list = [None, []]  # [doc, its units]: the stages of one article share them
+
+
+def doc_units(doc: AnnotatedDoc) -> list[Unit]:
+    """The doc's tokens as units for matching (computed once per doc object)."""
+    if _last_units[0] is not doc:
+        _last_units[:] = [doc, build_units(doc)]
+    return _last_units[1]
+
+
+def build_units(doc: AnnotatedDoc) -> list[Unit]:
+    units: list[Unit] = []
+    for token in doc.tokens:
+        text = token.text
+        stripped = text.strip(_EDGE_PUNCT + _HYPHENS)
+        if not stripped:
+            if text.strip() in _SENTENCE_END:
+                units.append(Unit(text, text, token.start, token.end, stop=True))
+            continue
+        offset = token.start + text.index(stripped)
+        parts = list(_WORD_PART.finditer(stripped))
+        lemma = normalise(token.lemma or text)
+        for part in parts:
+            surface = normalise(part.group())
+            # a hyphenated token's lemma belongs to the whole word, so each part keeps only its surface
+            part_lemma = lemma if len(parts) == 1 else surface
+            units.append(Unit(surface, part_lemma, offset + part.start(), offset + part.end()))
+        if text.endswith(tuple(_SENTENCE_END)) and len(stripped) > 3:  # not "р." or "ul."
+            units.append(Unit(".", ".", token.end - 1, token.end, stop=True))
+    return units
+
+
+def segments(doc: AnnotatedDoc) -> list[tuple[int, int]]:
+    """The doc's sentences, each further cut at line breaks (headlines and list items have no final stop)."""
+    spans = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
+    pieces = []
+    for start, end in spans:
+        for line in re.finditer(r"[^\n]+", doc.text[start:end]):
+            text = line.group()
+            if text.strip():
+                lead = len(text) - len(text.lstrip())
+                pieces.append((start + line.start() + lead, start + line.start() + len(text.rstrip())))
+    return pieces
+
+
+def segment_of(pieces: list[tuple[int, int]], offset: int) -> int | None:
+    """Index of the segment that contains ``offset`` (None: between segments)."""
+    i = bisect.bisect_right(pieces, (offset, float("inf"))) - 1
+    return i if i >= 0 and pieces[i][0] <= offset < pieces[i][1] else None
