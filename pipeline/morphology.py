@@ -1,0 +1,83 @@
+"""Morphology helpers shared by the cities and names stages: pymorphy3 (uk, ru) and simplemma.
+
+Each analyser is loaded once per process. Functions return plain strings and small tuples,
+so callers never depend on the analysers' own objects.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+PYMORPHY_LANGUAGES = ("uk", "ru")
+# simplemma's code for each of our languages (Serbo-Croatian covers hr, sr, bs).
+SIMPLEMMA_CODES = {"pl": "pl", "cs": "cs", "sk": "sk", "sl": "sl", "hr": "hbs", "sr": "hbs", "bs": "hbs",
+                   "bg": "bg", "en": "en", "de": "de", "uk": "uk", "ru": "ru"}
+
+
+class Reading(NamedTuple):
+    """One pymorphy3 reading of a word."""
+
+    normal_form: str
+    pos: str  # NOUN, ADJF, ...
+    grammemes: frozenset[str]
+    score: float
+
+
+@lru_cache(maxsize=None)
+def analyser(language: str):
+    """The pymorphy3 analyser of `language` (uk or ru), or None for other languages."""
+    if language not in PYMORPHY_LANGUAGES:
+        return None
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+@lru_cache(maxsize=200_000)
+def readings(word: str, language: str) -> tuple[Reading, ...]:
+    morph = analyser(language)
+    if morph is None:
+        return ()
+    return tuple(
+        Reading(p.normal_form, str(p.tag.POS or ""), frozenset(p.tag.grammemes), float(p.score))
+        for p in morph.parse(word)
+    )
+
+
+@lru_cache(maxsize=200_000)
+def parses(word: str, language: str) -> tuple:
+    """The raw pymorphy3 parses (for inflecting a reading); () outside uk/ru."""
+    morph = analyser(language)
+    return tuple(morph.parse(word)) if morph is not None else ()
+
+
+def inflect(parse, grammemes: set[str]) -> str | None:
+    """The word form of a pymorphy3 parse with `grammemes`, or None when it cannot be built."""
+    form = parse.inflect(grammemes)
+    return form.word if form is not None else None
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, language: str) -> str | None:
+    """simplemma's lemma of `word` (case kept as simplemma gives it), None when unsupported."""
+    code = SIMPLEMMA_CODES.get(language)
+    if code is None:
+        return None
+    import simplemma
+
+    try:
+        return simplemma.lemmatize(word, lang=code)
+    except ValueError:
+        return None
+
+
+def is_common_word(word: str, language: str) -> bool:
+    """True when the lowercase word is an ordinary (not proper) word of uk/ru by pymorphy3's dictionary."""
+    found = readings(word.lower(), language)
+    known = [r for r in found if "Geox" not in r.grammemes and "Name" not in r.grammemes
+             and "Surn" not in r.grammemes and "Patr" not in r.grammemes and "Orgn" not in r.grammemes]
+    proper = [r for r in found if r.grammemes & {"Geox", "Name", "Surn", "Patr"}]
+    if not known or proper:
+        return False
+    morph = analyser(language)
+    return morph is not None and morph.word_is_known(word.lower())
