@@ -101,6 +101,30 @@ def build_engine(candidate: Candidate, route: Route) -> Engine:
     return SpacyEngine.blank(candidate.blank, route.lemmatizer)
 
 
+def availability(candidate: Candidate) -> tuple[bool, str]:
+    """Would this candidate load here, and where from (checked without loading the model)."""
+    import importlib.util
+
+    import spacy
+
+    if candidate.blank:
+        native = importlib.util.find_spec(f"spacy.lang.{candidate.blank}") is not None
+        return True, f"spacy.blank('{candidate.blank if native else 'xx'}') (no NER)"
+    if candidate.package:
+        ok = spacy.util.is_package(candidate.package)
+        return ok, f"pip package {candidate.package}" + ("" if ok else " (not installed)")
+    if candidate.engine == "stanza" and importlib.util.find_spec("stanza") is None:
+        return False, "stanza is not installed (pip install 'citylinks[stanza]')"
+    if candidate.resources:
+        from pipeline.engines.stanza_engine import stanza_resources_dir
+
+        folder = stanza_resources_dir() / candidate.resources / "ner"
+        return folder.is_dir(), str(folder)
+    path = model_path(candidate)
+    needed = path / ("ner.pt" if candidate.engine == "stanza" else "config.cfg")
+    return needed.exists(), str(path.relative_to(MODELS_DIR.parent)) + ("" if needed.exists() else " (missing)")
+
+
 @dataclass(frozen=True)
 class Resolution:
     """What a route gives on this machine: the engine, and why earlier candidates were skipped."""

@@ -43,11 +43,14 @@ def words_per_second(engine: Engine, language: str, texts: list[str]) -> dict:
 
 
 def record_speed(model_dir: Path, language: str) -> dict:
-    """Measure the embedded spaCy model inside the full engine and store it in its meta.json."""
+    """Measure an embedded model inside its full engine and store the figure in its meta.json."""
     from pipeline.engines.spacy_engine import SpacyEngine
+    from pipeline.engines.stanza_engine import StanzaEngine
     from pipeline.routing import routes_table
 
-    engine = SpacyEngine.from_path(model_dir, routes_table().languages[language].lemmatizer)
+    spec = routes_table().languages[language].lemmatizer
+    is_stanza = (model_dir / "ner.pt").exists()
+    engine = StanzaEngine.from_path(model_dir, spec, language) if is_stanza else SpacyEngine.from_path(model_dir, spec)
     speed = words_per_second(engine, language, news_texts(language))
     meta_path = model_dir / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -52,14 +52,24 @@ def training_lines(training: list[dict]) -> list[str]:
     return lines
 
 
+def architecture(meta: dict) -> str:
+    info = meta["citylinks"]
+    if "architecture" in info:
+        return info["architecture"]
+    t2v = info["settings"]["tok2vec"]
+    return (f"spaCy {meta.get('spacy_version', '')}: hash-embedding CNN tok2vec (width {t2v['width']}, depth "
+            f"{t2v['depth']}, rows {t2v['rows']}) + transition-based NER, no pretrained vectors")
+
+
 def render_card(model_dir: Path, meta: dict, speed: dict | None = None) -> str:
     info = meta["citylinks"]
-    result, settings = info["result"], info["settings"]
+    result = info["result"]
     non_commercial = "NC" in meta.get("license", "")
     lines = [
         f"# {meta['name']} {meta['version']} ({meta['lang']})", "",
-        f"{meta['description']}. Embedded default model of the citylinks routes table "
-        f"(models/routes.yaml), trained by `python cli.py train-ner {meta['name']}`.", "",
+        f"{meta['description']}. Embedded model of the citylinks routes table "
+        f"(models/routes.yaml), trained by `python cli.py train-ner {meta['lang']}"
+        f"{' --engine stanza' if 'stanza' in meta['name'] else ''}`.", "",
         "## Licence", "", meta["license"] + ".",
     ]
     if non_commercial:
@@ -72,12 +82,11 @@ def render_card(model_dir: Path, meta: dict, speed: dict | None = None) -> str:
     lines += ["", "## Published scores of official models, for comparison", ""] + official_lines(info["official"])
     lines += ["", "Official figures are measured on other corpora and splits; they show the order of magnitude "
               "a full-size model reaches, not a like-for-like comparison.", ""]
-    lines += ["## Model", "",
-              f"- spaCy {meta.get('spacy_version', '')}: hash-embedding CNN tok2vec (width {settings['tok2vec']['width']}, "
-              f"depth {settings['tok2vec']['depth']}, rows {settings['tok2vec']['rows']}) + transition-based NER, "
-              "no pretrained vectors",
-              f"- trained {result['epochs']} epochs ({result['seconds']} s, stopped by {result['stopped_by']}); "
-              f"best dev F {result['best_dev_f']} at epoch {result['best_epoch']}",
+    lines += ["## Model", "", f"- {architecture(meta)}",
+              f"- trained {result.get('epochs', '')} {'epochs' if 'epochs' in result else ''}"
+              f"({result['cpu_seconds']} s CPU, {result['wall_seconds']} s wall on a shared 2-core machine"
+              + (f", stopped by {result['stopped_by']}; best dev F {result['best_dev_f']} at epoch {result['best_epoch']})"
+                 if "stopped_by" in result else ")"),
               f"- size on disk: {dir_size(model_dir) / 1e6:.1f} MB"]
     if speed and speed.get("words_per_second"):
         lines.append(f"- speed: {speed['words_per_second']} words/s on this machine (full engine: tokenizer, "

@@ -28,7 +28,7 @@ class Settings(Strict):
     tok2vec: Tok2Vec
     hidden_width: int
     max_epochs: int
-    max_minutes: float
+    max_cpu_minutes: float
     patience: int
     dropout: float
     dev_fraction: float

@@ -107,7 +107,8 @@ class TrainResult:
     epochs: int
     best_epoch: int
     best_dev_f: float
-    seconds: float
+    cpu_seconds: float
+    wall_seconds: float
     stopped_by: str
 
 
@@ -117,8 +118,9 @@ def train(nlp: Language, train_ex: list[Example], dev_ex: list[Example], setting
     rng = random.Random(settings.seed)
     spacy.util.fix_random_seed(settings.seed)
     optimizer = nlp.initialize(lambda: train_ex[:2000])
-    started = time.monotonic()
-    deadline = started + settings.max_minutes * 60
+    # The cap is CPU time, not wall time, so a busy shared machine trains the same model.
+    started, cpu_started = time.monotonic(), time.process_time()
+    cpu_budget = settings.max_cpu_minutes * 60
     best = (-1.0, 0, nlp.to_bytes())
     stopped_by, epoch = "max_epochs", 0
     for epoch in range(1, settings.max_epochs + 1):
@@ -127,21 +129,22 @@ def train(nlp: Language, train_ex: list[Example], dev_ex: list[Example], setting
         losses: dict[str, float] = {}
         for batch in minibatch(order, size=compounding(8.0, 64.0, 1.001)):
             nlp.update(batch, sgd=optimizer, drop=settings.dropout, losses=losses)
-            if time.monotonic() > deadline:
-                stopped_by = "max_minutes"
+            if time.process_time() - cpu_started > cpu_budget:
+                stopped_by = "max_cpu_minutes"
                 break
         dev_f = nlp.evaluate(dev_ex)["ents_f"] or 0.0
         log(f"  epoch {epoch}: loss {losses.get('ner', 0):.0f}, dev F {dev_f:.3f}, "
-            f"{time.monotonic() - started:.0f}s")
+            f"{time.process_time() - cpu_started:.0f}s CPU, {time.monotonic() - started:.0f}s wall")
         if dev_f > best[0]:
             best = (dev_f, epoch, nlp.to_bytes())
-        if stopped_by == "max_minutes":
+        if stopped_by == "max_cpu_minutes":
             break
         if epoch - best[1] >= settings.patience:
             stopped_by = "patience"
             break
     nlp.from_bytes(best[2])
-    return TrainResult(epoch, best[1], round(best[0], 4), round(time.monotonic() - started, 1), stopped_by)
+    return TrainResult(epoch, best[1], round(best[0], 4), round(time.process_time() - cpu_started, 1),
+                       round(time.monotonic() - started, 1), stopped_by)
 
 
 def score(nlp: Language, examples: list[Example]) -> dict:
