@@ -232,6 +232,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
     sightings: list[Sighting] = []
+    accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     for name in c.names.find_longest(units):
         seg_index = segment_of(pieces, name.start)
         if seg_index is None:
@@ -240,9 +241,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         group, kind = name.label.split(":", 1)
         if group == "relations" and seg_index not in acts:
             continue  # "побратимство" alone is an attribute, not an agreement
-        if kind not in strong and group != "established" and seg_index not in party \
+        if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
                 and len(_parties(places, *seg)) < 2:
             continue  # a generic document with no second city and no city government in the sentence
+        accepted.add(kind)
         groups = _party_groups(places, seg, partners)
         cue = _status_of(status.get(seg_index, []), name, status_order)
         date = _nearest_date(dates, seg, name.start, cue)

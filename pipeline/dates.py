@@ -27,6 +27,7 @@ DATELINE_RESIDUE = 3  # letters allowed on a dateline besides the date, times, w
 MARKED_YEARS = (1000, 2100)  # a year with a marker ("1147 году")
 PREPOSED_YEARS = (1900, 2100)  # a year after a bare preposition ("в 1998")
 MAX_RANGE_YEARS = 50
+STAMP_REACH = 40  # characters between an "updated" stamp word and its date
 
 
 class _Strict(BaseModel):
@@ -250,10 +251,11 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
 
 
 def _on_stamp_line(text: str, offset: int, g: Grammar) -> bool:
+    """An "updated"/"modified" stamp just before the date, on its line."""
     if g.stamps is None:
         return False
-    start, end = _line_bounds(text, offset)
-    return bool(g.stamps.search(normalise(text[start:end])))
+    start = max(_line_bounds(text, offset)[0], offset - STAMP_REACH)
+    return bool(g.stamps.search(normalise(text[start:offset])))
 
 
 # --- publication date ----------------------------------------------------------------------

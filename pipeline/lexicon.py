@@ -7,7 +7,8 @@ engine gives real lemmas:
 
 - ``меморандум``   the lemma or the surface form equals the word;
 - ``меморанд*``    the lemma or the surface form starts with the stem;
-- ``*partnerschaft*``  the surface form contains it (German compounds);
+- ``*partnerschaft*``  the lemma or the surface form contains it (German compounds);
+- ``*річчя``       the lemma or the surface form ends with it ("25-річчя" is split at the hyphen);
 - ``=підписати``   the surface form only (an infinitive, not every form of its lemma);
 - ``з|із|зі``      alternatives, each written as above;
 - ``...``          a gap of up to ``GAP`` tokens (not across the end of a sentence).
@@ -56,7 +57,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class Option:
-    mode: str  # "exact", "prefix", "contains", "surface"
+    mode: str  # "exact", "prefix", "suffix", "contains", "surface"
     text: str
 
     def accepts(self, unit: Unit) -> bool:
@@ -66,6 +67,8 @@ class Option:
             return unit.surface.startswith(self.text) or unit.lemma.startswith(self.text)
         if self.mode == "contains":
             return self.text in unit.surface or self.text in unit.lemma
+        if self.mode == "suffix":
+            return unit.surface.endswith(self.text) or unit.lemma.endswith(self.text)
         return unit.surface == self.text or unit.lemma == self.text
 
 
@@ -102,6 +105,8 @@ def parse_option(word: str) -> Option:
         return Option("contains", word[1:-1])
     if word.endswith("*"):
         return Option("prefix", word[:-1])
+    if word.startswith("*") and len(word) > 1:
+        return Option("suffix", word[1:])
     return Option("exact", word)
 
 
@@ -129,10 +134,10 @@ class Lexicon:
     def __init__(self, entries: list[tuple[str, str]]):
         self.phrases = [parse_phrase(label, text) for label, text in entries]
         self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._scan: list[int] = []  # phrases whose first word has a "contains" or very short option
+        self._scan: list[int] = []  # phrases whose first word has a contains, suffix or very short option
         for i, phrase in enumerate(self.phrases):
-            keys = {self._key(o.text) for o in phrase.first if o.mode != "contains"}
-            if any(o.mode == "contains" for o in phrase.first) or None in keys:
+            keys = {self._key(o.text) for o in phrase.first if o.mode not in ("contains", "suffix")}
+            if any(o.mode in ("contains", "suffix") for o in phrase.first) or None in keys:
                 self._scan.append(i)
             for key in keys - {None}:
                 self._by_key[key].append(i)

@@ -1,0 +1,107 @@
+"""Agreements: each language's triggers, types and statuses with real phrases; parties and dates.
+
+Documents are annotated by the blank spaCy engine (no lemmas): the lexicons must match on
+stems of the surface forms. Cities are built by hand (the cities stage is tested elsewhere).
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.agreements import find_agreements
+from pipeline.dates import find_dates
+from pipeline.engines.spacy_engine import SpacyEngine
+from schemas.record import CityItem, Mention
+
+
+def city(text: str, surface: str, gid: int, name: str) -> CityItem:
+    start = text.index(surface)
+    return CityItem(geonames_id=gid, name=name, local_name=None, country_code=None, latitude=None, longitude=None,
+                    mentions=[Mention(text=surface, start=start, end=start + len(surface))])
+
+
+def agreements_of(lang: str, text: str, cities=(), published: str | None = None):
+    doc = SpacyEngine.blank(lang).annotate(text, lang)
+    dates = find_dates(doc, published).dates
+    return find_agreements(doc, list(cities), [], dates)
+
+
+# (language, text, [(type, status)])
+TRIGGERS = [
+    ("uk", "Відбулося підписання меморандуму між Львівською міською радою та Житомирською міською радою.",
+     [("memorandum", "signed")]),
+    ("uk", "Міські ради планують підписати угоду про співпрацю найближчим часом.", [("cooperation_agreement", "planned")]),
+    ("uk", "Львів і Люблін стали побратимами у 1991 році.", [("twinning_agreement", "existing")]),
+    ("uk", "У Житомирі відзначили 25-річчя побратимства міст.", [("twinning_agreement", "anniversary")]),
+    ("uk", "Делегація міста-побратима Любліна відвідала Львів.", []),
+    ("ru", "Подготовка программы мероприятий к 50-летию со дня подписания соглашения об установлении "
+           "побратимских отношений.", [("twinning_agreement", "anniversary")]),
+    ("ru", "Мэры городов подписали программу сотрудничества на 2020–2022 годы.",
+     [("cooperation_programme", "signed")]),
+    ("ru", "Россия и Китай подписали соглашение о поставках газа.", []),
+    ("be", "Гарадскія саветы падпісалі пагадненне аб супрацоўніцтве.", [("cooperation_agreement", "signed")]),
+    ("sl", "Župan je podpisal Program sodelovanja med Vlado Moskve in Mestno občino Ljubljana.",
+     [("cooperation_programme", "signed")]),
+    ("sl", "Sodelovanje temelji na podlagi Protokola o prijateljstvu in sodelovanju med mestoma iz leta 2000.",
+     [("protocol", "existing")]),
+    ("hr", "Gradonačelnici su potpisali Povelju o bratimljenju dvaju gradova.", [("twinning_agreement", "signed")]),
+    ("hr", "Gradovi planiraju potpisati sporazum o suradnji.", [("cooperation_agreement", "planned")]),
+    ("sr", "Градоначелници су потписали споразум о сарадњи два града.", [("cooperation_agreement", "signed")]),
+    ("sr", "Gradovi su potpisali Protokol o prijateljstvu i saradnji.", [("protocol", "signed")]),
+    ("bs", "Gradonačelnici su potpisali Memorandum o razumijevanju između dva grada.", [("memorandum", "signed")]),
+    ("pl", "Prezydenci miast podpisali umowę o współpracy.", [("cooperation_agreement", "signed")]),
+    ("pl", "Obchody 20-lecia partnerstwa miast Lublina i Łucka.", [("twinning_agreement", "anniversary")]),
+    ("pl", "Burmistrzowie podpisali list intencyjny w sprawie współpracy miast.", [("letter_of_intent", "signed")]),
+    ("cs", "Primátoři podepsali smlouvu o partnerství obou měst.", [("cooperation_agreement", "signed")]),
+    ("sk", "Primátori podpísali memorandum o spolupráci medzi mestami.", [("memorandum", "signed")]),
+    ("bg", "Кметовете подписаха споразумение за сътрудничество между двата града.",
+     [("cooperation_agreement", "signed")]),
+    ("bg", "Общините ще подпишат меморандум за сътрудничество.", [("memorandum", "planned")]),
+    ("en", "The mayors signed a memorandum of understanding between the two cities.", [("memorandum", "signed")]),
+    ("en", "The cities signed a declaration of cooperation.", [("letter_of_intent", "signed")]),
+    ("en", "The city council adopted a friendship charter with the city.", [("other", "existing")]),
+    ("de", "Die Oberbürgermeister unterzeichneten den Städtepartnerschaftsvertrag im Rathaus.",
+     [("twinning_agreement", "signed")]),
+    ("de", "Die Stadt feiert das 30-jährige Jubiläum der Städtepartnerschaft.", [("twinning_agreement", "anniversary")]),
+    ("de", "Die Städte planen, eine Absichtserklärung zu unterzeichnen.", [("letter_of_intent", "planned")]),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", TRIGGERS, ids=[f"{t[0]}-{i}" for i, t in enumerate(TRIGGERS)])
+def test_triggers_types_and_statuses(lang, text, expected):
+    assert [(a.type, a.status) for a in agreements_of(lang, text)] == expected
+
+
+def test_parties_from_the_sentence_and_date_from_the_nearest_date():
+    text = "Сьогодні, 1 червня, відбулося підписання меморандуму між Львовом та Житомиром."
+    cities = [city(text, "Львовом", 702550, "Lviv"), city(text, "Житомиром", 686967, "Zhytomyr")]
+    [item] = agreements_of("uk", text, cities)
+    assert (item.type, item.status, item.city_geonames_ids, item.date) == ("memorandum", "signed", [702550, 686967],
+                                                                           "--06-01")
+    assert text[item.mentions[0].start:item.mentions[0].end] == "меморандуму"
+
+
+def test_agreements_with_several_partners_give_one_item_per_pair():
+    text = "У Городской Думы Калуги подписаны соглашения о сотрудничестве с городскими советами Смоленска и Тулы."
+    cities = [city(text, "Калуги", 553915, "Kaluga"), city(text, "Смоленска", 491687, "Smolensk"),
+              city(text, "Тулы", 480562, "Tula")]
+    pairs = [a.city_geonames_ids for a in agreements_of("ru", text, cities)]
+    assert pairs == [[553915, 491687], [553915, 480562]]
+
+
+def test_mentions_of_one_document_merge_and_a_planned_one_stays_apart():
+    text = ("Мэры подписали соглашение о сотрудничестве. Соглашение предусматривает обмен делегациями. "
+            "Городские советы также намерены подписать подобные соглашения с городами Беларуси.")
+    items = agreements_of("ru", text)
+    assert [(a.type, a.status, len(a.mentions)) for a in items] == [
+        ("cooperation_agreement", "signed", 2), ("cooperation_agreement", "planned", 1)]
+
+
+@pytest.mark.parametrize("lang,text,published,expected", [
+    ("uk", "Меморандум між містами було підписано у 2005 році. Сьогодні мери обговорили нові проекти.", "2019-05-05",
+     ("memorandum", "existing", "2005")),
+    ("ru", "Самое первое соглашение о побратимских связях было подписано в 1992 году.", "2017-03-31",
+     ("twinning_agreement", "existing", "1992")),
+])
+def test_a_signing_long_ago_is_background(lang, text, published, expected):
+    [item] = agreements_of(lang, text, published=published)
+    assert (item.type, item.status, item.date) == expected
