@@ -1,0 +1,172 @@
+"""Person names to the nominative, in the article's script, each part capitalised, without honorifics.
+
+uk, ru: pymorphy3, choosing one case and gender for the whole name and preferring the
+person-name readings (Name/Surn/Patr): "Андрія Садового" -> "Андрій Садовий",
+"Геннадия Труханова" -> "Геннадий Труханов"; a part with no reading in that case
+(a foreign surname, "Жаном Роатта") stays as written.
+Other languages: rules/<lang>/names.yaml lists, per case, the endings of name parts and
+their nominative; the case that explains the name best wins ("Sergejem Sobjaninom" ->
+"Sergej Sobjanin"). Parts written all in capitals or all in lowercase are re-cased
+("Александр ИВАНОВ" -> "Александр Иванов").
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline import morphology
+from pipeline.rules import load_rules
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseRules(_Strict):
+    case: str
+    # [regex anchored at the end of a name part, replacement]; the first matching one applies
+    endings: list[tuple[str, str]]
+
+
+class NameRules(_Strict):
+    """rules/<lang>/names.yaml"""
+
+    honorifics: list[str] = []
+    particles: list[str] = []  # lowercase parts kept lowercase ("van", "de")
+    # added to an oblique case that changes every part of a name of two or more parts
+    # ("Sergeja Skripala" is genitive, not a woman's name in the nominative)
+    all_parts_bonus: float = 1.0
+    cases: list[CaseRules] = []
+
+
+PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct")
+GENDERS = ("masc", "femn")
+
+
+def name_rules(language: str) -> NameRules:
+    return load_rules("names", NameRules, language) or NameRules()
+
+
+@lru_cache(maxsize=None)
+def _honorific_pattern(language: str, honorifics: tuple[str, ...]) -> re.Pattern | None:
+    if not honorifics:
+        return None
+    return re.compile(r"^(?:(?:" + "|".join(honorifics) + r")(?:\.|(?=\s))\s*)+", re.I)
+
+
+def strip_honorifics(text: str, language: str) -> str:
+    rules = name_rules(language)
+    pattern = _honorific_pattern(language, tuple(rules.honorifics))
+    return pattern.sub("", text).strip() if pattern else text.strip()
+
+
+def recase(part: str, particles: list[str]) -> str:
+    """ИВАНОВ -> Иванов, жан-клод -> Жан-Клод; mixed case (McDonald) is kept."""
+    if part.lower() in particles:
+        return part.lower()
+    if not (part.isupper() or part.islower()) or len(part) < 2:
+        return part
+    return "-".join(p[:1].upper() + p[1:].lower() for p in part.split("-"))
+
+
+# ---------------------------------------------------------------- uk, ru: pymorphy3
+
+def _fits(parse, case: str, gender: str) -> bool:
+    tag = parse.tag
+    if tag.case != case or tag.POS not in ("NOUN", "ADJF") or tag.number == "plur":
+        return False
+    return tag.gender in (gender, None) or "Ms-f" in tag.grammemes
+
+
+def _reading_weight(parse) -> float:
+    return parse.score + (1.0 if PERSON_TAGS & set(parse.tag.grammemes) else 0.0)
+
+
+def _best_fit(word: str, language: str, case: str, gender: str):
+    fitting = [p for p in morphology.parses(word, language) if _fits(p, case, gender)]
+    return max(fitting, key=_reading_weight, default=None)
+
+
+def _nominative_pymorphy(parts: list[str], language: str) -> list[str]:
+    best, best_score = None, 0.0
+    for case in CASES:
+        for gender in GENDERS:
+            fits = [_best_fit(p, language, case, gender) for p in parts]
+            score = sum(_reading_weight(f) for f in fits if f is not None)
+            if score > best_score + 1e-9:
+                best, best_score = fits, score
+    if best is None:
+        return parts
+    out = []
+    for part, parse in zip(parts, best):
+        form = None
+        if parse is not None and parse.tag.case != "nomn":
+            form = morphology.inflect(parse, {"nomn", "sing"}) or morphology.inflect(parse, {"nomn"})
+        out.append(_same_case_shape(form, part) if form else part)
+    return out
+
+
+def _same_case_shape(form: str, original: str) -> str:
+    """The inflected form written like the original part was (capitalised, or all capitals)."""
+    if original.isupper() and len(original) > 1:
+        return form.upper()
+    if original[:1].isupper():
+        return "-".join(p[:1].upper() + p[1:] for p in form.split("-"))
+    return form
+
+
+# ---------------------------------------------------------------- other languages: ending rules
+
+@lru_cache(maxsize=None)
+def _compiled_cases(language: str, rules_id: int) -> list[tuple[str, list[tuple[re.Pattern, str]]]]:
+    rules = name_rules(language)
+    return [(c.case, [(re.compile(pattern + r"$"), repl) for pattern, repl in c.endings]) for c in rules.cases]
+
+
+def _apply_case(part: str, endings: list[tuple[re.Pattern, str]]) -> tuple[str, int]:
+    low = part.lower()
+    for pattern, replacement in endings:
+        match = pattern.search(low)
+        if match:
+            return part[: match.start()] + replacement, len(match.group(0)) + 1
+    return part, 0
+
+
+LEMMA_AGREES = 3  # weight of a part whose result is also simplemma's lemma of it ("Zorana" -> "Zoran")
+
+
+def _nominative_rules(parts: list[str], language: str) -> list[str]:
+    """The case (of names.yaml, first wins ties) whose endings explain the parts best."""
+    cases = _compiled_cases(language, id(name_rules(language)))
+    lemmas = [morphology.lemma(p, language) for p in parts]
+    best, best_score = parts, 0
+    rules = name_rules(language)
+    for number, (_case, endings) in enumerate(cases):
+        applied = [_apply_case(p, endings) for p in parts]
+        score = sum(weight for _, weight in applied)
+        if number and len(parts) > 1 and all(form != part for (form, _), part in zip(applied, parts)):
+            score += rules.all_parts_bonus
+        score += sum(LEMMA_AGREES for (form, _), part, lemma in zip(applied, parts, lemmas)
+                     if lemma and lemma != part and form == lemma)
+        if score > best_score:
+            best, best_score = [form for form, _ in applied], score
+    return best
+
+
+# ---------------------------------------------------------------- entry point
+
+def normalise_name(text: str, language: str) -> str:
+    """The nominative form of a person's name as the article writes it."""
+    rules = name_rules(language)
+    text = strip_honorifics(" ".join(text.split()), language)
+    parts = text.split(" ")
+    if not text:
+        return text
+    if morphology.analyser(language) is not None:
+        parts = _nominative_pymorphy(parts, language)
+    else:
+        parts = _nominative_rules(parts, language)
+    return " ".join(recase(p, rules.particles) for p in parts)
