@@ -242,8 +242,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         if group == "relations" and seg_index not in acts:
             continue  # "побратимство" alone is an attribute, not an agreement
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and len(_parties(places, *seg)) < 2:
-            continue  # a generic document with no second city and no city government in the sentence
+                and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
+            continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
         groups = _party_groups(places, seg, partners)
         cue = _status_of(status.get(seg_index, []), name, status_order)

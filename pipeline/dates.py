@@ -54,7 +54,7 @@ class DatesRules(_Strict):
     weekdays: list[str] = []  # for datelines ("sreda, 11. 9. 2019")
     year_markers_before: list[str] = []  # words that make the next number a year ("leta 2000", "roku 1998")
     year_markers_after: list[str] = []  # markers after a year ("1998 году", "2016 року", "2000. godine")
-    year_prepositions: list[str] = []  # "в 1998": a year when no lower-case word follows
+    year_prepositions: list[str] = []  # "в 1998": a year when no word follows ("в 2000 человек" is a count)
     lowercase_after_preposition: bool = False  # en, de: "in 2019 the city" is still a year
     period_before: list[str] = []  # "до 2025 року": the year ends a period
     range_joiners: list[str] = []  # "з 1 по 5 червня", "od 1. do 5. junija"
