@@ -47,10 +47,22 @@ def train_ner(
 @app.command("models")
 def models(
     bench: bool = typer.Option(False, "--bench", help="Also load each route's engine and print words/s on news text."),
+    scores: bool = typer.Option(False, "--scores", help="Print the held-out P/R/F1 table of the embedded models instead."),
+    cards: bool = typer.Option(False, "--cards", help="Rewrite every embedded model's README.md from its meta.json."),
     languages: list[str] = typer.Argument(None, help="Only these languages (default: all routes)."),
 ) -> None:
     """List each language's route, the model that would load here and where it comes from."""
-    from pipeline.routing import availability, routes_table
+    from pipeline.routing import MODELS_DIR, availability, routes_table
+
+    if scores or cards:
+        from pipeline.training.card import summary_table, write_card
+
+        if cards:
+            for meta_path in sorted(MODELS_DIR.glob("*/meta.json")):
+                typer.echo(f"wrote {write_card(meta_path.parent)}", err=True)
+        if scores:
+            typer.echo(summary_table(MODELS_DIR), nl=False)
+        return
 
     table = routes_table()
     chosen = languages or list(table.languages)

@@ -15,7 +15,9 @@ from spacy.language import Language
 import pipeline.engines.components  # noqa: F401  (registers the citylinks_* factories)
 from pipeline.types import AnnotatedDoc, Entity, Span, Token
 
-LABEL_MAP = {"PERSON": "PER", "PERS": "PER", "GPE": "LOC", "FAC": "LOC", "NORP": None}
+# Labels of official spaCy / Stanza models -> the project's set (pl_core_news uses NKJP names).
+LABEL_MAP = {"PERSON": "PER", "PERS": "PER", "PERSNAME": "PER", "GPE": "LOC", "FAC": "LOC",
+             "PLACENAME": "LOC", "GEOGNAME": "LOC", "ORGNAME": "ORG", "NORP": None}
 COMMON_LABELS = ("PER", "LOC", "ORG", "JOB")
 
 
@@ -97,7 +99,8 @@ def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
     entities = []
     for ent in doc.ents:
         label = common_label(ent.label_)
-        if label:
-            entities.append(Entity(ent.text, ent.start_char, ent.end_char, label, "ner"))
+        end = ent.start_char + len(ent.text.split("\n")[0].rstrip())  # a name never runs over a line break
+        if label and end > ent.start_char:
+            entities.append(Entity(doc.text[ent.start_char:end], ent.start_char, end, label, "ner"))
     return AnnotatedDoc(text=doc.text, language=language, tokens=tokens,
                         sentences=sentences, entities=entities, model=model_id)

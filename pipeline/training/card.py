@@ -52,6 +52,34 @@ def training_lines(training: list[dict]) -> list[str]:
     return lines
 
 
+def official_for(meta: dict) -> list[dict]:
+    """Published figures from the recipes file (kept there, so a correction needs no retraining)."""
+    from pipeline.training.recipes import load_recipes
+
+    recipe = load_recipes().models.get(meta["name"].replace("_stanza_ner", "_ner"))
+    return [o.model_dump() for o in recipe.official] if recipe else meta["citylinks"].get("official", [])
+
+
+def summary_table(models_dir: Path) -> str:
+    """One markdown table over every embedded model: held-out P/R/F1 per label, size, words/s."""
+    lines = ["| model | held-out data | label | P | R | F1 | size MB | words/s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for meta_path in sorted(models_dir.glob("*/meta.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        info = meta.get("citylinks", {})
+        if "held_out" not in info:
+            continue
+        held = info["held_out"]["all"]
+        parts = " + ".join(info["held_out"]["by_source"])
+        size = f"{dir_size(meta_path.parent) / 1e6:.1f}"
+        speed = (info.get("speed") or {}).get("words_per_second") or "-"
+        for label, v in held["per_label"].items():
+            lines.append(f"| {meta['name']} | {parts} | {label} | {_fmt(v['p'])} | {_fmt(v['r'])} | {_fmt(v['f'])} | | |")
+        lines.append(f"| {meta['name']} | {parts} | **all** | {_fmt(held['p'])} | {_fmt(held['r'])} "
+                     f"| **{_fmt(held['f'])}** | {size} | {speed} |")
+    return "\n".join(lines) + "\n"
+
+
 def architecture(meta: dict) -> str:
     info = meta["citylinks"]
     if "architecture" in info:
@@ -79,7 +107,7 @@ def render_card(model_dir: Path, meta: dict, speed: dict | None = None) -> str:
               "hash of the document id; a second hash picks the dev slice that chooses the best epoch.", ""]
     lines += ["## Labels", "", ", ".join(meta["labels"]["ner"]) + " (the project's common label set).", ""]
     lines += ["## Held-out scores (exact span match)", ""] + scores_table(info["held_out"])
-    lines += ["", "## Published scores of official models, for comparison", ""] + official_lines(info["official"])
+    lines += ["", "## Published scores of official models, for comparison", ""] + official_lines(official_for(meta))
     lines += ["", "Official figures are measured on other corpora and splits; they show the order of magnitude "
               "a full-size model reaches, not a like-for-like comparison.", ""]
     lines += ["## Model", "", f"- {architecture(meta)}",

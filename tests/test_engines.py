@@ -1,0 +1,211 @@
+"""Engines and routes: real models from models/, real news articles from ../shared, network off."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.engines.spacy_engine import SpacyEngine, common_label
+from pipeline.routing import MODELS_DIR, SUPPORTED_LANGUAGES, Route, engine_for, resolve, routes_table
+from pipeline.rules import RuleError, parse_rule_file
+from pipeline.routing import RoutesTable
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWS = ROOT.parent / "shared" / "corpus" / "news"
+COMMON = {"PER", "LOC", "ORG", "JOB"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_off():
+    """Any attempt to open a network connection fails the test that makes it."""
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled in tests")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        mp.setattr(socket.socket, "connect", refuse)
+        mp.setattr(socket, "create_connection", refuse)
+        yield
+
+
+def news_article(language: str, index: int = 0) -> str:
+    with gzip.open(NEWS / f"bsnlp-{language}.jsonl.gz", "rt", encoding="utf-8") as stream:
+        for i, line in enumerate(stream):
+            if i == index:
+                return json.loads(line)["text"]
+    raise IndexError(index)
+
+
+@pytest.fixture(scope="session")
+def uk_engine():
+    return SpacyEngine.from_path(MODELS_DIR / "uk_ner", "pymorphy3:uk")
+
+
+@pytest.fixture(scope="session")
+def bg_stanza_engine():
+    pytest.importorskip("stanza")
+    from pipeline.engines.stanza_engine import StanzaEngine
+
+    return StanzaEngine.from_path(MODELS_DIR / "bg_stanza_ner", "simplemma:bg", "bg")
+
+
+def check_document(doc, text: str) -> None:
+    assert doc.text == text
+    assert len(doc.sentences) > 1
+    for token in doc.tokens:
+        assert text[token.start:token.end] == token.text
+        assert token.lemma and token.lemma == token.lemma.lower()
+        sent = doc.sentences[token.sent]
+        assert sent.start <= token.start and token.end <= sent.end
+    for ent in doc.entities:
+        assert ent.label in COMMON
+        assert text[ent.start:ent.end] == ent.text
+
+
+def test_embedded_spacy_model_on_a_real_ukrainian_article(uk_engine):
+    text = news_article("uk")
+    doc = uk_engine.annotate(text, "uk")
+    check_document(doc, text)
+    assert doc.model.startswith("spacy:embedded/uk_ner@")
+    assert {e.label for e in doc.entities} & {"PER", "LOC"}
+
+
+def test_ukrainian_model_finds_city_person_and_title(uk_engine):
+    text = "Міський голова Львова Андрій Садовий зустрівся у Варшаві з президентом Польщі."
+    doc = uk_engine.annotate(text, "uk")
+    found = {(e.text, e.label) for e in doc.entities}
+    assert ("Андрій Садовий", "PER") in found
+    assert ("Варшаві", "LOC") in found
+
+
+def test_stanza_model_on_a_real_bulgarian_article(bg_stanza_engine):
+    text = news_article("bg")
+    doc = bg_stanza_engine.annotate(text, "bg")
+    check_document(doc, text)
+    assert doc.model.startswith("stanza:embedded/bg_stanza_ner@")
+    assert {e.label for e in doc.entities} & {"PER", "LOC", "ORG"}
+
+
+def test_both_engines_give_the_same_tokens_and_lemmas(bg_stanza_engine):
+    text = "Кметът на София Йорданка Фандъкова посети Варна.\nСрещата беше в общината."
+    stanza_doc = bg_stanza_engine.annotate(text, "bg")
+    spacy_doc = SpacyEngine.blank("bg", "simplemma:bg").annotate(text, "bg")
+    assert stanza_doc.tokens == spacy_doc.tokens
+    assert stanza_doc.sentences == spacy_doc.sentences
+
+
+LEMMAS = [  # (language, text, word, expected lemma)
+    ("uk", "Зустріч міського голови Харкова.", "голови", "голова"),
+    ("uk", "Делегація прибула до Харкова.", "Харкова", "харків"),
+    ("uk", "Він живе у Києві.", "Києві", "київ"),
+    ("ru", "Визит мэра Москвы.", "мэра", "мэр"),
+    ("ru", "Соглашение о побратимстве городов.", "городов", "город"),
+    ("pl", "Spotkanie z burmistrzem Krakowa.", "burmistrzem", "burmistrz"),
+    ("cs", "Primátor Prahy podepsal smlouvu.", "Prahy", "praha"),
+    ("sk", "Primátor mesta podpísal zmluvu.", "mesta", "mesto"),
+    ("sl", "Župan Ljubljane je podpisal sporazum.", "Ljubljane", "ljubljana"),
+    ("hr", "Gradonačelnik Zagreba potpisao je sporazum.", "Zagreba", "zagreb"),
+    ("sr", "Градоначелник Београда је потписао споразум.", "Београда", "београд"),
+    ("bg", "Кметът на града подписа споразумение.", "града", "град"),
+    ("en", "The mayors signed agreements.", "agreements", "agreement"),
+    ("de", "Die Bürgermeister der Städte trafen sich.", "Städte", "stadt"),
+]
+
+
+@pytest.mark.parametrize("language,text,word,lemma", LEMMAS)
+def test_every_route_gives_real_lemmas(language, text, word, lemma):
+    route = routes_table().languages[language]
+    doc = SpacyEngine.blank(language, route.lemmatizer).annotate(text, language)
+    assert {t.text: t.lemma for t in doc.tokens}[word] == lemma, f"{language}: {word}"
+
+
+SENTENCES = [  # (language, text, expected sentences)
+    ("uk", "Новини Львова\nМер підписав угоду. Потім була зустріч.",
+     ["Новини Львова", "Мер підписав угоду.", "Потім була зустріч."]),
+    ("uk", "Мер В. Кличко приїхав у м. Львів 5 травня 2023 р. з візитом.",
+     ["Мер В. Кличко приїхав у м. Львів 5 травня 2023 р. з візитом."]),
+    ("pl", "Umowa kosztuje 2.5 mln zł. «Dobrze» – powiedział.",
+     ["Umowa kosztuje 2.5 mln zł.", "«Dobrze» – powiedział."]),
+]
+
+
+@pytest.mark.parametrize("language,text,expected", SENTENCES)
+def test_news_sentence_splitting(language, text, expected):
+    doc = SpacyEngine.blank(language).annotate(text, language)
+    assert [text[s.start:s.end] for s in doc.sentences] == expected
+
+
+def test_every_language_has_a_route_that_loads():
+    assert set(routes_table().languages) == set(SUPPORTED_LANGUAGES)
+    for language in SUPPORTED_LANGUAGES:
+        engine, warnings = engine_for(language)
+        assert engine is not None, language
+        assert warnings == [], f"{language}: {warnings}"
+
+
+def test_unrouted_language_gets_no_engine():
+    assert engine_for("fi") == (None, [])
+
+
+def test_missing_preferred_model_falls_back_with_a_warning():
+    route = Route.model_validate({"lemmatizer": "pymorphy3:uk", "candidates": [
+        {"engine": "spacy", "package": "uk_core_news_sm", "if_installed": True},
+        {"engine": "spacy", "path": "no_such_model"},
+        {"engine": "stanza", "path": "no_such_stanza_model"},
+        {"engine": "spacy", "path": "uk_ner"},
+    ]})
+    resolution = resolve("uk", route)
+    assert resolution.engine.model_id.startswith("spacy:embedded/uk_ner@")
+    assert len(resolution.warnings) == 2  # the optional package is skipped silently
+    assert "no_such_model" in resolution.warnings[0]
+    assert "no_such_stanza_model" in resolution.warnings[1]
+
+
+def test_a_route_of_only_missing_models_warns_and_ends_blank():
+    route = Route.model_validate({"lemmatizer": "lowercase", "candidates": [
+        {"engine": "spacy", "path": "no_such_model"}, {"engine": "spacy", "blank": "sr"}]})
+    resolution = resolve("sr", route)
+    assert resolution.engine.model_id.startswith("spacy:blank/sr@")
+    assert resolution.warnings and "no_such_model" in resolution.warnings[0]
+
+
+def test_routes_file_rejects_unknown_keys_with_line(tmp_path):
+    path = tmp_path / "routes.yaml"
+    path.write_text("languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n"
+                    "      - {engine: spacy, blank: uk, fallback: yes}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"routes.yaml:5"):
+        parse_rule_file(path, RoutesTable)
+
+
+def test_candidate_needs_exactly_one_source(tmp_path):
+    path = tmp_path / "routes.yaml"
+    path.write_text("languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n"
+                    "      - {engine: spacy, blank: uk, path: uk_ner}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="exactly one"):
+        parse_rule_file(path, RoutesTable)
+
+
+@pytest.mark.parametrize("label,common", [
+    ("PERS", "PER"), ("PERSON", "PER"), ("PER", "PER"), ("GPE", "LOC"), ("LOC", "LOC"), ("FAC", "LOC"),
+    ("ORG", "ORG"), ("JOB", "JOB"), ("S-PER", "PER"), ("E-ORG", "ORG"), ("MISC", None), ("DATE", None),
+    ("NORP", None), ("PRO", None), ("EVT", None), ("persName", "PER"), ("placeName", "LOC"), ("orgName", "ORG"),
+])
+def test_entity_labels_map_to_the_common_set(label, common):
+    assert common_label(label) == common
+
+
+def test_models_command_lists_every_route():
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run([sys.executable, "cli.py", "models"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for language in SUPPORTED_LANGUAGES:
+        assert any(line.startswith(f"{language} ") for line in result.stdout.splitlines()), language
+    assert "-> spacy path uk_ner" in result.stdout
+    assert "-> stanza path bg_stanza_ner" in result.stdout
