@@ -1,9 +1,274 @@
-"""Officials stage (placeholder signature; issue 4 implements it)."""
+"""Officials stage: people holding a city office, their role and the city whose office it is.
+
+Mechanism only; titles per role live in rules/<lang>/officials.yaml.
+
+A title phrase ("міського голови", "z županom", "prezydent miasta", "вице-мэром") is paired
+with a person's name standing
+  - right before it, as an apposition: "Володимир Хмурич, радник Білоцерківського міського голови";
+  - or after it, past the city it names and at most one clause between commas:
+    "городской голова Одессы Геннадий Труханов", "вице-мэром Марселя, отвечающим за ..., Жаном Роатта";
+  - or after "CITY council represented by": "Житомирською міською радою в особі Сергія Сухомлина".
+The city is the one named in the title phrase; else the city whose council or administration
+the sentence names (and no other title claims); else the article's only city in its home
+countries; else null.
+"""
 from __future__ import annotations
 
-from schemas.record import CityItem, OfficialItem
-from pipeline.types import AnnotatedDoc
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.cities import Candidate, city_rules, find_city_mentions
+from pipeline.gazetteer import geo_rules
+from pipeline.names import normalise_name
+from pipeline.rules import load_rules
+from pipeline.types import AnnotatedDoc, Span
+from schemas.record import CityItem, Mention, OfficialItem, Role
+
+WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
+MAX_NAME_PARTS = 4
+CLAUSE = re.compile(r"^\s*,[^.;:!?«»\"“”„()]{1,90},\s*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TitlePattern(_Strict):
+    pattern: str
+    needs_city: bool = False  # the word alone is not a city office ("prezydent", "President")
+
+
+class RepresentedBy(_Strict):
+    pattern: str  # the council/administration words and "represented by", right before the name
+    role: Role
+
+
+class OfficialRules(_Strict):
+    """rules/<lang>/officials.yaml"""
+
+    titles: dict[Role, list[str | TitlePattern]]
+    represented_by: list[RepresentedBy] = []
+    # words allowed between a title and the name besides city names ("міста", "of", "města")
+    connectors: list[str] = []
+
+
+@dataclass(frozen=True)
+class Title:
+    start: int
+    end: int
+    role: str
+    needs_city: bool
+
+
+@dataclass(frozen=True)
+class NameRun:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Found:
+    name: NameRun
+    role: str
+    city_id: int | None
+    title: Title
+
+
+def official_rules(language: str) -> OfficialRules | None:
+    return load_rules("officials", OfficialRules, language)
+
+
+@lru_cache(maxsize=64)
+def _title_patterns(language: str, rules_id: int) -> list[tuple[re.Pattern, str, bool]]:
+    rules = official_rules(language)
+    out = []
+    for role, patterns in rules.titles.items():
+        for item in patterns:
+            spec = item if isinstance(item, TitlePattern) else TitlePattern(pattern=item)
+            role_value = role.value if isinstance(role, Role) else role
+            out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city))
+    return out
+
+
+def find_titles(text: str, language: str) -> list[Title]:
+    """Title phrases in the text; where two overlap the longer one wins ("Заступник міського голови")."""
+    rules = official_rules(language)
+    if rules is None:
+        return []
+    found = []
+    for pattern, role, needs_city in _title_patterns(language, id(rules)):
+        for match in pattern.finditer(text):
+            found.append(Title(match.start(), match.end(), role, needs_city))
+    found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))
+    kept: list[Title] = []
+    for title in found:
+        if all(title.end <= k.start or title.start >= k.end for k in kept):
+            kept.append(title)
+    return sorted(kept, key=lambda t: t.start)
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() and len(word) > 1
+
+
+def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun]:
+    """Runs of 2-4 capitalised words separated by single spaces, outside titles and city names."""
+    text = doc.text
+    words = [m for m in WORD.finditer(text)
+             if not any(s <= m.start() < e for s, e in blocked)]
+    runs: list[list[re.Match]] = []
+    current: list[re.Match] = []
+    for word in words:
+        joined = bool(current) and text[current[-1].end():word.start()] in (" ", "\u00a0")
+        if _is_name_word(word.group()) and (joined or not current) and len(current) < MAX_NAME_PARTS:
+            current.append(word)
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = [word] if _is_name_word(word.group()) else []
+    if len(current) >= 2:
+        runs.append(current)
+    people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
+    for entity in doc.entities:  # a PER entity from the engine is a name even when it is one word
+        if entity.label == "PER" and not any(p.start <= entity.start < p.end for p in people):
+            people.append(NameRun(entity.start, entity.end, entity.text))
+    return sorted(people, key=lambda p: p.start)
+
+
+def _connector_pattern(rules: OfficialRules) -> re.Pattern | None:
+    if not rules.connectors:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(rules.connectors) + r")(?!\w)", re.I)
+
+
+def _blank(text: str, start: int, end: int, spans: list[tuple[int, int]], connectors: re.Pattern | None) -> str:
+    """text[start:end] with city names (and connector words) replaced by spaces."""
+    chars = list(text[start:end])
+    for s, e in spans:
+        for i in range(max(s, start), min(e, end)):
+            chars[i - start] = " "
+    gap = "".join(chars)
+    return connectors.sub(" ", gap) if connectors else gap
+
+
+def _sentence(doc: AnnotatedDoc, offset: int) -> Span:
+    return doc.sentence_of(offset) or Span(0, len(doc.text))
+
+
+def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: list[tuple[int, int]],
+          connectors: re.Pattern | None) -> NameRun | None:
+    text = doc.text
+    sentence = _sentence(doc, title.start)
+    for person in people:  # apposition before the title: "NAME, title" / "NAME (title"
+        if sentence.start <= person.start and person.end <= title.start:
+            gap = _blank(text, person.end, title.start, city_spans, None)
+            if re.fullmatch(r"\s*[,(–—-]\s*", gap):
+                return person
+    for person in people:  # after the title, past city names and at most one clause
+        if title.end <= person.start < sentence.end:
+            gap = _blank(text, title.end, person.start, city_spans, connectors)
+            if not gap.strip() or CLAUSE.match(gap):
+                return person
+            break  # only the first name after a title can be its holder
+    return None
+
+
+def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str) -> list[Candidate]:
+    """Cities inside the title phrase, between it and the name, or touching it (adjective before, genitive after)."""
+    start, end = min(title.start, person.start), max(title.end, person.end)
+    near = []
+    for c in cities:
+        inside = start <= c.start and c.end <= end and not (person.start <= c.start < person.end)
+        before = c.end <= title.start and re.fullmatch(r"[ \u00a0]*", text[c.end:title.start])
+        after = c.start >= title.end and re.fullmatch(r"[ \u00a0]*", text[title.end:c.start])
+        if inside or before or after:
+            near.append(c)
+    return near
+
+
+def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
+                 cities: list[Candidate]) -> list[Found]:
+    found = []
+    for item in rules.represented_by:
+        for match in re.finditer(r"(?<!\w)(?:" + item.pattern + r")\s+", doc.text, re.I):
+            person = next((p for p in people if p.start == match.end()), None)
+            if person is None:
+                continue
+            before = [c for c in cities if c.end <= match.start()
+                      and re.fullmatch(r"\s*", doc.text[c.end:match.start()])]
+            title = Title(match.start(), match.end(), item.role.value, False)
+            found.append(Found(person, item.role.value, before[-1].place.geonames_id if before else None, title))
+    return found
+
+
+def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], claimed: set[int]) -> int | None:
+    """The city whose council or administration the person's sentence names (not claimed by another title)."""
+    rules = city_rules(doc.language)
+    sentence = _sentence(doc, person.start)
+    options = []
+    for c in cities:
+        if not (sentence.start <= c.start < sentence.end) or c.place.geonames_id in claimed:
+            continue
+        after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):c.start]
+        if (rules.institution_after and rules.institution_after.search(after)) or \
+                (rules.institution_before and rules.institution_before.search(before)):
+            options.append((abs(c.start - person.start), c.start, c.place.geonames_id))
+    return min(options)[2] if options else None
+
+
+def _home_city(doc: AnnotatedDoc, cities: list[CityItem]) -> int | None:
+    home = set(geo_rules().home_countries.get(doc.language, []))
+    ids = [c.geonames_id for c in cities if c.country_code in home]
+    return ids[0] if len(ids) == 1 else None
 
 
 def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialItem]:
-    return []
+    rules = official_rules(doc.language)
+    if rules is None:
+        return []
+    city_ids = {c.geonames_id for c in cities}
+    mentions = [c for c in find_city_mentions(doc) if c.place.geonames_id in city_ids]
+    city_spans = [(c.start, c.end) for c in mentions]
+    titles = find_titles(doc.text, doc.language)
+    people = name_runs(doc, city_spans + [(t.start, t.end) for t in titles])
+    connectors = _connector_pattern(rules)
+    found = _represented(doc, rules, people, mentions)
+    taken = {f.name.start for f in found}
+    for title in titles:
+        person = _pair(doc, title, people, city_spans, connectors)
+        if person is None or person.start in taken:
+            continue
+        near = _cities_near(title, person, mentions, doc.text)
+        if title.needs_city and not near:
+            continue
+        taken.add(person.start)
+        found.append(Found(person, title.role, near[0].place.geonames_id if near else None, title))
+    claimed = {f.city_id for f in found if f.city_id is not None}
+    home_city = _home_city(doc, cities)
+    for f in found:
+        if f.city_id is None:
+            f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
+    return _merge(found, doc.language)
+
+
+def _merge(found: list[Found], language: str) -> list[OfficialItem]:
+    """One item per person (by normalised name), mentions in text order, first role and city kept."""
+    by_name: dict[str, OfficialItem] = {}
+    for f in sorted(found, key=lambda f: f.name.start):
+        name = normalise_name(f.name.text, language)
+        if len(name.split()) < 1:
+            continue
+        key = name.casefold()
+        mention = Mention(text=f.name.text, start=f.name.start, end=f.name.end)
+        item = by_name.get(key)
+        if item is None:
+            by_name[key] = OfficialItem(name=name, role=f.role, city_geonames_id=f.city_id, mentions=[mention])
+        else:
+            item.mentions.append(mention)
+            if item.city_geonames_id is None:
+                item.city_geonames_id = f.city_id
+    return sorted(by_name.values(), key=lambda o: (o.mentions[0].start, o.name))
