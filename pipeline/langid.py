@@ -1,26 +1,309 @@
-"""Language identification (first version: langdetect with a fixed seed, on a bounded prefix)."""
+"""Language identification: letters and scripts, lingua, seeded langdetect, word markers.
+
+The decision rule (thresholds, alphabets, which detector is consulted when, the markers that
+split Croatian, Bosnian and Serbian) is data in ``pipeline/rules/langid.yaml``; this module is
+the mechanism. It looks only at a bounded prefix of the cleaned text, so the cost does not grow
+with the article. Both detectors are deterministic: lingua has no randomness, langdetect is seeded.
+"""
 from __future__ import annotations
 
-from langdetect import DetectorFactory, detect_langs
-from langdetect.lang_detect_exception import LangDetectException
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib.metadata import version
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.rules import load_rules
 from pipeline.types import LanguageGuess
 
-DetectorFactory.seed = 0
-PREFIX_CHARS = 1000
-METHOD = "langdetect-1.0.9/seed0"
+STAGE = "langid"
+WORD = re.compile(r"\w+")
 
 
-def detect_language(text: str) -> LanguageGuess:
-    sample = text[:PREFIX_CHARS]
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SampleRules(_Strict):
+    max_chars: int = Field(gt=0)
+    min_letters: int = Field(ge=1)
+
+
+class LinguaRules(_Strict):
+    mode: str = Field(pattern="^(low_accuracy|high_accuracy)$")
+    covered: tuple[str, ...]
+    guard: tuple[str, ...] = ()
+
+
+class LangdetectRules(_Strict):
+    seed: int
+    consult_below: float = Field(ge=0.0, le=1.0)
+
+
+class ForeignLetters(_Strict):
+    min_count: int = Field(ge=1)
+    min_share: float = Field(ge=0.0, le=1.0)
+
+
+class ScriptRules(_Strict):
+    ranges: tuple[tuple[int, int], ...]
+    foreign: ForeignLetters
+
+
+class MarkerSet(_Strict):
+    languages: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+class VarietyGroup(_Strict):
+    name: str
+    languages: tuple[str, ...]
+    script: str
+    prior: dict[str, float] = {}
+    lingua_weight: float = Field(ge=0.0)
+    markers: tuple[MarkerSet, ...]
+
+
+class LangidRules(_Strict):
+    sample: SampleRules
+    lingua: LinguaRules
+    langdetect: LangdetectRules
+    runner_up_min_ratio: float = Field(ge=0.0, le=1.0)
+    min_script_share: float = Field(ge=0.0, le=1.0)
+    scripts: dict[str, ScriptRules]
+    alphabets: dict[str, str]
+    varieties: tuple[VarietyGroup, ...] = ()
+
+
+def langid_rules() -> LangidRules:
+    rules = load_rules(STAGE, LangidRules)
+    if rules is None:
+        raise FileNotFoundError(f"no {STAGE}.yaml in the rules directory")
+    return rules
+
+
+# --- sample and letter evidence ---------------------------------------------------------------
+
+def sample_of(text: str, max_chars: int) -> str:
+    """The first ``max_chars`` characters, cut back to the last space so no word is split."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    space = cut.rfind(" ")
+    return cut[:space] if space > max_chars // 2 else cut
+
+
+def script_of(char: str, scripts: dict[str, ScriptRules]) -> str | None:
+    point = ord(char)
+    for name, script in scripts.items():
+        if any(low <= point <= high for low, high in script.ranges):
+            return name
+    return None
+
+
+def letter_counts(sample: str) -> Counter[str]:
+    return Counter(ch for ch in sample.lower() if ch.isalpha())
+
+
+_DERIVED: dict[tuple[str, int], tuple[object, object]] = {}
+
+
+def _derived(name: str, source: object, build):
+    """``build(source)`` computed once per loaded rules object (rule models hold dicts: not hashable)."""
+    cached = _DERIVED.get((name, id(source)))
+    if cached is None or cached[0] is not source:
+        cached = _DERIVED[(name, id(source))] = (source, build(source))
+    return cached[1]
+
+
+def _scripts_of_alphabets(rules: LangidRules) -> dict[str, frozenset[str]]:
+    """Which scripts each alphabet is written in."""
+    return _derived("alphabet_scripts", rules, lambda r: {
+        language: frozenset({script_of(ch, r.scripts) for ch in alphabet} - {None})
+        for language, alphabet in r.alphabets.items()
+    })
+
+
+def ruled_out(letters: Counter[str], rules: LangidRules) -> dict[str, str]:
+    """Covered languages the letters rule out, with the reason (for tests and the eval's errors)."""
+    total = sum(letters.values())
+    by_script: Counter[str] = Counter()
+    script_letters: dict[str, dict[str, int]] = {}
+    for ch, n in letters.items():
+        script = script_of(ch, rules.scripts)
+        if script:
+            by_script[script] += n
+            script_letters.setdefault(script, {})[ch] = n
+    reasons: dict[str, str] = {}
+    own = _scripts_of_alphabets(rules)
+    for language, alphabet in sorted(rules.alphabets.items()):
+        own_scripts = own[language]
+        share = sum(by_script[s] for s in own_scripts) / total
+        if share < rules.min_script_share:
+            reasons[language] = f"script share {share:.2f}"
+            continue
+        for script in sorted(own_scripts):
+            foreign = {ch: n for ch, n in script_letters.get(script, {}).items() if ch not in alphabet}
+            count = sum(foreign.values())
+            limit = rules.scripts[script].foreign
+            if count >= limit.min_count and count / total >= limit.min_share:
+                reasons[language] = "foreign letters " + "".join(sorted(foreign))
+                break
+    return reasons
+
+
+# --- detectors ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def _lingua_detector(mode: str, languages: tuple[str, ...]):
+    """Built once per process and configuration (lingua loads its models lazily, per language)."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    wanted = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages]
+    builder = LanguageDetectorBuilder.from_languages(*wanted)
+    if mode == "low_accuracy":
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
+
+
+def lingua_scores(sample: str, rules: LangidRules) -> dict[str, float]:
+    detector = _lingua_detector(rules.lingua.mode, rules.lingua.covered + rules.lingua.guard)
+    return {
+        value.language.iso_code_639_1.name.lower(): value.value
+        for value in detector.compute_language_confidence_values(sample)
+        if value.value > 0.0
+    }
+
+
+def langdetect_scores(sample: str, seed: int) -> dict[str, float]:
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = seed
     try:
         guesses = detect_langs(sample)
     except LangDetectException:
-        return LanguageGuess(None, 0.0, method=METHOD)
-    best = guesses[0]
-    runner = guesses[1] if len(guesses) > 1 else None
-    return LanguageGuess(
-        best.lang.split("-")[0], round(best.prob, 4),
-        runner.lang.split("-")[0] if runner else None,
-        round(runner.prob, 4) if runner else None, METHOD,
-    )
+        return {}
+    scores: dict[str, float] = {}
+    for guess in guesses:  # "zh-cn" -> "zh"
+        code = guess.lang.split("-")[0]
+        scores[code] = scores.get(code, 0.0) + guess.prob
+    return scores
+
+
+def _normalised(scores: dict[str, float]) -> dict[str, float]:
+    total = sum(scores.values())
+    return {lang: value / total for lang, value in scores.items()} if total > 0 else {}
+
+
+def _ranked(scores: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+# --- word markers ------------------------------------------------------------------------------
+
+def _marker_index(group: VarietyGroup) -> dict[str, tuple[str, ...]]:
+    return _derived("markers", group, lambda g: {
+        word: marker.languages for marker in g.markers for word in marker.words
+    })
+
+
+def marker_hits(sample: str, group: VarietyGroup) -> Counter[str]:
+    index = _marker_index(group)
+    hits: Counter[str] = Counter()
+    for word in WORD.findall(sample.lower()):
+        for language in index.get(word, ()):
+            hits[language] += 1
+    return hits
+
+
+def _apply_variety(scores: dict[str, float], sample: str, letters: Counter[str],
+                   rules: LangidRules) -> tuple[dict[str, float], str | None]:
+    """Redistribute a variety group's probability over its members by marker hits.
+
+    Each member scores hits + prior + lingua_weight x (its share of the group in lingua's view);
+    the group's total probability is then shared in proportion to those scores.
+    """
+    best = _ranked(scores)[0][0]
+    dominant = _dominant_script(letters, rules)
+    for group in rules.varieties:
+        if best not in group.languages or dominant != group.script:
+            continue
+        hits = marker_hits(sample, group)
+        mass = sum(scores.get(lang, 0.0) for lang in group.languages)
+        weights = {
+            lang: hits[lang] + group.prior.get(lang, 0.0) + group.lingua_weight * scores.get(lang, 0.0) / mass
+            for lang in group.languages
+        }
+        total = sum(weights.values())
+        rescored = {lang: value for lang, value in scores.items() if lang not in group.languages}
+        rescored.update({lang: mass * weight / total for lang, weight in weights.items()})
+        return rescored, group.name
+    return scores, None
+
+
+def _dominant_script(letters: Counter[str], rules: LangidRules) -> str | None:
+    by_script: Counter[str] = Counter()
+    for ch, n in letters.items():
+        script = script_of(ch, rules.scripts)
+        if script:
+            by_script[script] += n
+    return by_script.most_common(1)[0][0] if by_script else None
+
+
+# --- decision ----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _package_version(name: str) -> str:
+    return version(name)
+
+
+def _method(parts: list[str]) -> str:
+    return "+".join(parts)
+
+
+def _guess(scores: dict[str, float], method: str, rules: LangidRules) -> LanguageGuess:
+    ranked = _ranked(scores)
+    if not ranked:
+        return LanguageGuess(None, 0.0, method=method)
+    (best, best_p), runner = ranked[0], ranked[1] if len(ranked) > 1 else None
+    if runner and runner[1] >= rules.runner_up_min_ratio * best_p:
+        return LanguageGuess(best, round(best_p, 4), runner[0], round(runner[1], 4), method)
+    return LanguageGuess(best, round(best_p, 4), method=method)
+
+
+def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGuess:
+    """Language of a cleaned text: letters rule out, lingua ranks, markers split close varieties."""
+    rules = rules or langid_rules()
+    sample = sample_of(text, rules.sample.max_chars)
+    letters = letter_counts(sample)
+    method = [f"lingua-{_package_version('lingua-language-detector')}/{rules.lingua.mode}", "letters"]
+    if sum(letters.values()) < rules.sample.min_letters:
+        return LanguageGuess(None, 0.0, method=_method(method))
+    excluded = ruled_out(letters, rules)
+    first = lingua_scores(sample, rules)
+    if first and all(language in excluded for language in first):
+        excluded = {}  # letters that rule out every candidate: a mixed text, the letters say nothing
+        method.append("mixed")
+    scores = _normalised({k: v for k, v in first.items() if k not in excluded})
+    if not scores or _ranked(scores)[0][1] < rules.langdetect.consult_below:
+        second = langdetect_scores(sample, rules.langdetect.seed)
+        second = {k: v for k, v in second.items() if k not in excluded}
+        languages = set(scores) | set(second)
+        scores = _normalised({k: scores.get(k, 0.0) + second.get(k, 0.0) for k in languages})
+        method.append(f"langdetect-{_package_version('langdetect')}/seed{rules.langdetect.seed}")
+    if not scores:
+        return LanguageGuess(None, 0.0, method=_method(method))
+    scores, group = _apply_variety(scores, sample, letters, rules)
+    if group:
+        method.append(f"markers:{group}")
+    return _guess(scores, _method(method), rules)
+
+
+def detect_language_langdetect(text: str, rules: LangidRules | None = None) -> LanguageGuess:
+    """The baseline: seeded langdetect alone on the same bounded sample."""
+    rules = rules or langid_rules()
+    sample = sample_of(text, rules.sample.max_chars)
+    method = f"langdetect-{_package_version('langdetect')}/seed{rules.langdetect.seed}"
+    return _guess(langdetect_scores(sample, rules.langdetect.seed), method, rules)

@@ -15,7 +15,7 @@ import gzip
 import json
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -148,3 +148,68 @@ def labelled_documents(corpus: Path = DEFAULT_CORPUS_DIR, samples: Path = SAMPLE
             docs = [docs[int(i * step)] for i in range(per_source)]
         chosen.extend(docs)
     return chosen
+
+
+Detector = Callable[[str], "LanguageGuess"]  # noqa: F821 (pipeline.types.LanguageGuess)
+
+
+@dataclass
+class DetectorScore:
+    """Accuracy per label and prefix length, cost per document, and the confusions."""
+
+    name: str
+    correct: dict[tuple[str, int], int]
+    total: dict[tuple[str, int], int]
+    seconds: float  # detection time over the whole documents (the detector bounds its sample)
+    documents: int
+    confusions: dict[tuple[str, int], Counter]
+    errors: list[tuple[LabelledDoc, int, str | None]]
+
+    def accuracy(self, label: str, prefix: int) -> float:
+        return self.correct.get((label, prefix), 0) / self.total[(label, prefix)]
+
+    def ms_per_document(self) -> float:
+        return 1000 * self.seconds / self.documents if self.documents else 0.0
+
+
+def score_detector(name: str, detect: Detector, docs: list[LabelledDoc],
+                   prefixes: tuple[int, ...] = PREFIXES) -> DetectorScore:
+    correct: dict[tuple[str, int], int] = defaultdict(int)
+    total: dict[tuple[str, int], int] = defaultdict(int)
+    confusions: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    errors: list[tuple[LabelledDoc, int, str | None]] = []
+    detect(docs[0].text if docs else "warm up")  # model loading is not per-article cost
+    for doc in docs:
+        for prefix in prefixes:
+            got = detect(doc.text[:prefix]).language
+            total[(doc.label, prefix)] += 1
+            if got == doc.language:
+                correct[(doc.label, prefix)] += 1
+            else:
+                confusions[(doc.label, prefix)][got] += 1
+                errors.append((doc, prefix, got))
+    started = time.perf_counter()
+    for doc in docs:
+        detect(doc.text)
+    seconds = time.perf_counter() - started
+    return DetectorScore(name, dict(correct), dict(total), seconds, len(docs), dict(confusions), errors)
+
+
+def format_scores(scores: list[DetectorScore], prefixes: tuple[int, ...] = PREFIXES) -> str:
+    """One row per label: document count, then accuracy per prefix for each detector."""
+    labels = sorted({label for s in scores for (label, _) in s.total})
+    head = f"{'label':8} {'docs':>5} " + " ".join(
+        f"{s.name[:12] + '@' + str(p):>17}" for s in scores for p in prefixes)
+    lines = [head, "-" * len(head)]
+    for label in labels:
+        docs = scores[0].total.get((label, prefixes[0]), 0)
+        cells = " ".join(f"{100 * s.accuracy(label, p):>16.1f}%" for s in scores for p in prefixes)
+        lines.append(f"{label:8} {docs:>5} {cells}")
+    lines.append("")
+    for s in scores:
+        lines.append(f"{s.name}: {s.ms_per_document():.2f} ms per document (whole text in, bounded sample)")
+        for prefix in prefixes:
+            worst = [f"{label}->" + ",".join(f"{k}:{v}" for k, v in counter.most_common(3))
+                     for (label, at), counter in sorted(s.confusions.items()) if at == prefix]
+            lines.append(f"  confusions at {prefix}: {' '.join(worst) or '-'}")
+    return "\n".join(lines)

@@ -1,2 +1,41 @@
-"""Commands of this area (registered on pipeline.cli_app.app when imported)."""
-from pipeline.cli_app import app  # noqa: F401
+"""Commands of the language-identification area."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pipeline.cli_app import app
+
+
+@app.command("eval-langid")
+def eval_langid(
+    corpus: Path = typer.Option(None, "--corpus", help="The shared corpus directory (default: ../shared/corpus)."),
+    per_source: Optional[int] = typer.Option(None, "--per-source", help="At most this many documents per source file."),
+    consult_below: Optional[float] = typer.Option(None, "--consult-below",
+                                                  help="Override langdetect.consult_below of the rules, to measure it."),
+    mode: Optional[str] = typer.Option(None, "--lingua-mode", help="Override lingua.mode (low_accuracy|high_accuracy)."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Only these labels, comma-separated (e.g. hr,bs,sr-Latn)."),
+    show_errors: int = typer.Option(0, "--errors", help="Print up to N misdetected documents at 300 characters."),
+) -> None:
+    """Accuracy per language at 100/300/1000-character prefixes, langdetect alone vs the final detector."""
+    from pipeline.langid import detect_language, detect_language_langdetect, langid_rules
+    from pipeline.langid_eval import DEFAULT_CORPUS_DIR, format_scores, labelled_documents, score_detector
+
+    rules = langid_rules()
+    updates = {}
+    if consult_below is not None:
+        updates["langdetect"] = rules.langdetect.model_copy(update={"consult_below": consult_below})
+    if mode is not None:
+        updates["lingua"] = rules.lingua.model_copy(update={"mode": mode})
+    rules = rules.model_copy(update=updates) if updates else rules
+    docs = labelled_documents(corpus or DEFAULT_CORPUS_DIR, per_source=per_source)
+    if labels:
+        docs = [d for d in docs if d.label in labels.split(",")]
+    typer.echo(f"{len(docs)} labelled documents", err=True)
+    baseline = score_detector("langdetect", lambda t: detect_language_langdetect(t, rules), docs)
+    final = score_detector("final", lambda t: detect_language(t, rules), docs)
+    typer.echo(format_scores([baseline, final]))
+    for doc, prefix, got in [e for e in final.errors if e[1] == 300][:show_errors]:
+        typer.echo(f"\n[{doc.label} -> {got}] {doc.source} {doc.id}: {doc.text[:300]}")
