@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib.metadata import version
 
@@ -155,7 +156,7 @@ def ruled_out(letters: Counter[str], rules: LangidRules) -> dict[str, str]:
 
 # --- detectors ---------------------------------------------------------------------------------
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)  # one per set of allowed languages; the models themselves are shared
 def _lingua_detector(mode: str, languages: tuple[str, ...]):
     """Built once per process and configuration (lingua loads its models lazily, per language)."""
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
@@ -167,8 +168,17 @@ def _lingua_detector(mode: str, languages: tuple[str, ...]):
     return builder.build()
 
 
-def lingua_scores(sample: str, rules: LangidRules) -> dict[str, float]:
-    detector = _lingua_detector(rules.lingua.mode, rules.lingua.covered + rules.lingua.guard)
+def lingua_scores(sample: str, rules: LangidRules, excluded: Iterable[str] = ()) -> dict[str, float]:
+    """lingua's confidences over covered + guard languages minus ``excluded``.
+
+    A detector built without the ruled-out languages ranks the remaining ones properly (its
+    confidences are sharply peaked, so dropping the winner afterwards would leave nothing to rank).
+    """
+    excluded = set(excluded)
+    languages = tuple(lang for lang in rules.lingua.covered + rules.lingua.guard if lang not in excluded)
+    if not languages:
+        return {}
+    detector = _lingua_detector(rules.lingua.mode, languages)
     return {
         value.language.iso_code_639_1.name.lower(): value.value
         for value in detector.compute_language_confidence_values(sample)
@@ -282,11 +292,10 @@ def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGues
     if sum(letters.values()) < rules.sample.min_letters:
         return LanguageGuess(None, 0.0, method=_method(method))
     excluded = ruled_out(letters, rules)
-    first = lingua_scores(sample, rules)
-    if first and all(language in excluded for language in first):
-        excluded = {}  # letters that rule out every candidate: a mixed text, the letters say nothing
+    if set(rules.lingua.covered) <= set(excluded):
+        excluded = {}  # letters that rule out every language: a mixed text, the letters say nothing
         method.append("mixed")
-    scores = _normalised({k: v for k, v in first.items() if k not in excluded})
+    scores = _normalised(lingua_scores(sample, rules, excluded))
     if not scores or _ranked(scores)[0][1] < rules.langdetect.consult_below:
         second = langdetect_scores(sample, rules.langdetect.seed)
         second = {k: v for k, v in second.items() if k not in excluded}

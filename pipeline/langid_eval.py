@@ -213,3 +213,55 @@ def format_scores(scores: list[DetectorScore], prefixes: tuple[int, ...] = PREFI
                      for (label, at), counter in sorted(s.confusions.items()) if at == prefix]
             lines.append(f"  confusions at {prefix}: {' '.join(worst) or '-'}")
     return "\n".join(lines)
+
+
+@dataclass
+class PipelineCost:
+    """Wall and CPU seconds (CPU: this process, all threads) of the pipeline and of langid alone."""
+
+    articles: int
+    pipeline_wall: float  # extract_article, every stage, langid included
+    pipeline_cpu: float
+    langid_wall: float  # detect_language on the same cleaned texts
+    langid_cpu: float
+
+    def line(self) -> str:
+        def ms(seconds: float) -> float:
+            return 1000 * seconds / self.articles
+
+        return (f"{self.articles} news articles (after one warm-up article per language):\n"
+                f"  pipeline (extract_article): {ms(self.pipeline_wall):.1f} ms wall, {ms(self.pipeline_cpu):.1f} ms CPU per article\n"
+                f"  language detection:         {ms(self.langid_wall):.2f} ms wall, {ms(self.langid_cpu):.2f} ms CPU per article"
+                f" = {100 * self.langid_wall / self.pipeline_wall:.1f}% (wall), "
+                f"{100 * self.langid_cpu / self.pipeline_cpu:.1f}% (CPU) of the pipeline")
+
+
+def _timed(function, items) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    for item in items:
+        function(item)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def pipeline_cost(corpus: Path, per_language: int) -> PipelineCost:
+    """Time the whole pipeline and language detection alone on the same real news articles."""
+    from pipeline.cleaning import article_text, clean_text
+    from pipeline.extract import extract_article
+    from pipeline.langid import detect_language
+    from pipeline.readers import read_jsonl_file
+    from pipeline.types import RawArticle
+
+    articles: list[RawArticle] = []
+    warm_up: list[RawArticle] = []
+    for path in sorted((corpus / "news").glob("bsnlp-*.jsonl.gz")):
+        items = [item for item in read_jsonl_file(path) if isinstance(item, RawArticle)]
+        step = max(1, len(items) // (per_language + 1))
+        chosen = items[::step][: per_language + 1]
+        warm_up.append(chosen[0])
+        articles.extend(chosen[1:])
+    for article in warm_up:  # models load here, not in the timed loop
+        extract_article(article)
+    pipeline_wall, pipeline_cpu = _timed(extract_article, articles)
+    texts = [clean_text(article_text(a)).text for a in articles]
+    langid_wall, langid_cpu = _timed(detect_language, texts)
+    return PipelineCost(len(articles), pipeline_wall, pipeline_cpu, langid_wall, langid_cpu)

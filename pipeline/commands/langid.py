@@ -18,10 +18,15 @@ def eval_langid(
     mode: Optional[str] = typer.Option(None, "--lingua-mode", help="Override lingua.mode (low_accuracy|high_accuracy)."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Only these labels, comma-separated (e.g. hr,bs,sr-Latn)."),
     show_errors: int = typer.Option(0, "--errors", help="Print up to N misdetected documents at 300 characters."),
+    pipeline_articles: int = typer.Option(0, "--pipeline-articles",
+                                          help="Also time the full pipeline on N news articles per language."),
+    skip_accuracy: bool = typer.Option(False, "--skip-accuracy", help="Only the pipeline timing."),
 ) -> None:
     """Accuracy per language at 100/300/1000-character prefixes, langdetect alone vs the final detector."""
     from pipeline.langid import detect_language, detect_language_langdetect, langid_rules
-    from pipeline.langid_eval import DEFAULT_CORPUS_DIR, format_scores, labelled_documents, score_detector
+    from pipeline.langid_eval import (
+        DEFAULT_CORPUS_DIR, format_scores, labelled_documents, pipeline_cost, score_detector,
+    )
 
     rules = langid_rules()
     updates = {}
@@ -30,7 +35,12 @@ def eval_langid(
     if mode is not None:
         updates["lingua"] = rules.lingua.model_copy(update={"mode": mode})
     rules = rules.model_copy(update=updates) if updates else rules
-    docs = labelled_documents(corpus or DEFAULT_CORPUS_DIR, per_source=per_source)
+    corpus = corpus or DEFAULT_CORPUS_DIR
+    if pipeline_articles:
+        typer.echo(pipeline_cost(corpus, pipeline_articles).line())
+    if skip_accuracy:
+        return
+    docs = labelled_documents(corpus, per_source=per_source)
     if labels:
         docs = [d for d in docs if d.label in labels.split(",")]
     typer.echo(f"{len(docs)} labelled documents", err=True)
