@@ -298,7 +298,8 @@ def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGues
     scores = _normalised(lingua_scores(sample, rules, excluded))
     if not scores or _ranked(scores)[0][1] < rules.langdetect.consult_below:
         second = langdetect_scores(sample, rules.langdetect.seed)
-        second = {k: v for k, v in second.items() if k not in excluded}
+        known = set(rules.lingua.covered + rules.lingua.guard) - set(excluded)
+        second = {k: v for k, v in second.items() if k in known}
         languages = set(scores) | set(second)
         scores = _normalised({k: scores.get(k, 0.0) + second.get(k, 0.0) for k in languages})
         method.append(f"langdetect-{_package_version('langdetect')}/seed{rules.langdetect.seed}")
