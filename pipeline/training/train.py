@@ -174,6 +174,7 @@ def train_model(name: str, recipe: Recipe, settings: Settings, out_dir: Path, lo
     held = {source: score(nlp, to_examples(nlp, sents)) for source, sents in split.held_out.items()}
     all_held = [s for sents in split.held_out.values() for s in sents]
     held_all = score(nlp, to_examples(nlp, all_held)) if len(split.held_out) > 1 else next(iter(held.values()))
+    nlp = without_training_strings(nlp)
     nlp.meta.update({
         "name": name,
         "version": settings.version,
@@ -192,3 +193,23 @@ def train_model(name: str, recipe: Recipe, settings: Settings, out_dir: Path, lo
     log(f"{name}: held-out P {held_all['p']:.3f} R {held_all['r']:.3f} F {held_all['f']:.3f}; "
         f"{dir_size(out_dir) / 1e6:.1f} MB at {out_dir}")
     return nlp.meta
+
+
+def without_training_strings(nlp: Language) -> Language:
+    """A copy of the pipeline whose vocab holds no training words (the hash embeddings never need them).
+
+    spaCy would otherwise save every word seen in training in vocab/strings.json,
+    which is close to half of a compact model's size on disk.
+    """
+    fresh = blank_nlp(nlp.lang)
+    config = nlp.get_pipe_config("ner")
+    fresh.add_pipe("ner", config={"model": config["model"]})
+    ner_bytes = nlp.get_pipe("ner").to_bytes(exclude=["vocab"])
+    fresh.get_pipe("ner").from_bytes(ner_bytes, exclude=["vocab"])
+    fresh.meta.update(nlp.meta)
+    return fresh
+
+
+def compact_model_dir(path: Path) -> None:
+    """Rewrite a saved model without its training strings (same predictions, smaller)."""
+    without_training_strings(spacy.load(path)).to_disk(path)
