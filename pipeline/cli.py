@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -14,6 +15,8 @@ import typer
 
 from pipeline import __version__
 from pipeline.cli_app import EXIT_OK, EXIT_SOME_FAILED, app, fail_usage
+
+EXIT_INTERRUPTED = 130  # like a shell's Ctrl-C
 
 # Command modules, each registering its commands on `app` when imported.
 COMMAND_MODULES = ("models", "geo", "rules", "langid", "scale")
@@ -40,45 +43,67 @@ def _progress(enabled: bool):
 
 def _print_summary(summary: dict, output: str, errors_path: str | None) -> None:
     per_lang = ", ".join(f"{k}: {v}" for k, v in summary["per_language"].items()) or "-"
-    typer.echo(
-        f"read {summary['read']}, written {summary['written']}, failed {summary['failed']}"
-        f" (written without extraction: {summary['not_extracted']})\n"
-        f"per language: {per_lang}\noutput: {output}" + (f"\nerrors: {errors_path}" if errors_path else ""),
-        err=True,
-    )
+    cache = summary["cache"]
+    lines = [
+        f"read {summary['read']}, written {summary['written']}, failed {summary['failed']}, "
+        f"skipped {summary['skipped']} (done by an earlier run)"
+        f" (written without extraction: {summary['not_extracted']})",
+        f"per language: {per_lang}",
+        f"{summary['articles_per_second'] or 0:.1f} articles/s over {summary['wall_seconds']:.1f} s"
+        f" ({summary['executor']})",
+    ]
+    if cache["annotation"] or cache["language"]:
+        lines.append("annotation cache: " + ", ".join(
+            f"{kind} {c.get('hits', 0)} hits / {c.get('misses', 0)} misses" for kind, c in cache.items()))
+    if summary["interrupted"]:
+        lines.append("interrupted: run the same command again to continue where it stopped")
+    lines.append(f"output: {output}" + (f"\nerrors: {errors_path}" if errors_path else ""))
+    typer.echo("\n".join(lines), err=True)
 
 
 @app.command()
 def extract(
     inputs: list[str] = typer.Argument(..., help="Directories of .txt/.html, .jsonl(.gz) or .csv files; '-' reads JSONL from stdin."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output JSONL (default: stdout)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output JSONL (default: stdout). Beside it: OUT.errors.jsonl, OUT.manifest.json and OUT.jsonl.progress (resume state)."),
     errors: Optional[Path] = typer.Option(None, "--errors", help="Errors JSONL (default: OUTPUT with .errors.jsonl)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing output."),
+    force: bool = typer.Option(False, "--force", help="Start over: overwrite an existing output instead of resuming it."),
+    workers: int = typer.Option(os.cpu_count() or 1, "-j", "--workers", min=1, help="Worker processes (default: the number of cores; 1: in this process)."),
+    chunk_size: int = typer.Option(16, "--chunk-size", min=1, help="Articles per task sent to a worker."),
+    cache: Optional[Path] = typer.Option(None, "--cache", file_okay=False, help="Annotation cache directory (default: $CITYLINKS_CACHE, else ~/.cache/citylinks)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the annotation cache."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Take language and NLP annotations from the cache without loading the models (whatever model made them); only cleaning and the rule stages run. Texts not in the cache are annotated."),
+    rules: Optional[Path] = typer.Option(None, "--rules", exists=True, file_okay=False, help="Rules directory to use instead of the packaged one (sets CITYLINKS_RULES)."),
+    dask: Optional[str] = typer.Option(None, "--dask", metavar="SCHEDULER", help="Run on Dask: a scheduler address (tcp://host:8786), or 'local' / 'local:N' for a LocalCluster of N worker processes."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on a terminal."),
 ) -> None:
-    """Extract one record per article into JSONL; bad articles go to the errors JSONL."""
-    from pipeline.batch import outcomes, write_outcomes
-    from pipeline.readers import read_inputs
+    """Extract one record per article into JSONL; bad articles go to the errors JSONL.
 
-    if output is not None and output.exists() and not force:
-        raise fail_usage(f"{output} exists; pass --force to overwrite it")
+    Running the same command again after an interruption (Ctrl-C, kill, crash)
+    continues where it stopped. A re-run after a rules change takes the NLP
+    annotations from the cache, so only the rule stages run.
+    """
+    from pipeline.batch import RunOptions, run
+    from pipeline.cache import default_cache_dir
+    from pipeline.resume import ResumeError
+
+    if no_cache and rules_only:
+        raise fail_usage("--rules-only needs the annotation cache; drop --no-cache")
+    if rules is not None:
+        os.environ["CITYLINKS_RULES"] = str(rules.resolve())
     errors_path = errors or (output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl") if output else None)
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
-    err = open(errors_path, "w", encoding="utf-8") if errors_path else None
+    options = RunOptions(workers=workers, chunk_size=chunk_size, force=force, dask=dask, rules_only=rules_only,
+                         cache_dir=None if no_cache else (cache or default_cache_dir()))
     bar = _progress(progress)
     try:
-        summary = write_outcomes(
-            outcomes(read_inputs(inputs)), out, err,
-            on_error=lambda e: (err is None) and typer.echo(f"{e.id} ({e.source}): {e.reason}", err=True),
-            on_done=lambda: bar.update(1),
-        )
+        summary = run(inputs, output, errors_path, options, on_item=bar.update,
+                      on_error_text=lambda text: typer.echo(text, err=True))
+    except ResumeError as exc:
+        raise fail_usage(str(exc))
     finally:
         bar.close()
-        if output:
-            out.close()
-        if err:
-            err.close()
     _print_summary(summary.as_dict(), str(output or "<stdout>"), str(errors_path) if errors_path else None)
+    if summary.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
 
 

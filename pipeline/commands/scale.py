@@ -1,2 +1,95 @@
-"""Commands of this area (registered on pipeline.cli_app.app when imported)."""
-from pipeline.cli_app import app  # noqa: F401
+"""Commands for runs at scale: `diff` (what a rules change changed) and `bench` (speed and memory).
+
+The parallel, resumable, cached and Dask runs themselves are options of `extract`.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pipeline.cli_app import EXIT_OK, app, fail_usage
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., exists=True, dir_okay=False, help="Records JSONL before the change."),
+    new: Path = typer.Argument(..., exists=True, dir_okay=False, help="Records JSONL after the change."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole difference as JSON (every item)."),
+    limit: int = typer.Option(20, "--limit", min=0, help="Items listed per field and kind of change in the table view."),
+) -> None:
+    """What changed between two outputs, per field: items added, removed and changed, with article ids.
+
+    Items are compared by the keys of scoring (GOLD.md): city id, official
+    name + city, date value, agreement type + parties, area label. Exit code 0
+    when nothing changed, 1 when something did.
+    """
+    from pipeline.diff import diff_files, format_diff
+
+    try:
+        result = diff_files(old, new)
+    except ValueError as exc:
+        raise fail_usage(str(exc))
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_diff(result, limit))
+    arts = result["articles"]
+    raise typer.Exit(1 if arts["changed"] or arts["only_in_old"] or arts["only_in_new"] else EXIT_OK)
+
+
+@app.command()
+def bench(
+    corpus: Optional[list[str]] = typer.Argument(None, help="Input files or directories (as for extract); default: a generated corpus."),
+    size: int = typer.Option(1000, "--size", min=1, help="Articles to generate when no corpus is given."),
+    words: int = typer.Option(400, "--words", min=50, help="Words per generated article."),
+    source: Optional[Path] = typer.Option(None, "--from", exists=True, file_okay=False, help="Directory of news JSONL(.gz) to cut the generated articles from (default: ../shared/corpus/news)."),
+    workers: list[int] = typer.Option([1, 2], "-j", "--workers", help="Worker counts of the full runs (repeat the option)."),
+    chunk_size: int = typer.Option(16, "--chunk-size", min=1, help="Articles per task."),
+    profile: int = typer.Option(100, "--profile", min=0, help="Articles for the per-stage time profile (0: none)."),
+    keep: Optional[Path] = typer.Option(None, "--keep", file_okay=False, help="Keep corpus, outputs and caches in this directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Articles/s, words/s and RSS per worker: full runs (each worker count), then a rules-only re-run.
+
+    Every run is a real `extract` subprocess with its own fresh annotation
+    cache; the rules-only run re-uses the cache of the full run with the most
+    workers. Run it with `nice` on a shared machine.
+    """
+    from pipeline.bench import NEWS, corpus_stats, figures, format_report, make_corpus, profile_stages, run_extract
+
+    work = keep or Path(tempfile.mkdtemp(prefix="citylinks-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        if corpus:
+            inputs = list(corpus)
+            stats = corpus_stats(inputs)
+        else:
+            sources = sorted((source or NEWS).glob("*.jsonl*"))
+            if not sources:
+                raise RuntimeError(f"no news JSONL files in {source or NEWS} to generate a corpus from; "
+                                   "give a corpus or --from DIR")
+            stats = make_corpus(size, work / "corpus.jsonl", sources, words=words)
+            inputs = [stats["path"]]
+        typer.echo(f"corpus ready: {stats['articles']} articles; running...", err=True)
+        rows = []
+        for count in sorted(set(workers)):
+            result = run_extract(inputs, work / f"full-{count}.jsonl", work / f"cache-{count}", count,
+                                 chunk_size=chunk_size)
+            rows.append(figures("full", count, result))
+            typer.echo(f"  full run, {count} worker(s): {rows[-1]['articles_per_second']} articles/s", err=True)
+        most = max(workers)
+        result = run_extract(inputs, work / f"rules-only-{most}.jsonl", work / f"cache-{most}", most,
+                             rules_only=True, chunk_size=chunk_size)
+        rows.append(figures("rules-only", most, result))
+        stages = profile_stages(inputs, profile) if profile else {}
+    except RuntimeError as exc:
+        raise fail_usage(str(exc))
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if as_json:
+        typer.echo(json.dumps({"corpus": stats, "runs": rows, "stages_ms_per_article": stages}, indent=2))
+    else:
+        typer.echo(format_report(stats, rows, stages))

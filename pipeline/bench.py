@@ -1,0 +1,195 @@
+"""Benchmark: articles/s, words/s and RSS per worker of real `extract` runs.
+
+Each configuration is a real ``python cli.py extract`` subprocess (so every
+run starts cold and its RSS is its own); the figures come from the run's
+manifest. Without a corpus, one is generated from the real news articles in
+the shared corpus: windows of about 400 words cut at sentence ends, languages
+interleaved, every text distinct.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from itertools import cycle, islice
+from pathlib import Path
+
+from pipeline.manifest import manifest_path
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = ROOT.parent / "shared" / "corpus" / "news"
+ARTICLE_WORDS = 400
+PASSES = 4  # windows start at 0, 1/4, 1/2, 3/4 of a window: more distinct texts from the same news
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _news_by_language(sources: list[Path]) -> dict[str, list[dict]]:
+    by_language: dict[str, list[dict]] = {}
+    for path in sources:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as stream:
+            for line in stream:
+                row = json.loads(line)
+                if row.get("text"):
+                    by_language.setdefault(row.get("language") or path.stem, []).append(row)
+    return by_language
+
+
+def _windows(rows: list[dict], words: int) -> Iterator[tuple[dict, str]]:
+    """Texts of about ``words`` words cut from the articles, pass after pass with shifted starts."""
+    for shift in range(PASSES):
+        skip = words * shift // PASSES
+        for row in rows:
+            sentences = [s for s in SENTENCE_END.split(row["text"].replace("\n", " ")) if s.strip()]
+            current, count, skipped = [], 0, 0
+            for sentence in sentences:
+                n = len(sentence.split())
+                if skipped < skip:
+                    skipped += n
+                    continue
+                current.append(sentence)
+                count += n
+                if count >= words:
+                    yield row, " ".join(current)
+                    current, count = [], 0
+
+
+def make_corpus(size: int, target: Path, sources: list[Path] | None = None, words: int = ARTICLE_WORDS) -> dict:
+    """Write ``size`` distinct articles of about ``words`` words, languages interleaved."""
+    sources = sources or sorted(NEWS.glob("*.jsonl*"))
+    by_language = _news_by_language(sources)
+    streams = {lang: _windows(rows, words) for lang, rows in sorted(by_language.items())}
+    languages, total_words, seen = Counter(), 0, set()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", encoding="utf-8") as out:
+        for lang in cycle(list(streams)):
+            if len(seen) >= size or not streams:
+                break
+            if lang not in streams:
+                continue
+            window = next(streams[lang], None)
+            if window is None:
+                del streams[lang]
+                continue
+            row, text = window
+            digest = hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
+            if digest in seen:
+                continue
+            seen.add(digest)
+            languages[lang] += 1
+            total_words += len(text.split())
+            out.write(json.dumps({"id": f"bench-{len(seen):06d}-{lang}", "text": text, "title": row.get("title"),
+                                  "published": row.get("published")}, ensure_ascii=False) + "\n")
+    return {"path": str(target), "articles": len(seen), "words": total_words,
+            "languages": dict(sorted(languages.items()))}
+
+
+def run_extract(inputs: list[str], output: Path, cache: Path, workers: int, rules_only: bool = False,
+                chunk_size: int = 16) -> dict:
+    """One real extract run in a subprocess; returns its manifest."""
+    command = [sys.executable, str(ROOT / "cli.py"), "extract", *inputs, "-o", str(output), "--force",
+               "--no-progress", "--cache", str(cache), "-j", str(workers), "--chunk-size", str(chunk_size)]
+    if rules_only:
+        command.append("--rules-only")
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    result = json.loads(manifest_path(output).read_text(encoding="utf-8"))
+    result["process_seconds"] = time.perf_counter() - started
+    return result
+
+
+def profile_stages(inputs: list[str], articles: int = 100) -> dict[str, float]:
+    """Milliseconds per article of each stage, in this process, on the first articles of the input."""
+    from pipeline import extract
+    from pipeline.readers import read_inputs
+    from pipeline.types import RawArticle
+
+    sample = [a for a in islice(read_inputs(inputs), articles) if isinstance(a, RawArticle)]
+    times = Counter()
+    for warm_up in (True, False):
+        for article in sample[:5] if warm_up else sample:
+            t0 = time.perf_counter()
+            try:
+                clean = extract.clean_text(extract.article_text(article))
+                t1 = time.perf_counter()
+                guess = extract.detect_language(clean.text)
+                t2 = time.perf_counter()
+                doc, warnings = extract.annotate(clean, guess.language) if guess.language else (None, [])
+                t3 = time.perf_counter()
+                record = extract.extract_from_doc(article, clean, guess, doc, warnings) if doc else None
+                t4 = time.perf_counter()
+                if record is not None:
+                    record.model_dump_json()
+                t5 = time.perf_counter()
+            except Exception:  # noqa: BLE001 - a broken article is not what we measure
+                continue
+            if not warm_up:
+                times.update({"cleaning": t1 - t0, "language": t2 - t1, "annotation": t3 - t2,
+                              "rule stages": t4 - t3, "serialisation": t5 - t4})
+    n = max(1, len(sample))
+    return {stage: round(seconds / n * 1000, 2) for stage, seconds in times.items()}
+
+
+def figures(label: str, workers: int, result: dict) -> dict:
+    timing, counts = result["timing"], result["counts"]
+    processed = counts["read"] - counts["skipped"]
+    wall = timing["wall_seconds"] or 0.0
+    start_up = timing["first_result_seconds"] or 0.0
+    steady = processed / (wall - start_up) if wall > start_up else None
+    rss = list(result["workers"].values())
+    return {
+        "run": label, "workers": workers, "articles": processed, "wall_seconds": round(wall, 2),
+        "start_up_seconds": round(start_up, 2),
+        "articles_per_second": timing["articles_per_second"], "steady_articles_per_second": round(steady, 1) if steady else None,
+        "words_per_second": timing["words_per_second"],
+        "peak_rss_mb_per_worker": [w["peak_rss_mb"] for w in rss],
+        "rss_mb_start_middle_end": [[w["rss_mb_start"], w["rss_mb_middle"], w["rss_mb_end"]] for w in rss],
+        "cache": result["cache"], "executor": result["settings"]["executor"],
+    }
+
+
+def format_report(corpus: dict, rows: list[dict], stages: dict[str, float]) -> str:
+    langs = ", ".join(f"{k} {v}" for k, v in corpus["languages"].items()) if corpus.get("languages") else "-"
+    lines = [f"corpus: {corpus['path']}: {corpus['articles']} articles, {corpus['words']} words "
+             f"({corpus['words'] / max(1, corpus['articles']):.0f} per article); {langs}", "",
+             f"{'run':<12}{'workers':>8}{'articles/s':>12}{'steady/s':>10}{'words/s':>10}{'wall s':>8}"
+             f"{'start s':>9}  {'peak RSS MB/worker':<20}RSS MB start/middle/end per worker"]
+    for r in rows:
+        peak = ", ".join(f"{x:.0f}" for x in r["peak_rss_mb_per_worker"])
+        growth = "; ".join("/".join(f"{x:.0f}" for x in w) for w in r["rss_mb_start_middle_end"])
+        lines.append(f"{r['run']:<12}{r['workers']:>8}{r['articles_per_second'] or 0:>12.1f}"
+                     f"{r['steady_articles_per_second'] or 0:>10.1f}{r['words_per_second'] or 0:>10.0f}"
+                     f"{r['wall_seconds']:>8.1f}{r['start_up_seconds']:>9.1f}  {peak:<20}{growth}")
+    full = {r["workers"]: r for r in rows if r["run"] == "full"}
+    rules = {r["workers"]: r for r in rows if r["run"] == "rules-only"}
+    for workers in sorted(set(full) & set(rules)):
+        f, r = full[workers]["articles_per_second"], rules[workers]["articles_per_second"]
+        if f and r:
+            lines.append(f"\nrules-only / full, {workers} worker(s): {r / f:.1f}x")
+    if stages:
+        lines.append("\nwhere the time goes (one process, ms per article): "
+                     + ", ".join(f"{k} {v}" for k, v in stages.items())
+                     + f"; total {sum(stages.values()):.1f}")
+    lines.append("\narticles/s and words/s: over the run's wall time, start-up (process start, model loading "
+                 "until the first chunk is back) included; steady/s: after start-up")
+    return "\n".join(lines)
+
+
+def corpus_stats(inputs: list[str]) -> dict:
+    from pipeline.readers import read_inputs
+    from pipeline.types import RawArticle
+
+    articles = words = 0
+    for item in read_inputs(inputs):
+        articles += 1
+        if isinstance(item, RawArticle):
+            words += len((item.text or item.html or "").split())
+    return {"path": ", ".join(inputs), "articles": articles, "words": words, "languages": {}}

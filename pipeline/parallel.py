@@ -1,0 +1,215 @@
+"""Workers and executors: chunks of articles in, serialised records out, input order kept.
+
+The same worker function (``run_chunk``) runs in the main process (``--workers
+1``), in a pool of local processes, or on Dask workers (pipeline.distributed).
+Each process builds its state once (cache connection; the engines load on
+their first article of a language and stay loaded), so models load once per
+worker. Records are serialised in the worker, so the main process only reads,
+hashes and writes.
+
+``ordered_results`` keeps at most ``window`` chunks in flight: the reader never
+runs ahead of the writer by more than that, so memory stays flat however long
+the input is.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.types import RawArticle, ReadFailure
+from schemas.record import ErrorRecord
+
+Item = RawArticle | ReadFailure
+# One task: the items of a chunk, each with its resume key (see pipeline.resume).
+Chunk = list[tuple[str, Item]]
+
+# The CITYLINKS_* environment (rules, routes, ... directories) decides what a
+# worker computes; it is sent with the settings so that remote (Dask) workers
+# use the same rules and routes as the client.
+ENV_PREFIX = "CITYLINKS_"
+START_METHOD = os.environ.get("CITYLINKS_START_METHOD", "forkserver")
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    cache_dir: str | None  # None: no annotation cache
+    rules_only: bool = False
+    env: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def current(cls, cache_dir: Path | None, rules_only: bool) -> "WorkerSettings":
+        env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX)))
+        return cls(str(cache_dir) if cache_dir else None, rules_only, env)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    key: str
+    record: bytes | None  # one JSONL line of the output
+    error: bytes | None  # one JSONL line of the errors file
+    error_text: str | None  # "id (source): reason", for stderr when there is no errors file
+    language: str | None
+    status: str | None
+    engine: str | None
+    language_method: str | None
+    words: int  # whitespace-separated words of the cleaned text (0 without a record)
+
+
+@dataclass
+class ChunkResult:
+    items: list[ItemResult]
+    pid: int
+    rss: int  # bytes, after the chunk
+    peak_rss: int  # bytes, high-water mark of the worker process
+    cache: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class WorkerState:
+    """What one worker process keeps between chunks."""
+
+    def __init__(self, settings: WorkerSettings):
+        for key, value in settings.env:
+            os.environ[key] = value
+        from pipeline import extract
+
+        self.settings = settings
+        self.stages = None
+        if settings.cache_dir:
+            from pipeline.cache import AnnotationCache, CachedStages
+
+            cache = AnnotationCache(Path(settings.cache_dir))
+            self.stages = CachedStages(cache, extract.detect_language, extract.annotate, settings.rules_only)
+
+    def extract(self, item: Item):
+        from pipeline.extract import Outcome, extract_article
+
+        if isinstance(item, ReadFailure):
+            return Outcome(None, ErrorRecord(id=item.id, source=item.source, reason=item.reason, recorded=False))
+        if self.stages is None:
+            return extract_article(item)
+        return extract_article(item, detect=self.stages.detect, annotator=self.stages.annotate)
+
+    def run(self, chunk: Chunk) -> ChunkResult:
+        started = time.perf_counter()
+        items = [serialise(key, self.extract(item)) for key, item in chunk]
+        cache_counts = {}
+        if self.stages is not None:
+            self.stages.cache.commit()
+            cache_counts = self.stages.counts()
+            self.stages.lang.hits = self.stages.lang.misses = self.stages.doc.hits = self.stages.doc.misses = 0
+        return ChunkResult(items, os.getpid(), current_rss(), peak_rss(), cache_counts,
+                           time.perf_counter() - started)
+
+
+def serialise(key: str, outcome) -> ItemResult:
+    record, error = outcome.record, outcome.error
+    return ItemResult(
+        key=key,
+        record=(record.model_dump_json() + "\n").encode("utf-8") if record is not None else None,
+        error=(json.dumps(error.model_dump(), ensure_ascii=False) + "\n").encode("utf-8") if error else None,
+        error_text=f"{error.id} ({error.source}): {error.reason}" if error else None,
+        language=record.language if record is not None else None,
+        status=record.status if record is not None else None,
+        engine=record.provenance.models.engine if record is not None else None,
+        language_method=record.provenance.models.language if record is not None else None,
+        words=len(record.text.split()) if record is not None and record.text else 0,
+    )
+
+
+def current_rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+_local = threading.local()
+
+
+def worker_state(settings: WorkerSettings) -> WorkerState:
+    """The state of this process (and thread) for these settings, built on first use."""
+    state = getattr(_local, "state", None)
+    if state is None or state.settings != settings:
+        _local.state = state = WorkerState(settings)
+    return state
+
+
+def run_chunk(settings: WorkerSettings, chunk: Chunk) -> ChunkResult:
+    """The task every executor runs."""
+    return worker_state(settings).run(chunk)
+
+
+def init_pool_worker(settings: WorkerSettings, parent_pid: int, parent_started: float) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what Ctrl-C does
+    _exit_with_parent(parent_pid, parent_started)
+    worker_state(settings)
+
+
+def _exit_with_parent(pid: int, started: float) -> None:
+    """A worker whose main process was killed (kill -9) exits instead of lingering as an orphan."""
+    import psutil
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                parent = psutil.Process(pid)
+                alive = parent.create_time() == started and parent.status() != psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                alive = False
+            if not alive:
+                os._exit(70)
+
+    threading.Thread(target=watch, daemon=True, name="citylinks-parent-watch").start()
+
+
+def ordered_results(submit: Callable[[Chunk], Future], chunks: Iterable[Chunk], window: int) -> Iterator[ChunkResult]:
+    """Submit chunks, keeping at most ``window`` in flight; yield results in submission order."""
+    pending: deque = deque()
+    try:
+        for chunk in chunks:
+            pending.append(submit(chunk))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def in_process_results(settings: WorkerSettings, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
+    for chunk in chunks:
+        yield run_chunk(settings, chunk)
+
+
+@contextmanager
+def process_pool(settings: WorkerSettings, workers: int, start_method: str = START_METHOD):
+    """A pool of worker processes; yields a submit function."""
+    context = multiprocessing.get_context(start_method)
+    if start_method == "forkserver":
+        # imported once in the fork server, inherited by every worker it forks
+        context.set_forkserver_preload(["pipeline.parallel", "pipeline.extract"])
+    import psutil
+
+    me = psutil.Process()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_pool_worker,
+                               initargs=(settings, me.pid, me.create_time()))
+    try:
+        yield lambda chunk: pool.submit(run_chunk, settings, chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

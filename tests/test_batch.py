@@ -1,0 +1,114 @@
+"""Batch runs through the real CLI: parallel workers keep input order and bytes; the manifest says what ran."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHARED, read_jsonl, run_cli
+
+NEWS_UK = SHARED / "corpus" / "news" / "bsnlp-uk.jsonl.gz"
+
+
+def small_corpus(path: Path, count: int = 40, words: int = 120) -> list[str]:
+    """Real Ukrainian news cut to ``words`` words, with a malformed line and an empty text among them.
+
+    Returns the ids that must end up in the output, in input order.
+    """
+    rows, seen = [], set()
+    with gzip.open(NEWS_UK, "rt", encoding="utf-8") as stream:
+        for line in stream:
+            row = json.loads(line)
+            text = " ".join(row["text"].split()[:words])
+            if len(text.split()) < words or row["id"] in seen:
+                continue
+            seen.add(row["id"])
+            rows.append({"id": row["id"], "text": text, "published": row.get("published")})
+            if len(rows) == count:
+                break
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines.insert(5, '{"id": "broken", "text": "no end')
+    lines.insert(11, json.dumps({"id": "blank", "text": "   "}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [r["id"] for r in rows]
+
+
+def extract(corpus: Path, out: Path, cache: Path, *options: str, **kwargs):
+    return run_cli("extract", str(corpus), "-o", str(out), "--no-progress", "--cache", str(cache), *options, **kwargs)
+
+
+def manifest_of(out: Path) -> dict:
+    return json.loads(out.with_name(out.name.removesuffix(".jsonl") + ".manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The corpus and its output from one sequential run (in this process, -j 1)."""
+    folder = tmp_path_factory.mktemp("reference")
+    corpus = folder / "corpus.jsonl"
+    ids = small_corpus(corpus)
+    out = folder / "out.jsonl"
+    result = extract(corpus, out, folder / "cache", "-j", "1")
+    assert result.returncode == 1, result.stderr  # two bad input lines
+    return {"corpus": corpus, "ids": ids, "out": out.read_bytes(),
+            "errors": (folder / "out.errors.jsonl").read_bytes(), "stderr": result.stderr}
+
+
+def test_sequential_run_accounts_for_every_line(reference):
+    records = [json.loads(line) for line in reference["out"].decode().splitlines()]
+    assert [r["id"] for r in records] == reference["ids"]
+    assert {r["language"] for r in records} == {"uk"}
+    errors = [json.loads(line) for line in reference["errors"].decode().splitlines()]
+    assert [e["id"] for e in errors] == ["corpus.jsonl:6", "blank"]
+    assert "read 42, written 40, failed 2, skipped 0" in reference["stderr"]
+
+
+def test_two_workers_keep_input_order_and_bytes(reference, tmp_path):
+    out = tmp_path / "par.jsonl"
+    result = extract(reference["corpus"], out, tmp_path / "cache", "-j", "2", "--chunk-size", "3")
+    assert result.returncode == 1, result.stderr
+    assert out.read_bytes() == reference["out"]
+    assert (tmp_path / "par.errors.jsonl").read_bytes() == reference["errors"]
+    manifest = manifest_of(out)
+    assert manifest["settings"]["executor"].startswith("2 processes")
+    assert len(manifest["workers"]) == 2  # both worker processes did chunks
+    assert sum(w["articles"] for w in manifest["workers"].values()) == 42
+
+
+def test_manifest_says_what_made_the_output(reference, tmp_path):
+    out = tmp_path / "m.jsonl"
+    extract(reference["corpus"], out, tmp_path / "cache", "-j", "1")
+    manifest = manifest_of(out)
+    assert manifest["status"] == "complete"
+    assert manifest["counts"] == {"read": 42, "written": 40, "failed": 2, "skipped": 0, "not_extracted": 0,
+                                  "per_language": {"uk": 40}}
+    (source,) = manifest["inputs"]
+    assert source["sha256"] == hashlib.sha256(reference["corpus"].read_bytes()).hexdigest()
+    record = read_jsonl(out)[0]
+    assert manifest["rules"]["hash"] == record["provenance"]["rules_hash"]
+    assert "boilerplate.yaml" in manifest["rules"]["files"]
+    assert manifest["models"]["engines"]["uk"] == [record["provenance"]["models"]["engine"]]
+    assert manifest["models"]["language_identification"] == [record["provenance"]["models"]["language"]]
+    assert manifest["package_version"] and "revision" in manifest["git"]  # None outside a git checkout
+    assert manifest["timing"]["articles_per_second"] > 0
+    assert manifest["cache"]["annotation"] == {"hits": 0, "misses": 40}
+
+
+def test_small_input_runs_in_process(tmp_path):
+    out = tmp_path / "one.jsonl"
+    result = run_cli("extract", str(ROOT / "data" / "raw" / "uk_lutsk_lublin.txt"), "-o", str(out),
+                     "--no-progress", "--cache", str(tmp_path / "cache"), "-j", "2")
+    assert result.returncode == 0, result.stderr
+    assert manifest_of(out)["settings"]["executor"] == "in-process"
+
+
+def test_stdout_output_has_no_side_files(reference, tmp_path):
+    result = run_cli("extract", str(reference["corpus"]), "--no-progress", "--cache", str(tmp_path / "c"), "-j", "1",
+                     cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.encode() == reference["out"]
+    assert "corpus.jsonl:6" in result.stderr  # errors go to stderr when there is no errors file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]

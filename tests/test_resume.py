@@ -1,0 +1,184 @@
+"""Interrupted runs (kill -9, Ctrl-C) continue where they stopped: every article written exactly once."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from conftest import ROOT, read_jsonl, run_cli
+from pipeline import resume
+from test_batch import extract, manifest_of, small_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    path = folder / "corpus.jsonl"
+    ids = small_corpus(path)
+    return path, ids
+
+
+def progress_entries(out: Path) -> int:
+    path = resume.progress_path(out)
+    return path.read_bytes().count(b"\n") - 1 if path.exists() else 0
+
+
+def start_and_stop(corpus: Path, out: Path, cache: Path, sig: int, after: int, *options: str):
+    """Start an extract run, let it finish ``after`` items, then send it ``sig``."""
+    command = [sys.executable, str(ROOT / "cli.py"), "extract", str(corpus), "-o", str(out), "--no-progress",
+               "--cache", str(cache), "--chunk-size", "1", *options]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    children = []
+    while progress_entries(out) < after and process.poll() is None and time.monotonic() < deadline:
+        try:
+            children = psutil.Process(process.pid).children(recursive=True) or children
+        except psutil.NoSuchProcess:
+            pass
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(sig)
+    stdout, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr, children
+
+
+def test_kill_9_midway_then_resume_writes_every_article_once(corpus, tmp_path):
+    path, ids = corpus
+    out = tmp_path / "out.jsonl"
+    code, _, children = start_and_stop(path, out, tmp_path / "cache", signal.SIGKILL, 6, "-j", "2")
+    assert code == -signal.SIGKILL
+    done_before = len(read_jsonl(out))
+    assert 0 < done_before < len(ids)
+    # worker processes do not outlive their killed parent
+    time.sleep(3)
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    # a torn last line, as if the kill had come in the middle of a write
+    with open(out, "ab") as stream:
+        stream.write(b'{"id": "torn", "status": "o')
+    with open(resume.progress_path(out), "ab") as stream:
+        stream.write(b"0123456789abcdef")
+
+    result = extract(path, out, tmp_path / "cache", "-j", "2", "--chunk-size", "2")
+    assert result.returncode == 1, result.stderr  # the two bad lines
+    records = read_jsonl(out)
+    assert [r["id"] for r in records] == ids  # each exactly once, in input order
+    errors = read_jsonl(tmp_path / "out.errors.jsonl")
+    assert [e["id"] for e in errors] == ["corpus.jsonl:6", "blank"]
+    counts = manifest_of(out)["counts"]
+    assert counts["read"] == 42 == counts["written"] + counts["failed"] + counts["skipped"]
+    assert counts["skipped"] >= done_before
+    assert progress_entries(out) == 42
+
+    again = extract(path, out, tmp_path / "cache", "-j", "1")
+    assert "read 42, written 0, failed 0, skipped 42" in again.stderr
+    assert [r["id"] for r in read_jsonl(out)] == ids
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_run_completes(corpus, tmp_path):
+    path, ids = corpus
+    out = tmp_path / "out.jsonl"
+    code, stderr, _ = start_and_stop(path, out, tmp_path / "cache", signal.SIGINT, 4, "-j", "1")
+    assert code == 130, stderr
+    assert "run the same command again" in stderr
+    manifest = manifest_of(out)
+    assert manifest["status"] == "interrupted"
+    lines = out.read_bytes()
+    assert lines.endswith(b"\n") and len(read_jsonl(out)) == manifest["counts"]["written"]
+
+    result = extract(path, out, tmp_path / "cache", "-j", "1")
+    assert result.returncode == 1
+    assert [r["id"] for r in read_jsonl(out)] == ids
+    manifest = manifest_of(out)
+    assert manifest["status"] == "complete" and len(manifest["sessions"]) == 1
+    assert manifest["sessions"][0]["status"] == "interrupted"
+
+
+def test_force_starts_over_and_a_rules_change_is_refused(corpus, tmp_path):
+    path, ids = corpus
+    short = tmp_path / "short.jsonl"
+    short.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:4]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert extract(short, out, tmp_path / "cache", "-j", "1").returncode == 0
+    first = out.read_bytes()
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for source in (ROOT / "pipeline" / "rules").rglob("*.yaml"):
+        target = rules / source.relative_to(ROOT / "pipeline" / "rules")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    with open(rules / "boilerplate.yaml", "a", encoding="utf-8") as stream:
+        stream.write("\n# edited\n")
+    refused = extract(short, out, tmp_path / "cache", "-j", "1", "--rules", str(rules))
+    assert refused.returncode == 2 and "rules_hash" in refused.stderr and "--force" in refused.stderr
+    assert out.read_bytes() == first  # untouched
+
+    redone = extract(short, out, tmp_path / "cache", "-j", "1", "--rules", str(rules), "--force")
+    assert redone.returncode == 0, redone.stderr
+    assert "read 4, written 4, failed 0, skipped 0" in redone.stderr
+    assert {r["provenance"]["rules_hash"] for r in read_jsonl(out)} != {json.loads(first.splitlines()[0])["provenance"]["rules_hash"]}
+
+
+def test_output_not_made_by_a_resumable_run_is_not_touched(tmp_path):
+    out = tmp_path / "mine.jsonl"
+    out.write_text('{"id": "keep me"}\n', encoding="utf-8")
+    result = run_cli("extract", str(ROOT / "data" / "raw" / "uk_lutsk_lublin.txt"), "-o", str(out))
+    assert result.returncode == 2 and "--force" in result.stderr
+    assert out.read_text(encoding="utf-8") == '{"id": "keep me"}\n'
+
+
+def write_state(folder: Path, out_lines: list[bytes], err_lines: list[bytes], entries: list[tuple[str, int, int]],
+                tail: bytes = b"") -> tuple[Path, Path]:
+    out, errors = folder / "o.jsonl", folder / "o.errors.jsonl"
+    out.write_bytes(b"".join(out_lines))
+    errors.write_bytes(b"".join(err_lines))
+    head = json.dumps(resume.header("sha256:r", "1.0")).encode() + b"\n"
+    resume.progress_path(out).write_bytes(head + b"".join(resume.entry_line(*e) for e in entries) + tail)
+    return out, errors
+
+
+def test_resume_cuts_files_back_to_the_last_recorded_item(tmp_path):
+    a, b, c = b'{"id": "a"}\n', b'{"id": "b"}\n', b'{"id": "c"}\n'
+    e = b'{"id": "x"}\n'
+    # c reached the output but its progress line did not; the last progress line is torn
+    out, errors = write_state(tmp_path, [a, b, c, b'{"id": "d"'], [e],
+                              [("k1", len(a), 0), ("k2", len(a), len(e)), ("k3", len(a + b), len(e))], b"k4\t99")
+    point = resume.start(out, errors, resume.header("sha256:r", "1.0"), force=False)
+    assert point.resumed and dict(point.done) == {"k1": 1, "k2": 1, "k3": 1}
+    assert out.read_bytes() == a + b and errors.read_bytes() == e
+    assert resume.progress_path(out).read_bytes().endswith(resume.entry_line("k3", len(a + b), len(e)))
+
+
+def test_resume_walks_back_past_entries_whose_data_never_reached_the_disk(tmp_path):
+    a = b'{"id": "a"}\n'
+    out, errors = write_state(tmp_path, [a], [], [("k1", len(a), 0), ("k2", 2 * len(a), 0), ("k2", 3 * len(a), 0)])
+    point = resume.start(out, errors, resume.header("sha256:r", "1.0"), force=False)
+    assert dict(point.done) == {"k1": 1} and point.output_size == len(a)
+
+
+def test_resume_refuses_other_rules_or_version(tmp_path):
+    out, errors = write_state(tmp_path, [], [], [])
+    with pytest.raises(resume.ResumeError, match="rules_hash"):
+        resume.start(out, errors, resume.header("sha256:other", "1.0"), force=False)
+    with pytest.raises(resume.ResumeError, match="package_version"):
+        resume.start(out, errors, resume.header("sha256:r", "2.0"), force=False)
+    point = resume.start(out, errors, resume.header("sha256:other", "1.0"), force=True)
+    assert not point.resumed and point.items_done == 0
+
+
+def test_item_key_is_id_and_content():
+    from pipeline.types import RawArticle, ReadFailure
+
+    one = RawArticle(id="a", source="f:1", text="Львів і Вроцлав")
+    assert resume.item_key(one) == resume.item_key(RawArticle(id="a", source="g:9", text="Львів і Вроцлав"))
+    assert resume.item_key(one) != resume.item_key(RawArticle(id="a", source="f:1", text="Львів і Краків"))
+    assert resume.item_key(one) != resume.item_key(RawArticle(id="b", source="f:1", text="Львів і Вроцлав"))
+    assert resume.item_key(ReadFailure("a", "f:1", "bad")) != resume.item_key(one)
+    assert os.path.basename(str(resume.progress_path(Path("/x/out.jsonl")))) == "out.jsonl.progress"
