@@ -17,6 +17,7 @@ Mechanism only; every word list lives in rules/<lang>/cities.yaml and rules/geo.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -104,8 +105,10 @@ def city_rules(language: str) -> CompiledCityRules:
 
 # ---------------------------------------------------------------- candidate keys of one word
 
-LEMMA, EXACT, INFLECTED, ADJECTIVE, DEMONYM, FUZZY = "lemma", "exact", "inflected", "adjective", "demonym", "fuzzy"
-KIND_RANK = {LEMMA: 0, EXACT: 1, INFLECTED: 2, ADJECTIVE: 3, DEMONYM: 4, FUZZY: 5}
+# how a key was reached from the text, most trusted first ("geo_lemma": pymorphy3's place-name reading)
+GEO_LEMMA, LEMMA, EXACT, INFLECTED = "geo_lemma", "lemma", "exact", "inflected"
+ADJECTIVE, DEMONYM, FUZZY = "adjective", "demonym", "fuzzy"
+KIND_RANK = {GEO_LEMMA: 0, LEMMA: 1, EXACT: 2, INFLECTED: 3, ADJECTIVE: 4, DEMONYM: 5, FUZZY: 6}
 
 
 def _stem_variants(base: str, rules: CityRules) -> list[str]:
@@ -151,6 +154,13 @@ def _noun_rule_keys(word: str, rules: CityRules) -> list[str]:
     return keys
 
 
+def _reading_kind(reading: morphology.Reading) -> str:
+    """A place-name reading is trusted most, a person-name reading ("Львові" as Surn "Львов") least."""
+    if "Geox" in reading.grammemes:
+        return GEO_LEMMA
+    return INFLECTED if reading.grammemes & {"Name", "Surn", "Patr"} else LEMMA
+
+
 @lru_cache(maxsize=300_000)
 def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str], ...]:
     """(key, kind) candidates of one word; lowercase words only through adjectives and demonyms."""
@@ -170,7 +180,7 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
         add(_noun_rule_keys(low, rules), INFLECTED)
     for reading in morphology.readings(word, language):
         if reading.pos == "NOUN" and not lowercase:
-            add([name_key(reading.normal_form)], LEMMA)
+            add([name_key(reading.normal_form)], _reading_kind(reading))
         elif reading.pos in ("ADJF", "ADJS"):
             adjective_sources.append(name_key(reading.normal_form))
         elif reading.pos == "NOUN":
@@ -321,8 +331,9 @@ def _region_named_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[str,
 
 
 def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
-            co_countries: set[str], region: tuple[str, str | None] | None) -> None:
+            co_countries: dict[str, set[int]], region: tuple[str, str | None] | None) -> None:
     best: tuple | None = None
+    namesakes = {i for key in candidate.keys for i in gazetteer.names.get(key, ())}
     for key, kind in candidate.keys.items():
         for place in gazetteer.lookup(key):
             score = population_weight(place.population)
@@ -330,8 +341,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 score += geo.scoring.choose_own_name
             if place.country_code in home:
                 score += geo.scoring.choose_home_country
-            if place.country_code in co_countries:
-                score += geo.scoring.choose_co_country
+            if co_countries.get(place.country_code, set()) - namesakes:
+                score += geo.scoring.choose_co_country  # another place of the article lies in that country
             if region and place.country_code == region[0] and region[1] in (None, place.admin1):
                 score += geo.scoring.choose_region_named
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
@@ -363,9 +374,14 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
     """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word."""
     before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
     after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
+    if candidate.lowercase:
+        return None
     if before and any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)) \
-            and _is_capitalised(before.group(1)) and candidate.kind in (EXACT, LEMMA, INFLECTED):
-        return "veto"
+            and _is_capitalised(before.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
+        return "veto"  # "Александр Борисов"
+    if after and _is_capitalised(after.group(1)) and candidate.kind in (EXACT, LEMMA) \
+            and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
+        return "veto"  # "Владимир Цумарев"
     for match in (before, after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
@@ -378,7 +394,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
-              home: set[str], co_countries: set[str], gazetteer: Gazetteer, surnames: set[str]) -> None:
+              home: set[str], co_countries: dict[str, set[int]], gazetteer: Gazetteer, surnames: set[str]) -> None:
     s = geo.scoring
     text = doc.text
     before, after = text[max(0, c.start - CONTEXT_CHARS):c.start], text[c.end:c.end + CONTEXT_CHARS]
@@ -390,10 +406,11 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
         score += s.medium_points
     if place.country_code in home:
         score += s.home_country_points
-    if place.country_code in co_countries:
+    if co_countries.get(place.country_code, set()) - {place.geonames_id}:
         score += s.co_country_points
-    institution = bool((rules.institution_after and c.kind in (ADJECTIVE, FUZZY) and rules.institution_after.search(after))
-                       or (rules.institution_before and c.kind != ADJECTIVE and rules.institution_before.search(before)))
+    institution = bool((rules.institution_after and rules.institution_after.search(after))
+                       or (rules.institution_before and c.kind != ADJECTIVE and rules.institution_before.search(before)
+                           and _may_be_genitive(c.text, language)))
     if institution:
         score += s.institution_points
     if rules.trigger_before and rules.trigger_before.search(before):
@@ -408,14 +425,14 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
                 c.veto = "ner_person"
     if c.kind == FUZZY:
         score += s.fuzzy_points
-    if c.kind not in (EXACT, LEMMA) and place.country_code not in home \
+    if c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.country_code not in home \
             and place.population < s.alias_trust_population and _own_name(place) not in c.keys:
         score += s.foreign_alias_points
     if c.lowercase:
         score += s.lowercase_points
-    if c.words == 1 and c.kind in (EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
+    if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
         score += s.common_word_points if _sentence_start(text, c.start) else s.common_word_points / 2
-    if c.words == 1 and not c.lowercase and c.kind in (EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
+    if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
         score += s.sentence_start_points
     person = _person_context(c, text, {}, language)
     if person == "veto":
@@ -455,6 +472,13 @@ def _surnames(found: list[Candidate], text: str) -> set[str]:
     return stems
 
 
+def _may_be_genitive(surface: str, language: str) -> bool:
+    """"мэр Одессы": after an institution word a city stands in the genitive; where pymorphy3 can
+    tell, a nominative-only word ("председатель горисполкома Владимир Цумарев") is not its city."""
+    found = morphology.readings(surface, language)
+    return not found or any("gent" in r.grammemes for r in found)
+
+
 def _common_word(surface: str, language: str, text: str) -> bool:
     if morphology.analyser(language) is not None:
         return morphology.is_common_word(surface, language)
@@ -463,7 +487,7 @@ def _common_word(surface: str, language: str, text: str) -> bool:
 
 
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
-            rules: CompiledCityRules, home: set[str], co_countries: set[str]) -> list[Candidate]:
+            rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]]) -> list[Candidate]:
     surnames = _surnames(found, doc.text)
     for c in found:
         c.veto = None
@@ -484,8 +508,10 @@ def find_city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
     found = candidates(doc.text, doc.language, gazetteer, geo)
-    first = _assess(found, doc, gazetteer, geo, rules, home, set())
-    co_countries = {c.place.country_code for c in first}
+    first = _assess(found, doc, gazetteer, geo, rules, home, {})
+    co_countries: dict[str, set[int]] = {}  # country -> the places accepted there in the first pass
+    for c in first:
+        co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
     return _assess(found, doc, gazetteer, geo, rules, home, co_countries)
 
 
@@ -515,5 +541,8 @@ def _local_name(mentions: list[Candidate], gazetteer: Gazetteer) -> str:
                 vote = votes.setdefault(key, [0, KIND_RANK[kind]])
                 vote[0] += 1
                 vote[1] = min(vote[1], KIND_RANK[kind])
-    key = min(votes, key=lambda k: (-votes[k][0], votes[k][1], k))
+    def shared_prefix(key: str) -> int:  # "Львові", "Львівська" are closer to "львів" than to "львов"
+        return sum(len(os.path.commonprefix([key, name_key(m.text)])) for m in mentions)
+
+    key = min(votes, key=lambda k: (-votes[k][0], votes[k][1], -shared_prefix(k), k))
     return gazetteer.display.get(key, key.title())

@@ -1,0 +1,139 @@
+"""Cities stage on real phrases: inflection, name-derived adjectives and demonyms, disambiguation, vetoes.
+
+Each table row is (language, text, expected GeoNames ids found in it). The documents come from the
+blank engine (tokens and sentences, no NER), so the stage is tested as it runs without a model.
+"""
+from dataclasses import replace
+
+import pytest
+
+from pipeline.cities import find_cities
+from pipeline.engines.spacy_engine import SpacyEngine
+from pipeline.types import Entity
+
+LVIV, ZHYTOMYR, BILA_TSERKVA, RIVNE, KYIV, ODESA = 702550, 686967, 712165, 695594, 703448, 698740
+KALUGA, MOSCOW, MAHILYOW, HOMYEL, BARYSAW, MARSEILLE = 553915, 524901, 625665, 627907, 630376, 2995469
+LJUBLJANA, PIRAN, MARIBOR = 3196359, 3193341, 3195506
+KRAKOW, LEGNICA, WARSAW, WROCLAW = 3094802, 3093692, 756135, 3081368
+PRAGUE, BRNO, BRATISLAVA, ZAGREB, ODESSA_TX, KALININGRAD = 3067696, 3078610, 3060972, 3186886, 5527554, 554234
+
+
+def doc(language: str, text: str):
+    return SpacyEngine.blank(language).annotate(text, language)
+
+
+def ids(language: str, text: str) -> list[int]:
+    return [c.geonames_id for c in find_cities(doc(language, text))]
+
+
+INFLECTED = [
+    ("uk", "Учора делегація прибула у Житомирі.", [ZHYTOMYR]),
+    ("uk", "Це другий подібний захід після Рівного.", [RIVNE]),
+    ("uk", "Зустріч відбулася у Львові та в Києві.", [LVIV, KYIV]),
+    ("ru", "Делегация из Калуги прибыла вчера.", [KALUGA]),
+    ("ru", "Форум прошёл в Могилёве, а впервые — в Гомеле.", [MAHILYOW, HOMYEL]),
+    ("ru", "Вчера представители мэрии встретились с коллегами из Марселя.", [MARSEILLE]),
+    ("sl", "Župan je podpisal program v Moskvi.", [MOSCOW]),
+    ("sl", "Nadaljujemo dobro sodelovanje z Moskvo.", [MOSCOW]),
+    ("sl", "Sodelovanje med Ljubljano in Mariborom je dobro.", [LJUBLJANA, MARIBOR]),
+    ("pl", "Spotkanie odbyło się w Krakowie.", [KRAKOW]),
+    ("pl", "Delegacja z Wrocławia przyjechała do Warszawy.", [WROCLAW, WARSAW]),
+    ("cs", "Konference se konala v Praze a v Brně.", [PRAGUE, BRNO]),
+    ("sk", "Stretnutie sa konalo v Bratislave.", [BRATISLAVA]),
+    ("hr", "Sastanak je održan u Zagrebu.", [ZAGREB]),
+]
+
+ADJECTIVES_AND_DEMONYMS = [
+    ("uk", "Про це повідомила прес-служба Львівської міської ради.", [LVIV]),
+    ("uk", "Володимир Хмурич, радник Білоцерківського міського голови, відвідав захід.", [BILA_TSERKVA]),
+    ("uk", "Меморандум підписали з Житомирською міською радою.", [ZHYTOMYR]),
+    ("ru", "Выступили творческие коллективы калужских школ.", [KALUGA]),
+    ("ru", "Представители Одесской мэрии провели встречу.", [ODESA]),
+    ("ru", "Также одесская делегация ознакомилась с опытом коллег.", [ODESA]),
+    ("sl", "Svetniki piranske občine so sprejeli odlok.", [PIRAN]),
+    ("sl", "Ljubljančani so ponosni na svoje mesto.", [LJUBLJANA]),
+    ("pl", "Podziękowania od legniczan dla darczyńców.", [LEGNICA]),
+    ("pl", "Rada Miejska przyjęła uchwałę, a warszawski ratusz ją poparł.", [WARSAW]),
+]
+
+
+@pytest.mark.parametrize("language,text,expected", INFLECTED + ADJECTIVES_AND_DEMONYMS)
+def test_city_found_through_inflection_and_derivation(language, text, expected):
+    assert ids(language, text) == expected, f"{language}: {text}"
+
+
+NOT_CITIES = [
+    ("ru", "Губернатор Московской области провёл совещание."),           # a region named after a city
+    ("be", "Калінінградская вобласць мяжуе з Польшчай."),
+    ("uk", "Львівська область отримала нові автобуси."),
+    ("uk", "Він закінчив Львівський національний університет."),           # an organisation, not the city
+    ("ru", "Александр Борисов рассказал о планах."),                       # a surname, not Barysaw
+    ("ru", "Мир изменился за эти годы."),                                   # a common word and a village
+    ("sl", "Irska je podprla predlog."),                                    # countries
+    ("pl", "Wakacje spędził we Włoszech."),
+    ("cs", "Most přes řeku byl opraven. Starý most stál sto let."),        # a town name used as a word
+    ("uk", "Керівництву міста «Лева» ми вдячні."),                          # a name in quotes is a firm
+]
+
+
+@pytest.mark.parametrize("language,text", NOT_CITIES)
+def test_no_city(language, text):
+    assert ids(language, text) == [], f"{language}: {text}"
+
+
+def test_odessa_ukraine_for_a_russian_article():
+    assert ids("ru", "Городской голова Одессы провёл встречу.") == [ODESA]
+
+
+def test_odessa_texas_when_the_state_is_named():
+    assert ids("en", "The festival took place in Odessa, Texas, last week.") == [ODESSA_TX]
+
+
+def test_odessa_without_context_is_the_largest():
+    assert ids("en", "The delegation arrived in Odessa yesterday.") == [ODESA]
+
+
+def test_barysaw_as_a_place_but_not_as_a_surname():
+    text = "Тогда породнились подмосковный Подольск и белорусский Борисов."
+    assert BARYSAW in ids("ru", text)
+
+
+def test_ner_person_label_vetoes_a_place():
+    document = doc("sl", "Tudi Raab je sodeloval na srečanju v Ljubljani.")
+    assert [c.geonames_id for c in find_cities(document)] == [LJUBLJANA]
+    start = document.text.index("Ljubljani")
+    labelled = replace(document, entities=[Entity("Ljubljani", start, start + 9, "PER")])
+    assert find_cities(labelled) == []
+
+
+def test_ner_location_label_accepts_a_small_place():
+    text = "Obiskali smo Piran in okolico."
+    document = doc("sl", text)
+    start = text.index("Piran")
+    labelled = replace(document, entities=[Entity("Piran", start, start + 5, "LOC")])
+    assert PIRAN in [c.geonames_id for c in find_cities(labelled)]
+
+
+def test_city_item_fields_and_mentions():
+    text = "Сьогодні у Львові підписали меморандум. Львівська міська рада та Житомир домовилися."
+    cities = find_cities(doc("uk", text))
+    assert [c.geonames_id for c in cities] == [LVIV, ZHYTOMYR]
+    lviv = cities[0]
+    assert (lviv.name, lviv.local_name, lviv.country_code) == ("Lviv", "Львів", "UA")
+    assert round(lviv.latitude, 2) == 49.84 and round(lviv.longitude, 2) == 24.02
+    assert [m.text for m in lviv.mentions] == ["Львові", "Львівська"]
+    for m in lviv.mentions:
+        assert text[m.start:m.end] == m.text
+
+
+def test_local_name_is_nominative_in_article_language():
+    cities = find_cities(doc("sl", "Podpisal je program v Moskvi, z Moskvo sodelujemo že dolgo."))
+    assert [(c.name, c.local_name) for c in cities] == [("Moscow", "Moskva")]
+
+
+def test_deterministic_output():
+    text = "Форум прошёл в Могилёве. Впервые он состоялся в Гомеле, потом в Калуге."
+    first = [c.model_dump() for c in find_cities(doc("ru", text))]
+    second = [c.model_dump() for c in find_cities(doc("ru", text))]
+    assert first == second
+    assert [c["geonames_id"] for c in first] == [MAHILYOW, HOMYEL, KALUGA]

@@ -1,0 +1,43 @@
+"""Person names to the nominative, in the article's script, per language (BSNLP-style pairs)."""
+import pytest
+
+from pipeline.names import normalise_name
+
+NAMES = [
+    ("uk", "Андрія Садового", "Андрій Садовий"),
+    ("uk", "Сергія Сухомлина", "Сергій Сухомлин"),
+    ("uk", "Віталія Кличка", "Віталій Кличко"),
+    ("uk", "Ганною Ковальчук", "Ганна Ковальчук"),
+    ("uk", "Андрій Москаленко", "Андрій Москаленко"),
+    ("ru", "Геннадия Труханова", "Геннадий Труханов"),
+    ("ru", "Александр ИВАНОВ", "Александр Иванов"),
+    ("ru", "Жаном Роатта", "Жан Роатта"),
+    ("ru", "Сергею Собянину", "Сергей Собянин"),
+    ("ru", "Юлии Тимошенко", "Юлия Тимошенко"),
+    ("sl", "Sergejem Sobjaninom", "Sergej Sobjanin"),
+    ("sl", "Zoran Janković", "Zoran Janković"),
+    ("sl", "Angelo Merkel", "Angela Merkel"),
+    ("sl", "Borutu Pahorju", "Borut Pahor"),
+    ("sl", "Sergeja Skripala", "Sergej Skripal"),
+    ("pl", "Aleksiejem Millerem", "Aleksiej Miller"),
+    ("pl", "Andrzeja Grzyba", "Andrzej Grzyb"),
+    ("pl", "Agata Gostyńska", "Agata Gostyńska"),
+    ("pl", "Jarosława Kaczyńskiego", "Jarosław Kaczyński"),
+    ("cs", "Angele Merkelové", "Angela Merkelová"),
+    ("bg", "Деница КИТАНОВА", "Деница Китанова"),
+]
+
+
+@pytest.mark.parametrize("language,mention,expected", NAMES)
+def test_nominative(language, mention, expected):
+    assert normalise_name(mention, language) == expected
+
+
+@pytest.mark.parametrize("language,mention,expected", [
+    ("sl", "dr. Zoran Janković", "Zoran Janković"),
+    ("uk", "пана Андрія Садового", "Андрій Садовий"),
+    ("de", "Herr Dieter Reiter", "Dieter Reiter"),
+    ("pl", "prof. Jacek Majchrowski", "Jacek Majchrowski"),
+])
+def test_honorifics_are_not_part_of_the_name(language, mention, expected):
+    assert normalise_name(mention, language) == expected

@@ -1,0 +1,98 @@
+"""Officials stage on real phrases: title patterns per role, name order, city link, non-officials."""
+import pytest
+
+from pipeline.cities import find_cities
+from pipeline.engines.spacy_engine import SpacyEngine
+from pipeline.officials import find_officials
+from pipeline.rules import languages_with, load_rules
+from pipeline.officials import OfficialRules
+
+LVIV, ZHYTOMYR, BILA_TSERKVA, KYIV, ODESA = 702550, 686967, 712165, 703448, 698740
+KALUGA, MOSCOW, MAHILYOW, MARSEILLE = 553915, 524901, 625665, 2995469
+LJUBLJANA, KRAKOW, PRAGUE, ZAGREB = 3196359, 3094802, 3067696, 3186886
+
+
+def officials(language: str, text: str):
+    document = SpacyEngine.blank(language).annotate(text, language)
+    return [(o.name, o.role, o.city_geonames_id) for o in find_officials(document, find_cities(document))]
+
+
+OFFICIALS = [
+    # CITY council represented by NAME
+    ("uk", "Підписали меморандум між Житомирською міською радою в особі Сергія Сухомлина та партнерами.",
+     [("Сергій Сухомлин", "mayor", ZHYTOMYR)]),
+    # NAME, title of CITY (apposition)
+    ("uk", "Володимир Хмурич, радник Білоцерківського міського голови, відвідав Львів.",
+     [("Володимир Хмурич", "official", BILA_TSERKVA)]),
+    # title CITY NAME
+    ("uk", "Заступник міського голови Києва Микола Поворозник відкрив форум.",
+     [("Микола Поворозник", "deputy_mayor", KYIV)]),
+    ("ru", "Вчера городской голова Одессы Геннадий Труханов провел встречу.",
+     [("Геннадий Труханов", "mayor", ODESA)]),
+    ("ru", "В форуме принял участие Глава городского самоуправления Калуги Александр ИВАНОВ.",
+     [("Александр Иванов", "city_head", KALUGA)]),
+    # title CITY, clause, NAME
+    ("ru", "Он встретился с вице-мэром Марселя, отвечающим за международное сотрудничество, Жаном Роатта.",
+     [("Жан Роатта", "deputy_mayor", MARSEILLE)]),
+    ("ru", "Гостей приветствовал председатель Могилевского горисполкома Владимир Цумарев.",
+     [("Владимир Цумарев", "city_head", MAHILYOW)]),
+    # župan CITY NAME in the instrumental
+    ("sl", "Podpisal ga je z županom Moskve Sergejem Sobjaninom.",
+     [("Sergej Sobjanin", "mayor", MOSCOW)]),
+    ("sl", "Zoran Janković, župan Ljubljane, je sprejel goste.",
+     [("Zoran Janković", "mayor", LJUBLJANA)]),
+    ("sl", "Goste je pozdravil podžupan Ljubljane Dejan Crnek.",
+     [("Dejan Crnek", "deputy_mayor", LJUBLJANA)]),
+    ("pl", "W spotkaniu wziął udział prezydent Krakowa Jacek Majchrowski.",
+     [("Jacek Majchrowski", "mayor", KRAKOW)]),
+    ("pl", "List podpisał zastępca prezydenta Krakowa Andrzeja Kuliga.", []),  # a different case test below
+    ("cs", "Primátor Prahy Zdeněk Hřib přivítal hosty.",
+     [("Zdeněk Hřib", "mayor", PRAGUE)]),
+    ("hr", "Gradonačelnik Zagreba Tomislav Tomašević otvorio je izložbu.",
+     [("Tomislav Tomašević", "mayor", ZAGREB)]),
+    ("en", "Lviv mayor Andriy Sadovyi met the delegation.",
+     [("Andriy Sadovyi", "mayor", LVIV)]),
+]
+
+
+@pytest.mark.parametrize("language,text,expected", [row for row in OFFICIALS if row[2]])
+def test_official_title_patterns(language, text, expected):
+    assert officials(language, text) == expected, f"{language}: {text}"
+
+
+def test_polish_deputy_with_name_after_title():
+    assert officials("pl", "Gości przywitał zastępca prezydenta Krakowa Andrzej Kulig.") == [
+        ("Andrzej Kulig", "deputy_mayor", KRAKOW)]
+
+
+NOT_OFFICIALS = [
+    ("uk", "Голова обласної ради Іван Петренко виступив на сесії."),          # regional office
+    ("ru", "Губернатор Калужской области Анатолий Артамонов посетил школу."),
+    ("ru", "Консул Польши Ян Ковальский вручил награды."),                   # consul
+    ("sl", "Mestni svetnik Janez Novak je glasoval proti."),                # plain councillor
+    ("pl", "Prezydent Andrzej Duda odwiedził szkołę."),                      # a state president, no city
+]
+
+
+@pytest.mark.parametrize("language,text", NOT_OFFICIALS)
+def test_not_officials(language, text):
+    assert officials(language, text) == [], f"{language}: {text}"
+
+
+def test_city_of_the_council_named_in_the_sentence():
+    text = ("Андрій Москаленко, Заступник міського голови з питань розвитку, розповів про структуру "
+            "Львівської міської ради.")
+    assert officials("uk", text) == [("Андрій Москаленко", "deputy_mayor", LVIV)]
+
+
+def test_office_without_a_city_in_a_two_city_article_is_null():
+    text = "Делегации Калуги и Тулы встретились. Мэр Иван Петров открыл встречу."
+    assert officials("ru", text) == [("Иван Петров", "mayor", None)]
+
+
+def test_every_officials_file_is_valid_and_has_no_duplicate_patterns():
+    for language in languages_with("officials"):
+        rules = load_rules("officials", OfficialRules, language)
+        for role, patterns in rules.titles.items():
+            texts = [p if isinstance(p, str) else p.pattern for p in patterns]
+            assert len(texts) == len(set(texts)), f"{language}/officials.yaml: duplicate pattern in {role}"
