@@ -16,19 +16,18 @@ def train_ner(
     """Train the embedded NER model(s) of a language from ../shared/corpus/ner, score them on the
     held-out split, save them under models/ and write their model card (README.md)."""
     from pipeline.routing import MODELS_DIR
-    from pipeline.training.recipes import load_recipes, models_for_language
+    from pipeline.training.recipes import load_recipes, models_for_language, settings_for
 
     recipes = load_recipes()
     names = [language] if language in recipes.models else models_for_language(language, recipes)
     if not names:
         raise fail_usage(f"no training recipe for {language!r}; known: {', '.join(sorted(recipes.models))}")
-    overrides = {k: v for k, v in (("max_cpu_minutes", max_cpu_minutes), ("max_epochs", max_epochs)) if v is not None}
-    settings = recipes.defaults.model_copy(update=overrides)
     from pipeline.training.bench import record_speed
     from pipeline.training.card import write_card
 
     for name in names:
         recipe = recipes.models[name]
+        settings = settings_for(recipe, recipes.defaults, max_cpu_minutes=max_cpu_minutes, max_epochs=max_epochs)
         if engine == "stanza":
             from pipeline.training.stanza_ner import train_stanza_model
 

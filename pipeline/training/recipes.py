@@ -43,6 +43,7 @@ class Source(Strict):
     split: Literal["train", "test", "by_document"]
     label_map: dict[str, Literal["PER", "LOC", "ORG", "JOB"]]
     held_out_fraction: float = 0.15
+    repeat: int = 1  # training copies of this source (a small, clean corpus next to a big one)
 
 
 class Official(Strict):
@@ -59,6 +60,13 @@ class Recipe(Strict):
     licence: str
     sources: tuple[Source, ...]
     official: tuple[Official, ...] = ()
+    max_cpu_minutes: float | None = None  # overrides the default for this model
+
+
+def settings_for(recipe: Recipe, defaults: Settings, **overrides) -> Settings:
+    """The defaults, then the recipe's own values, then the command line's."""
+    own = {"max_cpu_minutes": recipe.max_cpu_minutes} if recipe.max_cpu_minutes else {}
+    return defaults.model_copy(update={**own, **{k: v for k, v in overrides.items() if v is not None}})
 
 
 class RecipesFile(Strict):

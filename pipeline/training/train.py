@@ -53,12 +53,12 @@ def split_corpora(recipe: Recipe, settings: Settings, root: Path | None = None) 
             (held if is_held else kept).append(sent)
         dev = [s for s in kept if held_out(s.doc_id, settings.dev_fraction, salt="citylinks-dev")]
         train = [s for s in kept if not held_out(s.doc_id, settings.dev_fraction, salt="citylinks-dev")]
-        split.train += train
+        split.train += train * source.repeat
         split.dev += dev
         if held:
             split.held_out[source.name] = held
         split.description.append({
-            "name": source.name, "path": source.path, "split": source.split,
+            "name": source.name, "path": source.path, "split": source.split, "repeat": source.repeat,
             "train_sentences": len(train), "dev_sentences": len(dev), "held_out_sentences": len(held),
             "held_out_documents": len({s.doc_id for s in held}),
             "train_words": sum(len(s.words) for s in train),
