@@ -86,14 +86,14 @@ def model_path(candidate: Candidate) -> Path:
     return MODELS_DIR / candidate.path if candidate.path else Path()
 
 
-def build_engine(candidate: Candidate, route: Route) -> Engine:
+def build_engine(candidate: Candidate, route: Route, language: str) -> Engine:
     """Load one candidate; raises ModelUnavailable when it is not on this machine."""
     if candidate.engine == "stanza":
         from pipeline.engines.stanza_engine import StanzaEngine
 
         if candidate.resources:
             return StanzaEngine.from_resources(candidate.resources, route.lemmatizer)
-        return StanzaEngine.from_path(model_path(candidate), route.lemmatizer)
+        return StanzaEngine.from_path(model_path(candidate), route.lemmatizer, language)
     if candidate.package:
         return SpacyEngine.from_package(candidate.package, route.lemmatizer)
     if candidate.path:
@@ -139,11 +139,13 @@ def resolve(language: str, route: Route) -> Resolution:
     warnings, skipped = [], []
     for candidate in route.candidates:
         try:
-            engine = build_engine(candidate, route)
-        except (ModelUnavailable, ImportError, OSError) as exc:
-            skipped.append((candidate, str(exc)))
+            engine = build_engine(candidate, route, language)
+        except Exception as exc:  # a missing or broken model must fall back, never stop the batch
+            expected = isinstance(exc, (ModelUnavailable, ImportError, OSError))
+            reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+            skipped.append((candidate, reason))
             if not candidate.if_installed:
-                warnings.append(f"route {language}: {candidate.describe()} unavailable ({exc}); falling back")
+                warnings.append(f"route {language}: {candidate.describe()} unavailable ({reason}); falling back")
             continue
         return Resolution(engine, candidate, tuple(warnings), tuple(skipped))
     warnings.append(f"route {language}: no candidate could be loaded")

@@ -175,6 +175,15 @@ def test_a_route_of_only_missing_models_warns_and_ends_blank():
     assert resolution.warnings and "no_such_model" in resolution.warnings[0]
 
 
+def test_a_broken_model_falls_back_with_a_warning(tmp_path):
+    (tmp_path / "config.cfg").write_text("[nlp]\nlang = \"uk\"\npipeline = [\"ner\"]\n", encoding="utf-8")
+    route = Route.model_validate({"lemmatizer": "lowercase", "candidates": [
+        {"engine": "spacy", "path": str(tmp_path)}, {"engine": "spacy", "blank": "uk"}]})
+    resolution = resolve("uk", route)
+    assert resolution.engine.model_id.startswith("spacy:blank/uk@")
+    assert str(tmp_path) in resolution.warnings[0]
+
+
 def test_routes_file_rejects_unknown_keys_with_line(tmp_path):
     path = tmp_path / "routes.yaml"
     path.write_text("languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n"
