@@ -1,0 +1,40 @@
+"""`bench`: the generated corpus, and the figures printed from real extract runs."""
+from __future__ import annotations
+
+import json
+
+from conftest import SHARED, run_cli
+from pipeline.bench import format_report, make_corpus
+from test_batch import small_corpus
+
+NEWS = SHARED / "corpus" / "news"
+
+
+def test_generated_corpus_is_distinct_varied_and_about_the_size_asked(tmp_path):
+    stats = make_corpus(40, tmp_path / "c.jsonl", sorted(NEWS.glob("*.jsonl.gz")), words=150)
+    rows = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == stats["articles"] == 40
+    assert len({r["text"] for r in rows}) == 40 and len({r["id"] for r in rows}) == 40
+    assert all(150 <= len(r["text"].split()) < 400 for r in rows)
+    first_languages = [r["id"].rsplit("-", 1)[1] for r in rows[:len(stats["languages"])]]
+    assert len(set(first_languages)) == len(stats["languages"]) >= 8  # languages interleaved
+    assert stats["words"] == sum(len(r["text"].split()) for r in rows)
+
+
+def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    small_corpus(corpus, count=6, words=100)
+    result = run_cli("bench", str(corpus), "-j", "1", "--profile", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    full, rules_only = report["runs"]
+    assert (full["run"], rules_only["run"]) == ("full", "rules-only")
+    assert full["articles"] == rules_only["articles"] == 8  # 6 articles and the 2 bad lines
+    assert full["articles_per_second"] > 0 and full["words_per_second"] > 0
+    assert len(full["peak_rss_mb_per_worker"]) == 1 and full["peak_rss_mb_per_worker"][0] > 50
+    assert rules_only["cache"]["annotation"] == {"hits": 6, "misses": 0}
+    assert set(report["stages_ms_per_article"]) >= {"language", "annotation", "rule stages"}
+
+    table = format_report(report["corpus"], report["runs"], report["stages_ms_per_article"])
+    assert "rules-only / full, 1 worker(s):" in table and "peak RSS MB/worker" in table
+    assert table.splitlines()[3].split()[:2] == ["full", "1"]

@@ -1,0 +1,152 @@
+"""The annotation cache: what hits, what misses, and that a cached run gives the same bytes."""
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, read_jsonl
+from pipeline import cache as annotation_cache
+from pipeline.cache import AnnotationCache, CachedStages, text_hash
+from pipeline.extract import annotate, detect_language, prepare
+from pipeline.types import RawArticle
+from test_batch import extract, manifest_of, small_corpus
+
+LVIV = ("Міський голова Львова Андрій Садовий підписав у середу меморандум про співпрацю з мером "
+        "Вроцлава. Міста домовилися про обмін студентами та спільні проєкти у сфері культури й туризму.")
+BRNO = ("Primátorka Brna Markéta Vaňková podepsala v pondělí memorandum o spolupráci se starostou Košic. "
+        "Města se dohodla na výměně studentů a na společných projektech v oblasti kultury a cestovního ruchu.")
+
+
+class Counted:
+    """The real model stage, counting how often it actually ran."""
+
+    def __init__(self, function):
+        self.function, self.calls = function, 0
+
+    def __call__(self, *args):
+        self.calls += 1
+        return self.function(*args)
+
+
+def stages(folder: Path, rules_only: bool = False) -> tuple[CachedStages, Counted, Counted]:
+    detect, annotator = Counted(detect_language), Counted(annotate)
+    return CachedStages(AnnotationCache(folder), detect, annotator, rules_only), detect, annotator
+
+
+def test_second_lookup_hits_and_returns_the_same_annotation(tmp_path):
+    first, detect, annotator = stages(tmp_path)
+    results = {}
+    for text in (LVIV, BRNO):
+        clean, guess = prepare(RawArticle(id="x", source="t", text=text), first.detect)
+        results[text] = (guess, first.annotate(clean, guess.language))
+    first.cache.commit()
+    assert detect.calls == 2 and annotator.calls == 2
+    assert first.counts() == {"language": {"hits": 0, "misses": 2}, "annotation": {"hits": 0, "misses": 2}}
+
+    again, detect, annotator = stages(tmp_path)  # a new process would open the same file
+    for text, (guess, (doc, warnings)) in results.items():
+        clean, cached_guess = prepare(RawArticle(id="y", source="t", text=text), again.detect)
+        assert cached_guess == guess
+        cached_doc, cached_warnings = again.annotate(clean, guess.language)
+        assert cached_doc == doc and cached_warnings == warnings
+    assert detect.calls == 0 and annotator.calls == 0
+    assert {guess.language for guess, _ in results.values()} == {"uk", "cs"}
+
+
+def test_another_model_id_misses_and_rules_only_takes_the_newest(tmp_path, monkeypatch):
+    first, _, _ = stages(tmp_path)
+    clean, guess = prepare(RawArticle(id="x", source="t", text=LVIV), first.detect)
+    doc, _ = first.annotate(clean, "uk")
+    first.cache.commit()
+    stored = first.model_key("uk", doc.model)
+    assert first.cache.get("doc", text_hash(clean.text), "uk", stored) is not None
+    assert first.cache.get("doc", text_hash(clean.text), "uk", first.model_key("uk", doc.model + "-v2")) is None
+    # engine code is part of the key: an edited engine misses
+    monkeypatch.setattr(annotation_cache, "engine_code_key", lambda: "edited")
+    assert first.model_key("uk", doc.model) == stored  # memoised per process ...
+    assert annotation_cache.annotation_model_key("uk", doc.model) != stored  # ... but a new process misses
+
+    rules_only, _, annotator = stages(tmp_path, rules_only=True)
+    cached, _ = rules_only.annotate(clean, "uk")
+    assert cached == doc and annotator.calls == 0
+    other = prepare(RawArticle(id="z", source="t", text=LVIV + " Угоду підписали в ратуші."), rules_only.detect)[0]
+    rules_only.annotate(other, "uk")  # never annotated: the engine runs after all
+    assert annotator.calls == 1 and rules_only.counts()["annotation"] == {"hits": 1, "misses": 1}
+
+
+def test_damaged_or_foreign_entries_are_misses(tmp_path):
+    store = AnnotationCache(tmp_path)
+    store.put("lang", "k", "", "m", {"guess": {"language": "uk"}})
+    store.commit()
+    assert store.get("lang", "k", "", "m") == {"format": annotation_cache.FORMAT, "guess": {"language": "uk"}}
+    store.db.execute("UPDATE entries SET value=? WHERE text_hash='k'", (b"not zlib",))
+    assert store.get("lang", "k", "", "m") is None
+    store.db.execute("UPDATE entries SET value=? WHERE text_hash='k'",
+                     (zlib.compress(json.dumps({"format": -1}).encode()),))
+    assert store.get("lang", "k", "", "m") is None
+    assert store.stats()["entries"] == 1
+
+
+def copy_rules(target: Path) -> Path:
+    for source in (ROOT / "pipeline" / "rules").rglob("*.yaml"):
+        path = target / source.relative_to(ROOT / "pipeline" / "rules")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(source.read_bytes())
+    return target
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
+    small_corpus(path, count=8, words=80)
+    return path
+
+
+def test_a_rules_change_reruns_only_the_rule_stages(corpus, tmp_path):
+    rules = copy_rules(tmp_path / "rules")
+    first = tmp_path / "first.jsonl"
+    extract(corpus, first, tmp_path / "cache", "-j", "1", "--rules", str(rules))
+    assert manifest_of(first)["cache"]["annotation"] == {"hits": 0, "misses": 8}
+
+    stage_file = sorted(rules.glob("uk/*.yaml"))[0]  # a rule file of a stage after the engine
+    stage_file.write_text(stage_file.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
+    second = tmp_path / "second.jsonl"
+    result = extract(corpus, second, tmp_path / "cache", "-j", "1", "--rules", str(rules))
+    assert result.returncode == 1, result.stderr
+    cache = manifest_of(second)["cache"]
+    assert cache == {"language": {"hits": 8, "misses": 0}, "annotation": {"hits": 8, "misses": 0}}
+    old, new = read_jsonl(first), read_jsonl(second)
+    assert old[0]["provenance"]["rules_hash"] != new[0]["provenance"]["rules_hash"]
+    for a, b in zip(old, new):  # same annotations, same rules content: the same extractions
+        assert {k: v for k, v in a.items() if k != "provenance"} == {k: v for k, v in b.items() if k != "provenance"}
+
+
+def routes_file(folder: Path, blank: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "routes.yaml"
+    path.write_text("languages:\n  uk:\n    lemmatizer: pymorphy3:uk\n    candidates:\n"
+                    f"      - {{engine: spacy, blank: {blank}}}\n", encoding="utf-8")
+    return path
+
+
+def test_a_model_change_misses_and_rules_only_reuses_what_is_there(corpus, tmp_path):
+    uk_model = {"CITYLINKS_ROUTES": str(routes_file(tmp_path / "a", "uk"))}
+    multi_model = {"CITYLINKS_ROUTES": str(routes_file(tmp_path / "b", "xx"))}
+    runs = [("one", uk_model, ()), ("two", uk_model, ()), ("three", multi_model, ()),
+            ("four", multi_model, ("--rules-only",))]
+    caches = {}
+    for name, env, options in runs:
+        out = tmp_path / f"{name}.jsonl"
+        result = extract(corpus, out, tmp_path / "cache", "-j", "1", *options, env=env)
+        assert result.returncode == 1, result.stderr
+        caches[name] = manifest_of(out)["cache"]["annotation"]
+        (engine,) = manifest_of(out)["models"]["engines"]["uk"]
+        assert engine.startswith("spacy:blank/uk@" if env is uk_model else "spacy:blank/xx@")
+    assert caches["one"] == {"hits": 0, "misses": 8}
+    assert caches["two"] == {"hits": 8, "misses": 0}
+    assert caches["three"] == {"hits": 0, "misses": 8}  # another model id
+    assert caches["four"] == {"hits": 8, "misses": 0}  # rules-only: the newest annotation, no model loaded
+    assert (tmp_path / "three.jsonl").read_bytes() == (tmp_path / "four.jsonl").read_bytes()
