@@ -204,7 +204,8 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], kv[0])))
 
 
-def fuzzy_stems(word: str, language: str) -> list[str]:
+@lru_cache(maxsize=300_000)
+def fuzzy_stems(word: str, language: str) -> tuple[str, ...]:
     """Derived stems of an adjective or demonym, for near matching."""
     rules = city_rules(language).rules
     low = name_key(word)
@@ -213,7 +214,7 @@ def fuzzy_stems(word: str, language: str) -> list[str]:
     stems = []
     for source in dict.fromkeys(sources):
         stems += adjective_stems(source, rules) + demonym_stems(source, rules)
-    return list(dict.fromkeys(stems))
+    return tuple(dict.fromkeys(stems))
 
 
 # ---------------------------------------------------------------- mentions in a document
@@ -302,6 +303,11 @@ def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
+def _near_keys(stem: str, min_ratio: float, prefix: int) -> tuple[str, ...]:
+    return tuple(key for key, _score in load_gazetteer().near(stem, min_ratio, prefix)[:1])
+
+
 def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRules) -> Candidate | None:
     surface = word.group()
     if surface.isupper() and len(surface) <= 4:
@@ -310,10 +316,9 @@ def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRu
     keys = {k: kind for k, kind in word_keys(surface, language, lowercase) if k in gazetteer}
     if not keys:
         for stem in fuzzy_stems(surface, language):
-            if len(stem) < geo.fuzzy.min_stem_letters:
-                continue
-            for key, _score in gazetteer.near(stem, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)[:1]:
-                keys.setdefault(key, FUZZY)
+            if len(stem) >= geo.fuzzy.min_stem_letters:
+                for key in _near_keys(stem, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix):
+                    keys.setdefault(key, FUZZY)
     if not keys:
         return None
     return Candidate(word.start(), word.end(), surface, keys, lowercase, 1)
@@ -502,8 +507,20 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
     return [c for c in found if c.place and c.veto is None and c.place.geonames_id in accepted_ids]
 
 
+_LAST: list = [None, None]  # the last document's mentions: find_cities and find_officials both ask
+
+
 def find_city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     """Accepted mentions with their place, in text order (also used by the officials stage)."""
+    key = (doc.text, doc.language, tuple(doc.entities))
+    if _LAST[0] == key:
+        return list(_LAST[1])
+    mentions = _city_mentions(doc)
+    _LAST[0], _LAST[1] = key, mentions
+    return list(mentions)
+
+
+def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     gazetteer, geo = load_gazetteer(), geo_rules()
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
