@@ -20,6 +20,7 @@ from pipeline.types import LanguageGuess
 
 STAGE = "langid"
 WORD = re.compile(r"\w+")
+CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 
 
 class _Strict(BaseModel):
@@ -68,6 +69,7 @@ class VarietyGroup(_Strict):
 
 class LangidRules(_Strict):
     sample: SampleRules
+    homoglyphs: dict[str, str] = {}
     lingua: LinguaRules
     langdetect: LangdetectRules
     runner_up_min_ratio: float = Field(ge=0.0, le=1.0)
@@ -93,6 +95,22 @@ def sample_of(text: str, max_chars: int) -> str:
     cut = text[:max_chars]
     space = cut.rfind(" ")
     return cut[:space] if space > max_chars // 2 else cut
+
+
+def fold_homoglyphs(sample: str, rules: LangidRules) -> str:
+    """Latin look-alikes inside words that also have Cyrillic letters become Cyrillic ("Tpъмп").
+
+    Some sites mix the scripts on purpose; the n-gram detectors would read such text as Latin.
+    """
+    if not rules.homoglyphs:
+        return sample
+    table = _derived("homoglyphs", rules, lambda r: str.maketrans(r.homoglyphs))
+
+    def fold(match: re.Match) -> str:
+        word = match.group(0)
+        return word.translate(table) if CYRILLIC_LETTER.search(word) else word
+
+    return WORD.sub(fold, sample)
 
 
 def script_of(char: str, scripts: dict[str, ScriptRules]) -> str | None:
@@ -286,7 +304,7 @@ def _guess(scores: dict[str, float], method: str, rules: LangidRules) -> Languag
 def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGuess:
     """Language of a cleaned text: letters rule out, lingua ranks, markers split close varieties."""
     rules = rules or langid_rules()
-    sample = sample_of(text, rules.sample.max_chars)
+    sample = fold_homoglyphs(sample_of(text, rules.sample.max_chars), rules)
     letters = letter_counts(sample)
     method = [f"lingua-{_package_version('lingua-language-detector')}/{rules.lingua.mode}", "letters"]
     if sum(letters.values()) < rules.sample.min_letters:

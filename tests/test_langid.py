@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.langid import (
-    detect_language, detect_language_langdetect, langid_rules, letter_counts, marker_hits, ruled_out,
-    sample_of,
+    detect_language, detect_language_langdetect, fold_homoglyphs, langid_rules, letter_counts, marker_hits,
+    ruled_out, sample_of,
 )
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -90,6 +90,22 @@ def test_stray_foreign_letters_do_not_rule_out():
             "строительство дорог, развитие туризма и поставки оборудования в Київ.")
     assert "ru" not in ruled_out(letter_counts(text), langid_rules())
     assert detect_language(text).language == "ru"
+
+
+def test_latin_look_alikes_inside_cyrillic_words_are_read_as_cyrillic():
+    """Some sites mix scripts on purpose; such a Bulgarian page must not come out Spanish."""
+    text = ("Oфициaлният пpoфил нa нacтoящия пpeзидeнт нa CAЩ Дoнaлд Tpъмп в Twitter e eдин oт "
+            "нaй-cилнитe мy инcтpyмeнти зa вpъзĸa c шиpoĸaтa oбщecтвeнocт.")
+    folded = fold_homoglyphs(text, langid_rules())
+    assert folded.startswith("Официалният профил на настоящия президент на САЩ Доналд Тръмп в Twitter")
+    assert detect_language(text).language == "bg"
+
+
+def test_czech_letters_rule_out_slovak():
+    text = ("Přijetí postu ministra zdravotnictví je diagnóza. Plukovník musel opustit místo náměstka, "
+            "protože neměl bezpečnostní prověrku. Nevěřím mu ani dobrý den, názory mění, jak se mu hodí.")
+    assert "sk" in ruled_out(letter_counts(text), langid_rules())
+    assert detect_language(text).language == "cs"
 
 
 def test_markers_split_croatian_bosnian_serbian():
