@@ -252,7 +252,19 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for f in found:
         if f.city_id is None:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
-    return _merge(found, doc.language)
+    return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+
+
+def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], language: str) -> list[OfficialItem]:
+    """The same person named again without a title ("заслуги Геннадия Труханова") is one more mention."""
+    by_name = {item.name.casefold(): item for item in items}
+    for person in people:
+        item = by_name.get(normalise_name(person.text, language).casefold())
+        if item is not None and all(m.start != person.start for m in item.mentions):
+            item.mentions.append(Mention(text=person.text, start=person.start, end=person.end))
+    for item in items:
+        item.mentions.sort(key=lambda m: m.start)
+    return sorted(items, key=lambda o: (o.mentions[0].start, o.name))
 
 
 def _merge(found: list[Found], language: str) -> list[OfficialItem]:

@@ -41,3 +41,23 @@ def test_nominative(language, mention, expected):
 ])
 def test_honorifics_are_not_part_of_the_name(language, mention, expected):
     assert normalise_name(mention, language) == expected
+
+
+def test_eval_names_command_on_a_bsnlp_style_table(tmp_path):
+    import subprocess
+    import sys
+
+    table = tmp_path / "sl.mentions.tsv"
+    table.write_text(
+        "topic\tfile\tmention\tbase_form\tcategory\tentity_id\n"
+        "t\tf\tSergejem Sobjaninom\tSergej Sobjanin\tPER\tp1\n"
+        "t\tf\tZoran Janković\tZoran Janković\tPER\tp2\n"
+        "t\tf\tLjubljani\tLjubljana\tLOC\tl1\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, "cli.py", "eval-names", "--bsnlp", str(tmp_path), "--languages", "sl",
+                             "--json"], capture_output=True, text=True, check=True)
+    import json
+
+    (row,) = json.loads(result.stdout)
+    assert (row["language"], row["pairs"], row["accuracy"], row["inflected_pairs"]) == ("sl", 2, 1.0, 1)

@@ -96,3 +96,13 @@ def test_every_officials_file_is_valid_and_has_no_duplicate_patterns():
         for role, patterns in rules.titles.items():
             texts = [p if isinstance(p, str) else p.pattern for p in patterns]
             assert len(texts) == len(set(texts)), f"{language}/officials.yaml: duplicate pattern in {role}"
+
+
+def test_the_same_person_named_again_is_another_mention():
+    text = ("Вчера городской голова Одессы Геннадий Труханов провел встречу. "
+            "Гость отметил заслуги Геннадия Труханова.")
+    document = SpacyEngine.blank("ru").annotate(text, "ru")
+    (item,) = find_officials(document, find_cities(document))
+    assert [m.text for m in item.mentions] == ["Геннадий Труханов", "Геннадия Труханова"]
+    for m in item.mentions:
+        assert text[m.start:m.end] == m.text
