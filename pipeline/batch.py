@@ -12,7 +12,6 @@ manifest beside the output (pipeline.manifest).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import threading

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 
-from pipeline.parallel import WorkerSettings, run_chunk
+from pipeline.parallel import WorkerSettings, one_thread_per_worker, run_chunk
 
 
 def _local_workers(address: str) -> int | None:
@@ -36,6 +36,7 @@ def dask_submitter(address: str, settings: WorkerSettings):
     local = _local_workers(address)
     with_cluster = None
     if local is not None:
+        one_thread_per_worker()
         with_cluster = LocalCluster(n_workers=local, threads_per_worker=1, processes=True,
                                     dashboard_address=None)
         client = Client(with_cluster)

@@ -39,6 +39,15 @@ Chunk = list[tuple[str, Item]]
 # use the same rules and routes as the client.
 ENV_PREFIX = "CITYLINKS_"
 START_METHOD = os.environ.get("CITYLINKS_START_METHOD", "forkserver")
+# Each worker is one process on one core: numerical libraries (BLAS, torch) must
+# not start a thread per core in every worker. A value set by the user wins.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_thread_per_worker() -> None:
+    """Set before worker processes start; they read it when they import numpy or torch."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
 
 
 @dataclass(frozen=True)
@@ -200,6 +209,7 @@ def in_process_results(settings: WorkerSettings, chunks: Iterable[Chunk]) -> Ite
 @contextmanager
 def process_pool(settings: WorkerSettings, workers: int, start_method: str = START_METHOD):
     """A pool of worker processes; yields a submit function."""
+    one_thread_per_worker()
     context = multiprocessing.get_context(start_method)
     if start_method == "forkserver":
         # imported once in the fork server, inherited by every worker it forks
