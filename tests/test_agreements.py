@@ -55,7 +55,7 @@ TRIGGERS = [
     ("sk", "Primátori podpísali memorandum o spolupráci medzi mestami.", [("memorandum", "signed")]),
     ("bg", "Кметовете подписаха споразумение за сътрудничество между двата града.",
      [("cooperation_agreement", "signed")]),
-    ("bg", "Общините ще подпишат меморандум за сътрудничество.", [("memorandum", "planned")]),
+    ("bg", "Кметовете на двата града ще подпишат меморандум за сътрудничество.", [("memorandum", "planned")]),
     ("en", "The mayors signed a memorandum of understanding between the two cities.", [("memorandum", "signed")]),
     ("en", "The cities signed a declaration of cooperation.", [("letter_of_intent", "signed")]),
     ("en", "The city council adopted a friendship charter with the city.", [("other", "existing")]),
