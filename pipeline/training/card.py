@@ -80,6 +80,16 @@ def summary_table(models_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def trained(result: dict) -> str:
+    how = (f"{result['epochs']} epochs" if "epochs" in result else f"at most {result['max_steps']} steps")
+    line = (f"trained {how} ({result['cpu_seconds']} s CPU, {result['wall_seconds']} s wall on a shared "
+            f"2-core machine")
+    if "stopped_by" in result:
+        line += (f", stopped by {result['stopped_by']}; best dev F {result['best_dev_f']} "
+                 f"at epoch {result['best_epoch']}")
+    return line + ")"
+
+
 def architecture(meta: dict) -> str:
     info = meta["citylinks"]
     if "architecture" in info:
@@ -104,17 +114,19 @@ def render_card(model_dir: Path, meta: dict, speed: dict | None = None) -> str:
         lines += ["", LICENCE_NOTE]
     lines += ["", "## Training data", ""] + training_lines(info["training"])
     lines += ["", "Held-out documents are never trained on. BSNLP documents are held out whole, chosen by a "
-              "hash of the document id; a second hash picks the dev slice that chooses the best epoch.", ""]
+              "hash of the document id; a second hash picks the dev slice that chooses the best epoch."]
+    if any(part["split"] == "by_document" for part in info["training"]):
+        lines += ["", "BSNLP documents come in a few topics (brexit, covid-19, nord_stream, trump...) that name the "
+                  "same people and places again and again, and held-out documents share those topics with the "
+                  "training documents, so BSNLP held-out scores are optimistic for unseen news."]
+    lines.append("")
     lines += ["## Labels", "", ", ".join(meta["labels"]["ner"]) + " (the project's common label set).", ""]
     lines += ["## Held-out scores (exact span match)", ""] + scores_table(info["held_out"])
     lines += ["", "## Published scores of official models, for comparison", ""] + official_lines(official_for(meta))
     lines += ["", "Official figures are measured on other corpora and splits; they show the order of magnitude "
               "a full-size model reaches, not a like-for-like comparison.", ""]
     lines += ["## Model", "", f"- {architecture(meta)}",
-              f"- trained {result.get('epochs', '')} {'epochs' if 'epochs' in result else ''}"
-              f"({result['cpu_seconds']} s CPU, {result['wall_seconds']} s wall on a shared 2-core machine"
-              + (f", stopped by {result['stopped_by']}; best dev F {result['best_dev_f']} at epoch {result['best_epoch']})"
-                 if "stopped_by" in result else ")"),
+              f"- {trained(result)}",
               f"- size on disk: {dir_size(model_dir) / 1e6:.1f} MB"]
     if speed and speed.get("words_per_second"):
         lines.append(f"- speed: {speed['words_per_second']} words/s on this machine (full engine: tokenizer, "
