@@ -329,9 +329,13 @@ def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGues
     return _guess(scores, _method(method), rules)
 
 
-def detect_language_langdetect(text: str, rules: LangidRules | None = None) -> LanguageGuess:
-    """The baseline: seeded langdetect alone on the same bounded sample."""
+BASELINE_CHARS = 1000  # the first version's prefix
+
+
+def detect_language_langdetect(text: str, rules: LangidRules | None = None,
+                               max_chars: int = BASELINE_CHARS) -> LanguageGuess:
+    """The baseline (the first version): seeded langdetect alone on the first 1000 characters."""
     rules = rules or langid_rules()
-    sample = sample_of(text, rules.sample.max_chars)
+    sample = sample_of(text, max_chars)
     method = f"langdetect-{_package_version('langdetect')}/seed{rules.langdetect.seed}"
     return _guess(langdetect_scores(sample, rules.langdetect.seed), method, rules)
