@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
@@ -232,7 +232,7 @@ class Candidate:
     key: str = ""
     score: float = 0.0
     veto: str | None = None
-    notes: list[str] = field(default_factory=list)
+    country_keys: tuple[str, ...] = ()  # keys of the word that are country names ("Mehika", "Irska")
 
 
 def _is_capitalised(word: str) -> bool:
@@ -303,6 +303,13 @@ def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
     return None
 
 
+def _in_capitals_run(word: re.Match) -> bool:
+    text = word.string
+    before = re.search(r"([^\W\d_]{2,})\W{1,3}$", text[max(0, word.start() - 40):word.start()])
+    after = re.match(r"\W{1,3}([^\W\d_]{2,})", text[word.end():word.end() + 40])
+    return any(m is not None and m.group(1).isupper() for m in (before, after))
+
+
 @lru_cache(maxsize=100_000)
 def _near_keys(stem: str, min_ratio: float, prefix: int) -> tuple[str, ...]:
     return tuple(key for key, _score in load_gazetteer().near(stem, min_ratio, prefix)[:1])
@@ -310,10 +317,12 @@ def _near_keys(stem: str, min_ratio: float, prefix: int) -> tuple[str, ...]:
 
 def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRules) -> Candidate | None:
     surface = word.group()
-    if surface.isupper() and len(surface) <= 4:
-        return None  # abbreviations: "PTI", "USA"
+    if surface.isupper() and (len(surface) <= 4 or _in_capitals_run(word)):
+        return None  # abbreviations ("PTI", "USA") and shouting lines ("ТЪРГОВСКА МАРКА")
     lowercase = not _is_capitalised(surface)
-    keys = {k: kind for k, kind in word_keys(surface, language, lowercase) if k in gazetteer}
+    all_keys = word_keys(surface, language, lowercase)
+    countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
+    keys = {k: kind for k, kind in all_keys if k in gazetteer}
     if not keys:
         for stem in fuzzy_stems(surface, language):
             if len(stem) >= geo.fuzzy.min_stem_letters:
@@ -321,7 +330,7 @@ def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRu
                     keys.setdefault(key, FUZZY)
     if not keys:
         return None
-    return Candidate(word.start(), word.end(), surface, keys, lowercase, 1)
+    return Candidate(word.start(), word.end(), surface, keys, lowercase, 1, country_keys=countries)
 
 
 # ---------------------------------------------------------------- choosing and accepting
@@ -363,9 +372,8 @@ def _own_name(place: Place) -> str:
 
 def _country_named(c: Candidate, gazetteer: Gazetteer) -> bool:
     """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg)."""
-    for key, kind in c.keys.items():
-        code = gazetteer.countries.get(key)
-        if code and kind != FUZZY and not (c.place.country_code == code and _own_name(c.place) == key):
+    for key in c.country_keys:
+        if not (c.place.country_code == gazetteer.countries[key] and _own_name(c.place) == key):
             return True
     return False
 
@@ -384,7 +392,7 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
     if before and any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)) \
             and _is_capitalised(before.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
         return "veto"  # "Александр Борисов"
-    if after and _is_capitalised(after.group(1)) and candidate.kind in (EXACT, LEMMA) \
+    if after and _is_capitalised(after.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA) \
             and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
         return "veto"  # "Владимир Цумарев"
     for match in (before, after):

@@ -73,6 +73,11 @@ NOT_CITIES = [
     ("pl", "Wakacje spędził we Włoszech."),
     ("cs", "Most přes řeku byl opraven. Starý most stál sto let."),        # a town name used as a word
     ("uk", "Керівництву міста «Лева» ми вдячні."),                          # a name in quotes is a firm
+    ("ru", "Приём ведётся в больнице на ул. Ломоносова, 15."),                # a street named after a person
+    ("ru", "Офис находится на Пресненской набережной."),
+    ("sl", "Sporazum so podpisale EU, ZDA, Japonska in Mehika."),            # a country through its lemma
+    ("bg", "NEWS.BG Е РЕГИСТРИРАНА ТЪРГОВСКА МАРКА."),                       # a line in capitals
+    ("ru", "Фото: Владимир ВЕЛЕНГУРИН"),                                     # a given name before a surname
 ]
 
 
