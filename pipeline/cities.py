@@ -53,6 +53,8 @@ class CityRules(_Strict):
     derivation_suffixes: list[str] = []
     demonym_suffixes: list[str] = []
     demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
+    # share of the common-word penalty kept inside a sentence, where capitals say more
+    common_word_mid_sentence: float = 0.5
     stem_alternations: dict[str, list[str]] = {}
     stem_endings: list[str] = [""]
     trigger_before: list[str] = []
@@ -444,7 +446,8 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     if c.lowercase:
         score += s.lowercase_points
     if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
-        score += s.common_word_points if _sentence_start(text, c.start) else s.common_word_points / 2
+        mid_sentence = rules.rules.common_word_mid_sentence
+        score += s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence)
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
         score += s.sentence_start_points
     person = _person_context(c, text, {}, language)

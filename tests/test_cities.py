@@ -78,6 +78,8 @@ NOT_CITIES = [
     ("sl", "Sporazum so podpisale EU, ZDA, Japonska in Mehika."),            # a country through its lemma
     ("bg", "NEWS.BG Е РЕГИСТРИРАНА ТЪРГОВСКА МАРКА."),                       # a line in capitals
     ("ru", "Фото: Владимир ВЕЛЕНГУРИН"),                                     # a given name before a surname
+    ("ru", "Он против газопровода Северный поток-2."),                       # an ordinary adjective, a project
+    ("ru", "Трубу проложат по дну Балтийского моря."),                       # a sea named like a town
 ]
 
 
