@@ -106,36 +106,56 @@ def run_extract(inputs: list[str], output: Path, cache: Path, workers: int, rule
     return result
 
 
-def profile_stages(inputs: list[str], articles: int = 100) -> dict[str, float]:
-    """Milliseconds per article of each stage, in this process, on the first articles of the input."""
+def profile_stages(inputs: list[str], articles: int = 100) -> dict:
+    """Milliseconds per article of each stage, in this process, on the first articles of the input.
+
+    The first article of each language is not counted: it pays for loading that
+    language's models and rules (the start-up the runs report separately).
+    """
     from pipeline import extract
     from pipeline.readers import read_inputs
     from pipeline.types import RawArticle
 
     sample = [a for a in islice(read_inputs(inputs), articles) if isinstance(a, RawArticle)]
-    times = Counter()
-    for warm_up in (True, False):
-        for article in sample[:5] if warm_up else sample:
-            t0 = time.perf_counter()
-            try:
-                clean = extract.clean_text(extract.article_text(article))
-                t1 = time.perf_counter()
-                guess = extract.detect_language(clean.text)
-                t2 = time.perf_counter()
-                doc, warnings = extract.annotate(clean, guess.language) if guess.language else (None, [])
-                t3 = time.perf_counter()
-                record = extract.extract_from_doc(article, clean, guess, doc, warnings) if doc else None
-                t4 = time.perf_counter()
-                if record is not None:
-                    record.model_dump_json()
-                t5 = time.perf_counter()
-            except Exception:  # noqa: BLE001 - a broken article is not what we measure
-                continue
-            if not warm_up:
-                times.update({"cleaning": t1 - t0, "language": t2 - t1, "annotation": t3 - t2,
-                              "rule stages": t4 - t3, "serialisation": t5 - t4})
-    n = max(1, len(sample))
-    return {stage: round(seconds / n * 1000, 2) for stage, seconds in times.items()}
+    times, per_language, counted, seen = Counter(), {}, Counter(), set()
+    for article in sample:
+        t0 = time.perf_counter()
+        try:
+            clean = extract.clean_text(extract.article_text(article))
+            t1 = time.perf_counter()
+            guess = extract.detect_language(clean.text)
+            t2 = time.perf_counter()
+            doc, warnings = extract.annotate(clean, guess.language) if guess.language else (None, [])
+            t3 = time.perf_counter()
+            record = extract.extract_from_doc(article, clean, guess, doc, warnings) if doc else None
+            t4 = time.perf_counter()
+            if record is not None:
+                record.model_dump_json()
+            t5 = time.perf_counter()
+        except Exception:  # noqa: BLE001 - a broken article is not what we measure
+            continue
+        if guess.language not in seen:
+            seen.add(guess.language)
+            continue
+        times.update({"cleaning": t1 - t0, "language": t2 - t1, "annotation": t3 - t2,
+                      "rule stages": t4 - t3, "serialisation": t5 - t4})
+        model = doc.model if doc else "-"
+        entry = per_language.setdefault(guess.language, {"model": model, "articles": 0, "annotation": 0.0,
+                                                         "rule stages": 0.0})
+        entry["articles"] += 1
+        entry["annotation"] += t3 - t2
+        entry["rule stages"] += t4 - t3
+        counted["all"] += 1
+    n = max(1, counted["all"])
+    return {
+        "articles": counted["all"],
+        "ms_per_article": {stage: round(seconds / n * 1000, 2) for stage, seconds in times.items()},
+        "by_language": {
+            lang: {"model": e["model"], "articles": e["articles"],
+                   "annotation_ms": round(e["annotation"] / e["articles"] * 1000, 1),
+                   "rule_stages_ms": round(e["rule stages"] / e["articles"] * 1000, 1)}
+            for lang, e in sorted(per_language.items())},
+    }
 
 
 def figures(label: str, workers: int, result: dict) -> dict:
@@ -174,10 +194,14 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float]) -> s
         f, r = full[workers]["articles_per_second"], rules[workers]["articles_per_second"]
         if f and r:
             lines.append(f"\nrules-only / full, {workers} worker(s): {r / f:.1f}x")
-    if stages:
-        lines.append("\nwhere the time goes (one process, ms per article): "
-                     + ", ".join(f"{k} {v}" for k, v in stages.items())
-                     + f"; total {sum(stages.values()):.1f}")
+    if stages and stages.get("articles"):
+        ms = stages["ms_per_article"]
+        lines.append(f"\nwhere the time goes (one process, {stages['articles']} articles after each language's "
+                     "first, ms per article): " + ", ".join(f"{k} {v}" for k, v in ms.items())
+                     + f"; total {sum(ms.values()):.1f}")
+        for lang, e in stages["by_language"].items():
+            lines.append(f"  {lang}: annotation {e['annotation_ms']:>7.1f}  rule stages {e['rule_stages_ms']:>6.1f}"
+                         f"  ({e['articles']} articles, {e['model']})")
     lines.append("\narticles/s and words/s: over the run's wall time, start-up (process start, model loading "
                  "until the first chunk is back) included; steady/s: after start-up")
     return "\n".join(lines)

@@ -221,5 +221,11 @@ def process_pool(settings: WorkerSettings, workers: int, start_method: str = STA
                                initargs=(settings, me.pid, me.create_time()))
     try:
         yield lambda chunk: pool.submit(run_chunk, settings, chunk)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # Ctrl-C, SIGTERM or an error: the chunks still running are not waited for (a
+        # chunk can take minutes with a slow model); their articles are redone on resume.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -33,8 +33,10 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     assert full["articles_per_second"] > 0 and full["words_per_second"] > 0
     assert len(full["peak_rss_mb_per_worker"]) == 1 and full["peak_rss_mb_per_worker"][0] > 50
     assert rules_only["cache"]["annotation"] == {"hits": 6, "misses": 0}
-    assert set(report["stages_ms_per_article"]) >= {"language", "annotation", "rule stages"}
+    profile = report["profile"]
+    assert profile["articles"] == 2 and set(profile["by_language"]) == {"uk"}  # the first uk article not counted
+    assert set(profile["ms_per_article"]) >= {"language", "annotation", "rule stages"}
 
-    table = format_report(report["corpus"], report["runs"], report["stages_ms_per_article"])
+    table = format_report(report["corpus"], report["runs"], profile)
     assert "rules-only / full, 1 worker(s):" in table and "peak RSS MB/worker" in table
     assert table.splitlines()[3].split()[:2] == ["full", "1"]

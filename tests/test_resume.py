@@ -84,7 +84,7 @@ def test_kill_9_midway_then_resume_writes_every_article_once(corpus, tmp_path):
 def test_ctrl_c_stops_cleanly_and_the_next_run_completes(corpus, tmp_path):
     path, ids = corpus
     out = tmp_path / "out.jsonl"
-    code, stderr, _ = start_and_stop(path, out, tmp_path / "cache", signal.SIGINT, 4, "-j", "1")
+    code, stderr, _ = start_and_stop(path, out, tmp_path / "cache", signal.SIGINT, 4, "-j", "2")
     assert code == 130, stderr
     assert "run the same command again" in stderr
     manifest = manifest_of(out)

@@ -90,6 +90,6 @@ def bench(
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     if as_json:
-        typer.echo(json.dumps({"corpus": stats, "runs": rows, "stages_ms_per_article": stages}, indent=2))
+        typer.echo(json.dumps({"corpus": stats, "runs": rows, "profile": stages}, indent=2))
     else:
         typer.echo(format_report(stats, rows, stages))
