@@ -203,7 +203,8 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
     for source in dict.fromkeys(demonym_sources):
         for stem in demonym_stems(source, rules):
             add(_stem_variants(stem, rules), DEMONYM)
-    return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], kv[0])))
+    order = {key: i for i, key in enumerate(found)}  # the rules' own order breaks ties ("ž" -> "h" before "g")
+    return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
 
 
 @lru_cache(maxsize=300_000)
@@ -453,8 +454,8 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     person = _person_context(c, text, {}, language)
     if person == "veto":
         c.veto = "person_name"
-    elif person == "near" or _surname_stem(c.text) in surnames:
-        score += s.person_near_points
+    elif (person == "near" and (not institution or name_key(c.text) == c.key)) or _surname_stem(c.text) in surnames:
+        score += s.person_near_points  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
         c.veto = "region"
@@ -560,7 +561,8 @@ def find_cities(doc: AnnotatedDoc) -> list[CityItem]:
 
 
 def _local_name(mentions: list[Candidate], gazetteer: Gazetteer) -> str:
-    """The nominative name in the article: the place's key that most mentions lead to."""
+    """The nominative name in the article: the place's own name if a mention leads to it ("Zagrebački" ->
+    "Zagreb", not the alias "Zagreba"), else the key that most mentions lead to."""
     geonames_id = mentions[0].place.geonames_id
     votes: dict[str, list] = {}
     for m in mentions:
@@ -572,5 +574,10 @@ def _local_name(mentions: list[Candidate], gazetteer: Gazetteer) -> str:
     def shared_prefix(key: str) -> int:  # "Львові", "Львівська" are closer to "львів" than to "львов"
         return sum(len(os.path.commonprefix([key, name_key(m.text)])) for m in mentions)
 
-    key = min(votes, key=lambda k: (-votes[k][0], votes[k][1], -shared_prefix(k), k))
+    own = _own_name(mentions[0].place)
+    position = {}
+    for m in mentions:
+        for i, k in enumerate(m.keys):
+            position[k] = min(position.get(k, i), i)
+    key = min(votes, key=lambda k: (k != own, -votes[k][0], votes[k][1], -shared_prefix(k), position[k], k))
     return gazetteer.display.get(key, key.title())

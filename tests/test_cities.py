@@ -133,6 +133,16 @@ def test_city_item_fields_and_mentions():
         assert text[m.start:m.end] == m.text
 
 
+@pytest.mark.parametrize("language,text,local_name", [
+    ("cs", "Pražský primátor přijal hosty.", "Praha"),
+    ("hr", "Zagrebački gradonačelnik posjetio je Split.", "Zagreb"),
+    ("sl", "Ljubljanski župan je sprejel goste.", "Ljubljana"),
+    ("uk", "Делегацію прийняв мер Вроцлава.", "Вроцлав"),
+])
+def test_local_name_of_a_city_named_only_by_an_adjective_or_genitive(language, text, local_name):
+    assert find_cities(doc(language, text))[0].local_name == local_name
+
+
 def test_local_name_is_nominative_in_article_language():
     cities = find_cities(doc("sl", "Podpisal je program v Moskvi, z Moskvo sodelujemo že dolgo."))
     assert [(c.name, c.local_name) for c in cities] == [("Moscow", "Moskva")]

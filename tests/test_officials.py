@@ -10,6 +10,7 @@ from pipeline.officials import OfficialRules
 LVIV, ZHYTOMYR, BILA_TSERKVA, KYIV, ODESA = 702550, 686967, 712165, 703448, 698740
 KALUGA, MOSCOW, MAHILYOW, MARSEILLE = 553915, 524901, 625665, 2995469
 LJUBLJANA, KRAKOW, PRAGUE, ZAGREB = 3196359, 3094802, 3067696, 3186886
+WROCLAW, MINSK = 3081368, 625144
 
 
 def officials(language: str, text: str):
@@ -52,6 +53,22 @@ OFFICIALS = [
      [("Tomislav Tomašević", "mayor", ZAGREB)]),
     ("en", "Lviv mayor Andriy Sadovyi met the delegation.",
      [("Andriy Sadovyi", "mayor", LVIV)]),
+    ("en", "Mayor of Kyiv Vitali Klitschko said the city will help.",
+     [("Vitali Klitschko", "mayor", KYIV)]),
+    # adjective of the city before the title
+    ("sl", "Ljubljanski župan Zoran Janković je sprejel goste.",
+     [("Zoran Janković", "mayor", LJUBLJANA)]),
+    ("cs", "Pražský primátor Bohuslav Svoboda přijal hosty.",
+     [("Bohuslav Svoboda", "mayor", PRAGUE)]),
+    ("hr", "Zagrebački gradonačelnik Tomislav Tomašević posjetio je Split.",
+     [("Tomislav Tomašević", "mayor", ZAGREB)]),
+    # two offices in one sentence, names in the instrumental
+    ("uk", "Міський голова Львова Андрій Садовий зустрівся з мером Вроцлава Яцеком Сутриком.",
+     [("Андрій Садовий", "mayor", LVIV), ("Яцек Сутрик", "mayor", WROCLAW)]),
+    ("pl", "Prezydent Wrocławia Jacek Sutryk podpisał umowę z merem Lwowa Andrijem Sadowym.",
+     [("Jacek Sutryk", "mayor", WROCLAW), ("Andrij Sadowy", "mayor", LVIV)]),
+    ("ru", "Председатель Минского горисполкома Владимир Кухарев принял делегацию Новосибирска.",
+     [("Владимир Кухарев", "city_head", MINSK)]),
 ]
 
 
