@@ -405,8 +405,10 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
-    """«Лева», "Львів": a name in quotes is the name of something else (a firm, a club, a paper)."""
-    return text[start - 1:start] in ("«", '"', "„", "“") and text[end:end + 1] in ("»", '"', "“", "”")
+    """«Лева», "Вашингтон пост": a name opening a quotation is the name of something else (a firm, a paper)."""
+    if text[start - 1:start] not in ("«", '"', "„", "“"):
+        return False
+    return bool(re.match(r"[^\n.!?«»\"„“”]{0,40}[»\"“”]", text[end:end + 42]))
 
 
 def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,

@@ -111,8 +111,15 @@ def find_titles(text: str, language: str) -> list[Title]:
     return sorted(kept, key=lambda t: t.start)
 
 
+ABBREVIATION = re.compile(r"^[^\W\d_]{1,5}[-'’]", re.U)
+
+
 def _is_name_word(word: str) -> bool:
-    return word[:1].isupper() and len(word) > 1
+    """A capitalised word of two letters or more that is not an inflected abbreviation ("LA-ja", "NATO-ві")."""
+    if not word[:1].isupper() or len(word) < 2:
+        return False
+    head = ABBREVIATION.match(word)
+    return not (head and head.group()[:-1].isupper() and len(head.group()) > 2)
 
 
 def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun]:

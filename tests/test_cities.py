@@ -80,6 +80,7 @@ NOT_CITIES = [
     ("ru", "Фото: Владимир ВЕЛЕНГУРИН"),                                     # a given name before a surname
     ("ru", "Он против газопровода Северный поток-2."),                       # an ordinary adjective, a project
     ("ru", "Трубу проложат по дну Балтийского моря."),                       # a sea named like a town
+    ("bg", 'Това пише в. "Вашингтон пост" в понеделник.'),                   # a newspaper's name in quotes
 ]
 
 

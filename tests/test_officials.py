@@ -88,6 +88,7 @@ NOT_OFFICIALS = [
     ("ru", "Консул Польши Ян Ковальский вручил награды."),                   # consul
     ("sl", "Mestni svetnik Janez Novak je glasoval proti."),                # plain councillor
     ("pl", "Prezydent Andrzej Duda odwiedził szkołę."),                      # a state president, no city
+    ("sl", "Pogovarjal se je z županom LA-ja Ericom Garcettijem."),          # an abbreviation is not a name part
 ]
 
 
