@@ -69,9 +69,11 @@ class WorkerStats:
     def as_dict(self) -> dict:
         middle = self.samples[len(self.samples) // 2] if self.samples else (0, 0)
         mb = lambda b: round(b / 2**20, 1)  # noqa: E731
+        picks = sorted({round(i * (len(self.samples) - 1) / 10) for i in range(11)}) if self.samples else []
         return {"articles": self.articles, "peak_rss_mb": mb(self.peak_rss),
                 "rss_mb_start": mb(self.samples[0][1]) if self.samples else None,
-                "rss_mb_middle": mb(middle[1]), "rss_mb_end": mb(self.samples[-1][1]) if self.samples else None}
+                "rss_mb_middle": mb(middle[1]), "rss_mb_end": mb(self.samples[-1][1]) if self.samples else None,
+                "rss_mb_by_articles_done": [[self.samples[i][0], mb(self.samples[i][1])] for i in picks]}
 
 
 @dataclass
