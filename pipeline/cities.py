@@ -435,17 +435,18 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
         score += s.trigger_points
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
-            if entity.label == "LOC":
-                score += s.ner_loc_points
+            if entity.label == "LOC" and (entity.start, entity.end) == (c.start, c.end):
+                score += s.ner_loc_points  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 score += s.ner_org_points
             elif entity.label == "PER":
                 c.veto = "ner_person"
     if c.kind == FUZZY:
         score += s.fuzzy_points
-    if c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.country_code not in home \
-            and place.population < s.alias_trust_population and _own_name(place) not in c.keys:
-        score += s.foreign_alias_points
+    alias_only = place.country_code not in home and _own_name(place) not in c.keys
+    if alias_only and (place.population < s.medium_population or (
+            c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
+        score += s.foreign_alias_points  # "Parku" -> Rockville (alias "Park"), "Elizabeta" -> Elizabeth
     if c.lowercase:
         score += s.lowercase_points
     if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):

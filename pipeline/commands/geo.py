@@ -109,7 +109,7 @@ def bench_gazetteer(
     news: Path = typer.Option(DEFAULT_NEWS, help="Folder of news *.jsonl.gz."),
     per_file: int = typer.Option(40, help="Articles taken from each news file."),
 ) -> None:
-    """Cost of the cities and officials stages per token on real news (blank tokenizer, no NER)."""
+    """Cost of the cities and officials stages per token on real news (documents from each language's route)."""
     from pipeline.cities import find_cities
     from pipeline.gazetteer import load_gazetteer
     from pipeline.officials import find_officials
@@ -125,7 +125,7 @@ def bench_gazetteer(
             docs.append(engine.annotate(text, language))
     tokens = sum(len(d.tokens) for d in docs)
     lines = [f"gazetteer load: {load_seconds:.2f}s",
-             f"articles: {len(docs)}, tokens: {tokens} (blank engine: no NER)"]
+             f"articles: {len(docs)}, tokens: {tokens}, engines: {', '.join(sorted({d.model for d in docs}))}"]
     for label in ("first pass (cold word caches)", "second pass (warm caches, as in a long batch)"):
         started = time.perf_counter()
         cities = officials = 0
