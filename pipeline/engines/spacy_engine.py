@@ -82,20 +82,22 @@ class SpacyEngine:
 
 
 def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
-    sentences, sent_of_token = [], {}
-    for sent in doc.sents:
-        words = [t for t in sent if not t.is_space]
-        if not words:
+    # One pass over the tokens: iterating doc.sents re-scans the whole doc for every sentence.
+    sentences: list[Span] = []
+    tokens: list[Token] = []
+    first = None  # start offset of the sentence being built
+    for t in doc:
+        if t.is_sent_start and first is not None:
+            sentences.append(Span(first, tokens[-1].end))
+            first = None
+        if t.is_space:
             continue
-        for tok in words:
-            sent_of_token[tok.i] = len(sentences)
-        sentences.append(Span(words[0].idx, words[-1].idx + len(words[-1].text)))
-    tokens = [
-        Token(text=t.text, start=t.idx, end=t.idx + len(t.text),
-              lemma=(t.lemma_ or t.text).lower(), pos=t.pos_ or "", sent=sent_of_token[t.i])
-        for t in doc
-        if not t.is_space
-    ]
+        if first is None:
+            first = t.idx
+        tokens.append(Token(text=t.text, start=t.idx, end=t.idx + len(t.text),
+                            lemma=(t.lemma_ or t.text).lower(), pos=t.pos_ or "", sent=len(sentences)))
+    if first is not None:
+        sentences.append(Span(first, tokens[-1].end))
     entities = []
     for ent in doc.ents:
         label = common_label(ent.label_)
