@@ -78,20 +78,27 @@ def parse_rule_file(path: Path, model: type[M]) -> M:
 
 
 @lru_cache(maxsize=None)
-def _load_cached(path: str, model: type[M], mtime: float) -> M:
-    return parse_rule_file(Path(path), model)
+def _load_cached(base: str, stage: str, language: str | None, model: type[M]) -> M | None:
+    path = Path(base) / language / f"{stage}.yaml" if language else Path(base) / f"{stage}.yaml"
+    if not path.exists():
+        return None
+    return parse_rule_file(path, model)
 
 
 def load_rules(stage: str, model: type[M], language: str | None = None) -> M | None:
     """The validated rules of ``stage`` for ``language`` (None: the language-free file).
 
     Returns None when no such file exists, so a stage can say which languages it covers.
+    Files are read once per process (stages call this on every article): a run uses the
+    rules that were in force when it started, the ones its records' rules hash names.
     """
-    base = rules_dir()
-    path = base / language / f"{stage}.yaml" if language else base / f"{stage}.yaml"
-    if not path.exists():
-        return None
-    return _load_cached(str(path), model, path.stat().st_mtime)
+    return _load_cached(str(rules_dir()), stage, language, model)
+
+
+def clear_rules_cache() -> None:
+    """Forget loaded rules and hashes (for tests and tools that edit rule files in-process)."""
+    _load_cached.cache_clear()
+    _hash_in_force.cache_clear()
 
 
 def rule_files(base: Path | None = None) -> list[Path]:
@@ -109,6 +116,16 @@ def rules_hash(base: Path | None = None) -> str:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return "sha256:" + digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=None)
+def _hash_in_force(base: str) -> str:
+    return rules_hash(Path(base))
+
+
+def rules_hash_in_force() -> str:
+    """rules_hash of the rules directory in force, computed once per process."""
+    return _hash_in_force(str(rules_dir()))
 
 
 def rule_file_hashes(base: Path | None = None) -> dict[str, str]:

@@ -82,7 +82,6 @@ class SpacyEngine:
 
 
 def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
-    # One pass over the tokens: iterating doc.sents re-scans the whole doc for every sentence.
     sentences: list[Span] = []
     tokens: list[Token] = []
     first = None  # start offset of the sentence being built
@@ -98,11 +97,12 @@ def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
                             lemma=(t.lemma_ or t.text).lower(), pos=t.pos_ or "", sent=len(sentences)))
     if first is not None:
         sentences.append(Span(first, tokens[-1].end))
+    text = doc.text  # spaCy rebuilds Doc.text from all tokens on every access
     entities = []
     for ent in doc.ents:
         label = common_label(ent.label_)
         end = ent.start_char + len(ent.text.split("\n")[0].rstrip())  # a name never runs over a line break
         if label and end > ent.start_char:
-            entities.append(Entity(doc.text[ent.start_char:end], ent.start_char, end, label, "ner"))
-    return AnnotatedDoc(text=doc.text, language=language, tokens=tokens,
+            entities.append(Entity(text[ent.start_char:end], ent.start_char, end, label, "ner"))
+    return AnnotatedDoc(text=text, language=language, tokens=tokens,
                         sentences=sentences, entities=entities, model=model_id)
