@@ -25,7 +25,8 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 from pipeline import morphology
-from pipeline.gazetteer import GeoRules, Gazetteer, Place, geo_rules, load_gazetteer, name_key, population_weight
+from pipeline.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
+                                population_weight)
 from pipeline.rules import load_rules
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -268,7 +269,7 @@ def _ngram_keys(words: list[re.Match], language: str, gazetteer: Gazetteer) -> d
         combos = [f"{c} {f}".strip() for c in combos for f in forms][:64]
     for key in combos:
         if key in gazetteer and key not in keys:
-            keys[key] = INFLECTED
+            keys[key] = LEMMA
     return keys
 
 
@@ -373,12 +374,15 @@ def _own_name(place: Place) -> str:
     return name_key(place.name)
 
 
-def _country_named(c: Candidate, gazetteer: Gazetteer) -> bool:
-    """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg)."""
+def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) -> bool:
+    """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg);
+    or a US state's ("Floridi" is not Floridablanca), unless the place is the state's namesake city
+    (Washington) or a big one (New York)."""
     for key in c.country_keys:
         if not (c.place.country_code == gazetteer.countries[key] and _own_name(c.place) == key):
             return True
-    return False
+    region = gazetteer.regions.get(c.key)
+    return bool(region and region[1] and _own_name(c.place) != c.key and c.place.population < trust_population)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -398,6 +402,8 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
     if after and _is_capitalised(after.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA) \
             and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
         return "veto"  # "Владимир Цумарев"
+    if before and _sentence_start(text, candidate.start - len(before.group(0))):
+        before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
     for match in (before, after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
@@ -433,9 +439,12 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
         score += s.institution_points
     if rules.trigger_before and rules.trigger_before.search(before):
         score += s.trigger_points
+    alias_only = place.country_code not in home and fold_diacritics(_own_name(place)) not in \
+        {fold_diacritics(k) for k in c.keys}
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
-            if entity.label == "LOC" and (entity.start, entity.end) == (c.start, c.end):
+            # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
+            if entity.label == "LOC" and (entity.start, entity.end) == (c.start, c.end) and not alias_only:
                 score += s.ner_loc_points  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 score += s.ner_org_points
@@ -443,10 +452,9 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
                 c.veto = "ner_person"
     if c.kind == FUZZY:
         score += s.fuzzy_points
-    alias_only = place.country_code not in home and _own_name(place) not in c.keys
-    if alias_only and (place.population < s.medium_population or (
+    if alias_only and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
-        score += s.foreign_alias_points  # "Parku" -> Rockville (alias "Park"), "Elizabeta" -> Elizabeth
+        score += s.foreign_alias_points  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
         score += s.lowercase_points
     if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
@@ -457,7 +465,7 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     person = _person_context(c, text, {}, language)
     if person == "veto":
         c.veto = "person_name"
-    elif (person == "near" and (not institution or name_key(c.text) == c.key)) or _surname_stem(c.text) in surnames:
+    elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
         score += s.person_near_points  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
@@ -473,14 +481,9 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
-def _surname_stem(surface: str) -> str:
-    low = name_key(surface)
-    return low[:-2] if len(low) > 5 else low
-
-
 def _surnames(found: list[Candidate], text: str) -> set[str]:
-    """Stems of single words that somewhere in the text follow a capitalised word, as a surname
-    follows a given name ("Dominic Raab" makes every "Raab", "Raaba" of the article a person)."""
+    """Keys of single words that somewhere in the text follow a capitalised word, as a surname
+    follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
     stems = set()
     for c in found:
         if c.words != 1 or c.lowercase:
@@ -488,7 +491,7 @@ def _surnames(found: list[Candidate], text: str) -> set[str]:
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
         if before and _is_capitalised(before.group(1)) and not before.group(1).isupper() \
                 and not _sentence_start(text, c.start - len(before.group(0))):
-            stems.add(_surname_stem(c.text))
+            stems.update(c.keys)
     return stems
 
 
@@ -500,6 +503,8 @@ def _may_be_genitive(surface: str, language: str) -> bool:
 
 
 def _common_word(surface: str, language: str, text: str) -> bool:
+    if any(ch.isupper() for ch in surface[1:]):
+        return False  # "Нью-Йорка", "McAllen": the shape of a name, not of an ordinary word
     if morphology.analyser(language) is not None:
         return morphology.is_common_word(surface, language)
     low = surface.lower()
@@ -514,7 +519,7 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
         if c.place is not None:
             _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames)
-            if _country_named(c, gazetteer):
+            if _country_named(c, gazetteer, geo.scoring.alias_trust_population):
                 c.veto = "country"
     accepted_ids = {c.place.geonames_id for c in found
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
