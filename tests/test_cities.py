@@ -81,6 +81,7 @@ NOT_CITIES = [
     ("ru", "Он против газопровода Северный поток-2."),                       # an ordinary adjective, a project
     ("ru", "Трубу проложат по дну Балтийского моря."),                       # a sea named like a town
     ("bg", 'Това пише в. "Вашингтон пост" в понеделник.'),                   # a newspaper's name in quotes
+    ("pl", "Badano białka wirusa w laboratorium."),                           # an ordinary lowercase word
 ]
 
 
