@@ -196,14 +196,20 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
                 add([lemma], LEMMA)
             adjective_sources.append(lemma)
             demonym_sources.append(lemma)
+    min_base = 4 if lowercase else 3  # a lowercase word must carry a longer stem ("kilka" is not Kiel)
+    # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
+    adjective_rules = rules.model_copy(update={"derivation_suffixes": [
+        d for d in rules.derivation_suffixes if len(d) >= 2]}) if lowercase else rules
     for source in dict.fromkeys(adjective_sources):
-        for stem in adjective_stems(source, rules):
-            add(_stem_variants(stem, rules), ADJECTIVE)
+        for stem in adjective_stems(source, adjective_rules):
+            if len(stem) >= min_base:
+                add(_stem_variants(stem, rules), ADJECTIVE)
     if lowercase == rules.demonyms_capitalised:
         demonym_sources = []
     for source in dict.fromkeys(demonym_sources):
         for stem in demonym_stems(source, rules):
-            add(_stem_variants(stem, rules), DEMONYM)
+            if len(stem) >= min_base:
+                add(_stem_variants(stem, rules), DEMONYM)
     order = {key: i for i, key in enumerate(found)}  # the rules' own order breaks ties ("ž" -> "h" before "g")
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
 
