@@ -41,7 +41,10 @@ def _fold_char(c: str) -> str:
 
 def normalise(text: str) -> str:
     """Case-folded, ё -> е, one apostrophe; the same length as ``text`` so offsets stay valid."""
-    return "".join(_fold_char(c) for c in text).replace("ё", "е").translate(_APOSTROPHES)
+    folded = text.casefold()
+    if len(folded) != len(text):  # ß -> ss and the like: fold character by character
+        folded = "".join(_fold_char(c) for c in text)
+    return folded.replace("ё", "е").translate(_APOSTROPHES)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,7 @@ class Lexicon:
         self.phrases = [parse_phrase(label, text) for label, text in entries]
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._scan: list[int] = []  # phrases whose first word has a contains, suffix or very short option
+        self._candidates_of: dict[tuple[str, str], tuple[int, ...]] = {}
         for i, phrase in enumerate(self.phrases):
             keys = {self._key(o.text) for o in phrase.first if o.mode not in ("contains", "suffix")}
             if any(o.mode in ("contains", "suffix") for o in phrase.first) or None in keys:
@@ -150,11 +154,15 @@ class Lexicon:
     def _key(text: str) -> str | None:
         return text[:INDEX_CHARS] if len(text) >= INDEX_CHARS else None
 
-    def _candidates(self, unit: Unit) -> list[int]:
-        found = set(self._scan)
-        for form in (unit.surface, unit.lemma):
-            found.update(self._by_key.get(form[:INDEX_CHARS], ()))
-        return sorted(found)
+    def _candidates(self, unit: Unit) -> tuple[int, ...]:
+        key = (unit.surface[:INDEX_CHARS], unit.lemma[:INDEX_CHARS])
+        found = self._candidates_of.get(key)
+        if found is None:
+            indexes = set(self._scan)
+            for form in key:
+                indexes.update(self._by_key.get(form, ()))
+            found = self._candidates_of[key] = tuple(sorted(indexes))
+        return found
 
     def find(self, units: list[Unit]) -> list[Match]:
         """Every match of every phrase (overlapping), in order of position."""
