@@ -443,7 +443,8 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
                            and _may_be_genitive(c.text, language)))
     if institution:
         score += s.institution_points
-    if rules.trigger_before and rules.trigger_before.search(before):
+    trigger = bool(rules.trigger_before and rules.trigger_before.search(before))
+    if trigger:
         score += s.trigger_points
     alias_only = place.country_code not in home and fold_diacritics(_own_name(place)) not in \
         {fold_diacritics(k) for k in c.keys}
@@ -454,8 +455,8 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
                 score += s.ner_loc_points  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 score += s.ner_org_points
-            elif entity.label == "PER":
-                c.veto = "ner_person"
+            elif entity.label == "PER" and not (institution or trigger):
+                c.veto = "ner_person"  # but "primátor Košic Jaroslav", "місто Люблін": the title or trigger says place
     if c.kind == FUZZY:
         score += s.fuzzy_points
     if alias_only and (place.population < s.big_population or (

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.cities import Candidate, city_rules, find_city_mentions
+from pipeline.cities import ADJECTIVE, Candidate, city_rules, find_city_mentions
 from pipeline.gazetteer import geo_rules
 from pipeline.names import normalise_name
 from pipeline.rules import load_rules
@@ -141,7 +141,8 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         runs.append(current)
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
     for entity in doc.entities:  # a PER entity from the engine is a name even when it is one word
-        if entity.label == "PER" and not any(p.start <= entity.start < p.end for p in people):
+        if entity.label == "PER" and not any(p.start < entity.end and entity.start < p.end for p in people) \
+                and not any(s < entity.end and entity.start < e for s, e in blocked):  # "Košic Jaroslav": a city
             people.append(NameRun(entity.start, entity.end, entity.text))
     return sorted(people, key=lambda p: p.start)
 
@@ -178,14 +179,20 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
     for person in people:  # after the title, past city names and at most one clause
         if title.end <= person.start < sentence.end:
             gap = _blank(text, title.end, person.start, city_spans, connectors)
-            if not gap.strip() or CLAUSE.match(gap):
-                return person
+            if not gap.strip() or CLAUSE.match(gap) or (_names_city(title.end, person.start, city_spans)
+                                                        and re.fullmatch(r"\s*,\s*", gap)):
+                return person  # also "the Mayor of Kyiv, Vitali Klitschko": title, its city, a comma, the name
             break  # only the first name after a title can be its holder
     return None
 
 
+def _names_city(start: int, end: int, city_spans: list[tuple[int, int]]) -> bool:
+    return any(start <= s and e <= end for s, e in city_spans)
+
+
 def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str) -> list[Candidate]:
-    """Cities inside the title phrase, between it and the name, or touching it (adjective before, genitive after)."""
+    """Cities inside the title phrase or between it and the name, then those touching it (adjective before,
+    genitive after): "в Туле председатель Гомельского горисполкома" is Gomel's office."""
     start, end = min(title.start, person.start), max(title.end, person.end)
     near = []
     for c in cities:
@@ -193,8 +200,8 @@ def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: s
         before = c.end <= title.start and re.fullmatch(r"[ \u00a0]*", text[c.end:title.start])
         after = c.start >= title.end and re.fullmatch(r"[ \u00a0]*", text[title.end:c.start])
         if inside or before or after:
-            near.append(c)
-    return near
+            near.append((not inside, c.start, c))
+    return [c for _, _, c in sorted(near, key=lambda n: n[:2])]
 
 
 def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
@@ -250,8 +257,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if person is None or person.start in taken:
             continue
         near = _cities_near(title, person, mentions, doc.text)
-        if title.needs_city and not near:
-            continue
+        if title.needs_city and not any(c.end > title.start or c.kind == ADJECTIVE for c in near):
+            continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
         taken.add(person.start)
         found.append(Found(person, title.role, near[0].place.geonames_id if near else None, title))
     claimed = {f.city_id for f in found if f.city_id is not None}

@@ -16,6 +16,7 @@ KALUGA, MOSCOW, MAHILYOW, HOMYEL, BARYSAW, MARSEILLE = 553915, 524901, 625665, 6
 LJUBLJANA, PIRAN, MARIBOR = 3196359, 3193341, 3195506
 KRAKOW, LEGNICA, WARSAW, WROCLAW = 3094802, 3093692, 756135, 3081368
 PRAGUE, BRNO, BRATISLAVA, ZAGREB, ODESSA_TX, KALININGRAD = 3067696, 3078610, 3060972, 3186886, 5527554, 554234
+KOSICE, PARDUBICE, KATOWICE, GLIWICE, CHERNIVTSI, LUBLIN = 724443, 3068582, 3096472, 3099230, 710719, 765876
 
 
 def doc(language: str, text: str):
@@ -41,6 +42,11 @@ INFLECTED = [
     ("cs", "Konference se konala v Praze a v Brně.", [PRAGUE, BRNO]),
     ("sk", "Stretnutie sa konalo v Bratislave.", [BRATISLAVA]),
     ("hr", "Sastanak je održan u Zagrebu.", [ZAGREB]),
+    # plural-form names in the genitive and locative
+    ("cs", "Delegace z Pardubic přijela včera.", [PARDUBICE]),
+    ("sk", "Primátor Košíc prijal hostí.", [KOSICE]),
+    ("pl", "Delegacja z Gliwic przyjechała w Katowicach.", [GLIWICE, KATOWICE]),
+    ("uk", "Делегація з Чернівців прибула вчора.", [CHERNIVTSI]),
 ]
 
 ADJECTIVES_AND_DEMONYMS = [
@@ -113,6 +119,22 @@ def test_ner_person_label_vetoes_a_place():
     start = document.text.index("Ljubljani")
     labelled = replace(document, entities=[Entity("Ljubljani", start, start + 9, "PER")])
     assert find_cities(labelled) == []
+
+
+TITLE_OR_TRIGGER_OVER_PERSON_LABEL = [  # the engine's PER label swallowed the city: the title or trigger wins
+    ("cs", "Primátor Pardubic Martin Charvát přivítal hosty.", "Pardubic Martin", PARDUBICE),
+    ("uk", "Делегацію очолив президент Любліна Кшиштоф Жук.", "Любліна Кшиштоф Жук", LUBLIN),
+    ("uk", "Меморандум підписали місто Люблін та Луцьк.", "Люблін", LUBLIN),
+    ("pl", "Prezydent Katowic Marcin Krupa otworzył wystawę.", "Katowic Marcin", KATOWICE),
+]
+
+
+@pytest.mark.parametrize("language,text,per_span,expected", TITLE_OR_TRIGGER_OVER_PERSON_LABEL)
+def test_title_or_trigger_outweighs_a_person_label(language, text, per_span, expected):
+    document = doc(language, text)
+    start = text.index(per_span)
+    labelled = replace(document, entities=[Entity(per_span, start, start + len(per_span), "PER")])
+    assert expected in [c.geonames_id for c in find_cities(labelled)]
 
 
 def test_ner_location_label_accepts_a_small_place():

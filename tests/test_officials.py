@@ -10,7 +10,7 @@ from pipeline.officials import OfficialRules
 LVIV, ZHYTOMYR, BILA_TSERKVA, KYIV, ODESA = 702550, 686967, 712165, 703448, 698740
 KALUGA, MOSCOW, MAHILYOW, MARSEILLE = 553915, 524901, 625665, 2995469
 LJUBLJANA, KRAKOW, PRAGUE, ZAGREB = 3196359, 3094802, 3067696, 3186886
-WROCLAW, MINSK = 3081368, 625144
+WROCLAW, MINSK, GLASGOW, ZURICH = 3081368, 625144, 2648579, 2657896
 
 
 def officials(language: str, text: str):
@@ -69,6 +69,25 @@ OFFICIALS = [
      [("Jacek Sutryk", "mayor", WROCLAW), ("Andrij Sadowy", "mayor", LVIV)]),
     ("ru", "Председатель Минского горисполкома Владимир Кухарев принял делегацию Новосибирска.",
      [("Владимир Кухарев", "city_head", MINSK)]),
+    # the city of the title phrase wins over a city that merely stands before it
+    ("ru", "Вчера в Москве председатель Минского горисполкома Владимир Кухарев подписал соглашение.",
+     [("Владимир Кухарев", "city_head", MINSK)]),
+    ("ru", "Делегацию встретил глава администрации Калуги Дмитрий Денисов.",
+     [("Дмитрий Денисов", "city_head", KALUGA)]),
+    # title of CITY, NAME, (the name set off by commas)
+    ("en", "The Mayor of Lviv, Andriy Sadovyi, thanked the donors.",
+     [("Andriy Sadovyi", "mayor", LVIV)]),
+    ("en", "On Monday the Lord Provost of Glasgow, Jacqueline McLaren, welcomed the guests.",
+     [("Jacqueline McLaren", "mayor", GLASGOW)]),
+    ("de", "Er traf den Oberbürgermeister von Krakau, Aleksander Miszalski, im Rathaus.",
+     [("Aleksander Miszalski", "mayor", KRAKOW)]),
+    ("de", "Geehrt wurde der Stadtpräsident von Zürich, Corine Mauch, am Freitag.",
+     [("Corine Mauch", "mayor", ZURICH)]),
+    # a Polish city's prezydent miasta in Ukrainian and Russian news
+    ("uk", "Гостей зустрів президент Кракова Яцек Майхровський.",
+     [("Яцек Майхровський", "mayor", KRAKOW)]),
+    ("ru", "Соглашение подписал президент Вроцлава Яцек Сутрык.",
+     [("Яцек Сутрык", "mayor", WROCLAW)]),
 ]
 
 
@@ -89,6 +108,8 @@ NOT_OFFICIALS = [
     ("sl", "Mestni svetnik Janez Novak je glasoval proti."),                # plain councillor
     ("pl", "Prezydent Andrzej Duda odwiedził szkołę."),                      # a state president, no city
     ("sl", "Pogovarjal se je z županom LA-ja Ericom Garcettijem."),          # an abbreviation is not a name part
+    ("ru", "В Варшаве президент Польши Анджей Дуда открыл выставку."),        # a state president, city before
+    ("uk", "Президент України Володимир Зеленський відвідав Львів."),        # a state president
 ]
 
 
