@@ -28,6 +28,10 @@ MARKED_YEARS = (1000, 2100)  # a year with a marker ("1147 году")
 PREPOSED_YEARS = (1900, 2100)  # a year after a bare preposition ("в 1998")
 MAX_RANGE_YEARS = 50
 STAMP_REACH = 40  # characters between an "updated" stamp word and its date
+# "Zagreb, 4. listopada 2023. – Gradonačelnik ...": a place (and agency) and a comma open the line,
+# a dash after the date opens the story
+PLACE_BEFORE_DATELINE = re.compile(r"\s*[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3}(?:\s*\([^()\n]{1,30}\))?,\s*")
+DASH_AFTER_DATELINE = re.compile(r"\.?\s*(?:\([^()\n]{1,30}\)\s*)?[–—-]\s")
 
 
 class _Strict(BaseModel):
@@ -54,6 +58,8 @@ class DatesRules(_Strict):
     weekdays: list[str] = []  # for datelines ("sreda, 11. 9. 2019")
     year_markers_before: list[str] = []  # words that make the next number a year ("leta 2000", "roku 1998")
     year_markers_after: list[str] = []  # markers after a year ("1998 году", "2016 року", "2000. godine")
+    # auxiliaries closing a clause "YEAR participle AUX" ("die 1959 begründet wurde"): the number is a year
+    year_clause_auxiliaries: list[str] = []
     year_prepositions: list[str] = []  # "в 1998": a year when no word follows ("в 2000 человек" is a count)
     lowercase_after_preposition: bool = False  # en, de: "in 2019 the city" is still a year
     period_before: list[str] = []  # "до 2025 року": the year ends a period
@@ -149,6 +155,8 @@ def _grammar(language: str, rules_id: int) -> Grammar:
             if not rules.lowercase_after_preposition else
             rf"{_word(rules.year_prepositions + rules.period_before)}\s+{year}(?![.,]\d)")),
         ("relative", re.compile(_word([r.form for r in rules.relative]))),
+        ("year_clause", re.compile(rf"(?<![\d.,])(?P<year>\d{{4}})\s+(?P<participle>[^\W\d_]+)\s+"
+                                   rf"{_word(rules.year_clause_auxiliaries)}")),
     ]
     if rules.month_first:
         patterns.insert(3, ("month_day", re.compile(
@@ -213,7 +221,7 @@ def _read(kind: str, m: re.Match, g: Grammar, lowered: str) -> list[Found]:
     elif kind == "relative":
         return [Found(start, end, None, relative=g.relative_of[normalise(m.group())])]
     else:  # a year with a marker or a preposition
-        if kind == "year_preposition" and not _year_ok(year, PREPOSED_YEARS):
+        if kind in ("year_preposition", "year_clause") and not _year_ok(year, PREPOSED_YEARS):
             return []
         if _duration_follows(lowered, m.end("year"), g.rules.not_after_year):
             return []
@@ -231,6 +239,8 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
     spans: list[tuple[int, int, int, list[Found]]] = []
     for order, (kind, pattern) in enumerate(g.patterns):
         for m in pattern.finditer(lowered):
+            if kind == "year_clause" and not text[m.start("participle")].islower():
+                continue  # "2000 Menschen wurden": a count before a noun
             found = _read(kind, m, g, lowered)
             if found:
                 spans.append((m.start(), m.end(), order, found))
@@ -266,6 +276,8 @@ def _is_dateline(text: str, found: Found, g: Grammar) -> bool:
     start, end = _line_bounds(text, found.start)
     if text.count("\n", 0, start) >= DATELINE_LINES:
         return False
+    if PLACE_BEFORE_DATELINE.fullmatch(text[start:found.start]) and DASH_AFTER_DATELINE.match(text, found.end):
+        return True
     rest = normalise(text[start:found.start] + " " + text[found.end:end])
     rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", " ", rest)
     for pattern in (g.weekdays, g.labels):

@@ -52,6 +52,10 @@ FORMS = [
     ("de", "Der Vertrag wurde am 3. März 2019 im Rathaus unterzeichnet.", None, ["2019-03-03"]),
     ("de", "Die Städtepartnerschaft besteht seit 1987, das Treffen ist um 10.30 Uhr.", None, ["1987"]),
     ("de", "Im Jahr 1990 war ein 30-jähriges Jubiläum.", None, ["1990"]),
+    # a bare year in a clause "YEAR participle AUXILIARY", but not a count before a noun
+    ("de", "Die Partnerschaft, die 1959 begründet wurde, feiert ihr Jubiläum.", None, ["1959"]),
+    ("de", "Der Vertrag, der 1987 unterzeichnet worden ist, gilt weiter.", None, ["1987"]),
+    ("de", "Rund 2000 Menschen wurden aus der Stadt evakuiert.", None, []),
 ]
 
 
@@ -96,6 +100,27 @@ def test_dateline_with_weekday():
     result = dates_of("sl", "sreda, 11. 9. 2019\n\nŽupan je včeraj podpisal program.")
     assert result.published == "2019-09-11"
     assert [(d.value, d.kind) for d in result.dates][:2] == [("2019-09-11", "published"), ("2019-09-10", "signing")]
+
+
+# "CITY, DATE – story": a place and a comma before the date, a dash after it
+PLACE_DATELINES = [
+    ("hr", "Split, 12. svibnja 2022. – Gradonačelnik Splita Ivica Puljak otvorio je sajam.", "2022-05-12"),
+    ("sl", "Ljubljana, 11. 9. 2019 - Župan Zoran Janković je sprejel goste.", "2019-09-11"),
+    ("pl", "Gdańsk (PAP), 3 lutego 2020 - Prezydent miasta podpisała umowę.", "2020-02-03"),
+    ("ru", "Калуга, 15 марта 2017 г. — Городской голова провел встречу.", "2017-03-15"),
+    ("en", "LVIV, March 3, 2023 — The city council approved the plan.", "2023-03-03"),
+]
+
+
+@pytest.mark.parametrize("lang,text,published", PLACE_DATELINES)
+def test_place_dateline_gives_published(lang, text, published):
+    result = dates_of(lang, text)
+    assert result.published == published
+    assert (published, "published") in [(d.value, d.kind) for d in result.dates]
+
+
+def test_a_date_inside_a_sentence_is_not_a_dateline():
+    assert dates_of("hr", "Sporazum je potpisan 4. listopada 2023. – rekao je gradonačelnik.").published is None
 
 
 def test_input_published_wins_over_dateline():
