@@ -63,10 +63,10 @@ def lemma(word: str, language: str) -> str | None:
     code = SIMPLEMMA_CODES.get(language)
     if code is None:
         return None
-    import simplemma
+    from pipeline.engines.lemmas import simplemma_lemmatizer
 
     try:
-        return simplemma.lemmatize(word, lang=code)
+        return simplemma_lemmatizer().lemmatize(word, lang=code)
     except ValueError:
         return None
 
