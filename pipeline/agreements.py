@@ -20,6 +20,9 @@ from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityI
 
 STAGE = "agreements"
 STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
+# where two mentions of one document disagree, the status told by the stronger one is kept
+STATUS_STRENGTH = {AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
+                   AgreementStatus.planned.value: 1, AgreementStatus.existing.value: 0}
 
 
 class _Strict(BaseModel):
@@ -181,11 +184,18 @@ def _nearest_date(dates: list[DateItem], seg: tuple[int, int], at: int, status: 
 
 # --- merging mentions into agreements -----------------------------------------------------
 
+def _same_name(draft: Draft, s: Sighting) -> bool:
+    """"podpisala program sodelovanja" ... "Program sodelovanja": the same document named again by its full
+    name (a bare "соглашения" may be another document: "намерены подписать подобные соглашения")."""
+    name = s.mention.text.casefold()
+    return len(name.split()) >= 2 and any(m.text.casefold() == name for m in draft.mentions)
+
+
 def _compatible(draft: Draft, s: Sighting) -> bool:
     if draft.type != s.type:
         return False
-    if s.status and draft.status and s.status != draft.status:
-        return False
+    if s.status and draft.status and s.status != draft.status and not _same_name(draft, s):
+        return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
     return not a or not b or a <= b or b <= a
 
@@ -197,11 +207,23 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
         if target is None:
             drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention]))
             continue
-        target.status = target.status or s.status
+        target.status = max([x for x in (target.status, s.status) if x], key=STATUS_STRENGTH.get, default=None)
         target.parties += [p for p in s.parties if p not in target.parties]
         target.date = target.date or s.date
         if s.mention not in target.mentions:
             target.mentions.append(s.mention)
+    return drafts
+
+
+def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
+    """In an article about exactly two cities, a document whose sentence names fewer than two of them
+    ("Miasta zapowiedziały ... umowę", "Jubiläum der Städtepartnerschaft") is between those two."""
+    if len(cities) != 2:
+        return drafts
+    pair = [c.geonames_id for c in sorted(cities, key=lambda c: c.mentions[0].start if c.mentions else 0)]
+    for draft in drafts:
+        if len(draft.parties) < 2 and set(draft.parties) <= set(pair):
+            draft.parties = [p for p in draft.parties] + [p for p in pair if p not in draft.parties]
     return drafts
 
 
@@ -254,5 +276,5 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     return [
         AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
                       date=d.date, mentions=d.mentions)
-        for d in _merge(sightings)
+        for d in _article_pair(cities, _merge(sightings))
     ]

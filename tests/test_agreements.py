@@ -105,3 +105,56 @@ def test_mentions_of_one_document_merge_and_a_planned_one_stays_apart():
 def test_a_signing_long_ago_is_background(lang, text, published, expected):
     [item] = agreements_of(lang, text, published=published)
     assert (item.type, item.status, item.date) == expected
+
+
+# a past signing told in a subordinate "when" clause is background, not the reported event
+BACKGROUND_CLAUSES = [
+    ("sl", "Mestni občini sodelujeta od leta 2003, ko sta podpisala sporazum o sodelovanju.",
+     ("cooperation_agreement", "existing")),
+    ("ru", "Города дружат с 1997 года, когда было подписано соглашение о сотрудничестве.",
+     ("cooperation_agreement", "existing")),
+    ("uk", "Міста співпрацюють з 2001 року, коли було підписано угоду про співпрацю.",
+     ("cooperation_agreement", "existing")),
+    ("pl", "Miasta współpracują od 1999 roku, kiedy podpisały umowę o współpracy.",
+     ("cooperation_agreement", "existing")),
+    ("hr", "Gradovi surađuju od 2005. godine, kada je potpisan sporazum o suradnji.",
+     ("cooperation_agreement", "existing")),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", BACKGROUND_CLAUSES)
+def test_signing_in_a_when_clause_is_background(lang, text, expected):
+    assert [(a.type, a.status) for a in agreements_of(lang, text, published="2024-05-07")] == [expected]
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("sl", "Mesti podpisala program sodelovanja\nŽupana sta včeraj podpisala Program sodelovanja.",
+     [("cooperation_programme", "signed", 2)]),
+    ("ru", "Мэры городов подписали программу сотрудничества. Программу сотрудничества планируется продлить.",
+     [("cooperation_programme", "signed", 2)]),
+])
+def test_one_document_named_twice_is_one_agreement_with_the_strongest_status(lang, text, expected):
+    assert [(a.type, a.status, len(a.mentions)) for a in agreements_of(lang, text)] == expected
+
+
+def test_a_document_with_no_city_in_its_sentence_is_between_the_two_cities_of_the_article():
+    text = ("Prezydent Krakowa spotkał się z merem Lwowa. "
+            "Miasta zapowiedziały, że jesienią podpiszą umowę o współpracy.")
+    cities = [city(text, "Krakowa", 3094802, "Kraków"), city(text, "Lwowa", 702550, "Lviv")]
+    [item] = agreements_of("pl", text, cities)
+    assert (item.type, item.status, item.city_geonames_ids) == ("cooperation_agreement", "planned", [3094802, 702550])
+
+
+def test_with_three_cities_in_the_article_no_parties_are_guessed():
+    text = "Kraków, Lwów i Wilno to partnerzy. Miasta zapowiedziały, że podpiszą umowę o współpracy."
+    cities = [city(text, "Kraków", 3094802, "Kraków"), city(text, "Lwów", 702550, "Lviv"),
+              city(text, "Wilno", 593116, "Vilnius")]
+    [item] = agreements_of("pl", text, cities)
+    assert item.city_geonames_ids == []
+
+
+def test_a_bare_document_word_with_another_status_stays_apart():
+    text = ("Мэры подписали соглашения о сотрудничестве. Городские советы также намерены подписать "
+            "подобные соглашения с городами Беларуси. Соглашения будут подписаны осенью.")
+    statuses = [a.status for a in agreements_of("ru", text)]
+    assert statuses[:2] == ["signed", "planned"]
