@@ -40,6 +40,7 @@ COMPRESSION_LEVEL = 3
 
 Annotator = Callable[[CleanText, str], tuple[AnnotatedDoc | None, list[str]]]
 Detector = Callable[[str], LanguageGuess]
+BatchAnnotator = Callable[[list[CleanText], str], list[tuple[AnnotatedDoc | None, list[str]]]]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -191,10 +192,12 @@ class CachedStages:
     so they plug into ``extract_article(article, detect=..., annotator=...)``.
     """
 
-    def __init__(self, cache: AnnotationCache, detect: Detector, annotate: Annotator, rules_only: bool = False):
+    def __init__(self, cache: AnnotationCache, detect: Detector, annotate: Annotator, rules_only: bool = False,
+                 annotate_many: BatchAnnotator | None = None):
         self.cache = cache
         self._detect = detect
         self._annotate = annotate
+        self._annotate_many = annotate_many
         self.language_key = language_id_key()
         self.rules_only = rules_only
         self._model_keys: dict[tuple[str, str], str] = {}
@@ -222,29 +225,40 @@ class CachedStages:
         return self._model_keys[(language, model_id)]
 
     def annotate(self, clean: CleanText, language: str) -> tuple[AnnotatedDoc | None, list[str]]:
-        key = text_hash(clean.text)
-        if self.rules_only:
-            found = self.cache.newest("doc", key, language)
-            if found is not None:
-                hit = self._decode(found[1])
-                if hit is not None:
-                    return hit
-        else:
+        return self.annotate_many([clean], language)[0]
+
+    def annotate_many(self, cleans: list[CleanText], language: str) -> list[tuple[AnnotatedDoc | None, list[str]]]:
+        """Cached annotations of texts of one language; the misses go to the engine in one batch."""
+        engine = None
+        if not self.rules_only:
             from pipeline.routing import engine_for
 
             engine, _ = engine_for(language)
             if engine is None:
-                return self._annotate(clean, language)
-            value = self.cache.get("doc", key, language, self.model_key(language, engine.model_id))
-            hit = self._decode(value) if value is not None else None
-            if hit is not None:
-                return hit
-        self.doc.misses += 1
-        doc, warnings = self._annotate(clean, language)
-        if doc is not None:
-            model = self.model_key(language, doc.model if self.rules_only else engine.model_id)
-            self.cache.put("doc", key, language, model, {"doc": doc.to_dict(), "warnings": warnings})
-        return doc, warnings
+                return self._run(cleans, language)
+        keys = [text_hash(clean.text) for clean in cleans]
+        results = [self._cached(key, language, engine) for key in keys]
+        misses = [i for i, found in enumerate(results) if found is None]
+        if misses:
+            for i, (doc, warnings) in zip(misses, self._run([cleans[i] for i in misses], language)):
+                self.doc.misses += 1
+                if doc is not None:
+                    model = self.model_key(language, doc.model if self.rules_only else engine.model_id)
+                    self.cache.put("doc", keys[i], language, model, {"doc": doc.to_dict(), "warnings": warnings})
+                results[i] = (doc, warnings)
+        return results
+
+    def _cached(self, key: str, language: str, engine) -> tuple[AnnotatedDoc, list[str]] | None:
+        if self.rules_only:
+            found = self.cache.newest("doc", key, language)
+            return self._decode(found[1]) if found is not None else None
+        value = self.cache.get("doc", key, language, self.model_key(language, engine.model_id))
+        return self._decode(value) if value is not None else None
+
+    def _run(self, cleans: list[CleanText], language: str) -> list[tuple[AnnotatedDoc | None, list[str]]]:
+        if self._annotate_many is not None:
+            return self._annotate_many(cleans, language)
+        return [self._annotate(clean, language) for clean in cleans]
 
     def _decode(self, value: dict) -> tuple[AnnotatedDoc, list[str]] | None:
         try:

@@ -83,6 +83,15 @@ def annotate(clean: CleanText, language: str) -> tuple[AnnotatedDoc | None, list
     return doc, warnings + doc.warnings
 
 
+def annotate_many(cleans: list[CleanText], language: str) -> list[tuple[AnnotatedDoc | None, list[str]]]:
+    """``annotate`` of several texts of one language, batched by the engine."""
+    engine, warnings = engine_for(language)
+    if engine is None:
+        return [(None, list(warnings)) for _ in cleans]
+    docs = engine.annotate_many([c.text for c in cleans], language)
+    return [(doc, warnings + doc.warnings) for doc in docs]
+
+
 def extract_from_doc(article: RawArticle, clean: CleanText, guess: LanguageGuess,
                      doc: AnnotatedDoc, warnings: list[str]) -> ArticleRecord:
     """The rule stages on an annotated document (the part a rules-only re-run repeats)."""
@@ -116,6 +125,14 @@ def extract_article(article: RawArticle, detect=detect_language, annotator=annot
     """
     try:
         clean, guess = prepare(article, detect)
+    except Exception as exc:  # a bug on one article must not stop the batch
+        return _failed(article, exc)
+    return extract_prepared(article, clean, guess, annotator)
+
+
+def extract_prepared(article: RawArticle, clean: CleanText, guess: LanguageGuess, annotator=annotate) -> Outcome:
+    """The stages after cleaning and language identification (the batch driver prepares a chunk first)."""
+    try:
         if guess.language is None:
             return _unrouted(article, clean, guess, Status.undetermined_language,
                              "language could not be determined")
@@ -124,11 +141,13 @@ def extract_article(article: RawArticle, detect=detect_language, annotator=annot
             return _unrouted(article, clean, guess, Status.unsupported_language,
                              f"no route for language '{guess.language}' in models/routes.yaml")
         return Outcome(extract_from_doc(article, clean, guess, doc, warnings), None)
-    except ArticleError as exc:
-        return Outcome(None, ErrorRecord(id=article.id, source=article.source, reason=str(exc), recorded=False))
     except Exception as exc:  # a bug on one article must not stop the batch
-        reason = f"internal error: {type(exc).__name__}: {exc}"
-        return Outcome(None, ErrorRecord(id=article.id, source=article.source, reason=reason, recorded=False))
+        return _failed(article, exc)
+
+
+def _failed(article: RawArticle, exc: Exception) -> Outcome:
+    reason = str(exc) if isinstance(exc, ArticleError) else f"internal error: {type(exc).__name__}: {exc}"
+    return Outcome(None, ErrorRecord(id=article.id, source=article.source, reason=reason, recorded=False))
 
 
 def _unrouted(article: RawArticle, clean: CleanText, guess: LanguageGuess, status: Status, reason: str) -> Outcome:

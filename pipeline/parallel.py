@@ -99,7 +99,8 @@ class WorkerState:
             from pipeline.cache import AnnotationCache, CachedStages
 
             cache = AnnotationCache(Path(settings.cache_dir))
-            self.stages = CachedStages(cache, extract.detect_language, extract.annotate, settings.rules_only)
+            self.stages = CachedStages(cache, extract.detect_language, extract.annotate, settings.rules_only,
+                                       extract.annotate_many)
 
     def extract(self, item: Item):
         from pipeline.extract import Outcome, extract_article
@@ -110,9 +111,45 @@ class WorkerState:
             return extract_article(item)
         return extract_article(item, detect=self.stages.detect, annotator=self.stages.annotate)
 
+    def extract_chunk(self, items: list[Item]) -> list:
+        """Outcomes of a chunk, in input order: every article cleaned and identified first, the
+        articles of each language annotated in one batch (spaCy's nlp.pipe), then the rule stages."""
+        from pipeline import extract
+
+        detect = self.stages.detect if self.stages else extract.detect_language
+        annotate = self.stages.annotate if self.stages else extract.annotate
+        annotate_many = self.stages.annotate_many if self.stages else extract.annotate_many
+        prepared = {}
+        for i, item in enumerate(items):
+            if isinstance(item, RawArticle):
+                try:
+                    prepared[i] = extract.prepare(item, detect)
+                except Exception:  # noqa: BLE001 - extract() below records why, article by article
+                    pass
+        by_language: dict[str, list[int]] = {}
+        for i, (_, guess) in prepared.items():
+            if guess.language is not None:
+                by_language.setdefault(guess.language, []).append(i)
+        annotations = {}
+        for language, indexes in sorted(by_language.items()):
+            try:
+                annotations.update(zip(indexes, annotate_many([prepared[i][0] for i in indexes], language)))
+            except Exception:  # noqa: BLE001 - annotated one by one below, so the failure stays with its article
+                pass
+        outcomes = []
+        for i, item in enumerate(items):
+            if i not in prepared:
+                outcomes.append(self.extract(item))
+                continue
+            clean, guess = prepared[i]
+            annotator = (lambda _c, _l, found=annotations[i]: found) if i in annotations else annotate
+            outcomes.append(extract.extract_prepared(item, clean, guess, annotator))
+        return outcomes
+
     def run(self, chunk: Chunk) -> ChunkResult:
         started = time.perf_counter()
-        items = [serialise(key, self.extract(item)) for key, item in chunk]
+        outcomes = self.extract_chunk([item for _, item in chunk])
+        items = [serialise(key, outcome) for (key, _), outcome in zip(chunk, outcomes)]
         cache_counts = {}
         if self.stages is not None:
             self.stages.cache.commit()

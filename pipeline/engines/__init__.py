@@ -14,3 +14,7 @@ class Engine(Protocol):
     model_id: str  # e.g. "spacy:embedded/uk_ner@0.1.0", recorded in every record
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc: ...
+
+    def annotate_many(self, texts: list[str], language: str) -> list[AnnotatedDoc]:
+        """Several texts of one language (batched where the engine can), in order."""
+        ...

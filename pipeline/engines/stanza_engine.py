@@ -103,6 +103,9 @@ class StanzaEngine:
         annotated.entities = entities
         return annotated
 
+    def annotate_many(self, texts: list[str], language: str) -> list[AnnotatedDoc]:
+        return [self.annotate(text, language) for text in texts]
+
 
 def _meta_version(path: Path) -> str:
     import json
