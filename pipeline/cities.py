@@ -455,8 +455,10 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
                 score += s.ner_loc_points  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 score += s.ner_org_points
-            elif entity.label == "PER" and not (institution or trigger):
-                c.veto = "ner_person"  # but "primátor Košic Jaroslav", "місто Люблін": the title or trigger says place
+            elif entity.label == "PER" and not ((institution or trigger) and place.population >= s.medium_population):
+                # but "primátor Košic Jaroslav", "місто Люблін": a title or trigger before a town says place
+                # ("prezydenta Donalda Trumpa" is no village Donald)
+                c.veto = "ner_person"
     if c.kind == FUZZY:
         score += s.fuzzy_points
     if alias_only and (place.population < s.big_population or (

@@ -137,6 +137,14 @@ def test_title_or_trigger_outweighs_a_person_label(language, text, per_span, exp
     assert expected in [c.geonames_id for c in find_cities(labelled)]
 
 
+def test_a_person_label_after_a_title_still_vetoes_a_village():
+    text = "Spotkanie prezydenta Donalda Trumpa z premierem."  # Donald, a village in Australia
+    document = doc("pl", text)
+    start = text.index("Donalda Trumpa")
+    labelled = replace(document, entities=[Entity("Donalda Trumpa", start, start + 14, "PER")])
+    assert find_cities(labelled) == []
+
+
 def test_ner_location_label_accepts_a_small_place():
     text = "Obiskali smo Piran in okolico."
     document = doc("sl", text)
