@@ -35,7 +35,7 @@ from pathlib import Path
 from pipeline.types import AnnotatedDoc, CleanText, LanguageGuess
 
 DB_NAME = "annotations.sqlite"
-FORMAT = 1  # bump when the stored value layout changes; old entries then miss
+FORMAT = 2  # bump when the stored value layout changes; old entries then miss (2: AnnotatedDoc as columns)
 COMPRESSION_LEVEL = 3
 
 Annotator = Callable[[CleanText, str], tuple[AnnotatedDoc | None, list[str]]]

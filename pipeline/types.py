@@ -105,16 +105,29 @@ class AnnotatedDoc:
         return [t for t in self.tokens if t.start >= start and t.end <= end]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data for the annotation cache: tokens, sentences and entities as columns (one list per
+        field), which encodes and decodes several times faster than one dict per token."""
+        tokens = self.tokens
+        return {
+            "text": self.text, "language": self.language, "model": self.model, "warnings": list(self.warnings),
+            "tokens": {"text": [t.text for t in tokens], "start": [t.start for t in tokens],
+                       "end": [t.end for t in tokens], "lemma": [t.lemma for t in tokens],
+                       "pos": [t.pos for t in tokens], "sent": [t.sent for t in tokens]},
+            "sentences": {"start": [s.start for s in self.sentences], "end": [s.end for s in self.sentences]},
+            "entities": {"text": [e.text for e in self.entities], "start": [e.start for e in self.entities],
+                         "end": [e.end for e in self.entities], "label": [e.label for e in self.entities],
+                         "source": [e.source for e in self.entities]},
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "AnnotatedDoc":
+        t, s, e = data["tokens"], data["sentences"], data["entities"]
         return cls(
             text=data["text"],
             language=data["language"],
-            tokens=[Token(**t) for t in data["tokens"]],
-            sentences=[Span(**s) for s in data["sentences"]],
-            entities=[Entity(**e) for e in data["entities"]],
+            tokens=list(map(Token, t["text"], t["start"], t["end"], t["lemma"], t["pos"], t["sent"])),
+            sentences=list(map(Span, s["start"], s["end"])),
+            entities=list(map(Entity, e["text"], e["start"], e["end"], e["label"], e["source"])),
             model=data["model"],
             warnings=list(data.get("warnings", [])),
         )

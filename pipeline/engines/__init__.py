@@ -5,9 +5,30 @@ uses is decided by the routes table in ``models/routes.yaml`` (see routing.py).
 """
 from __future__ import annotations
 
+import sys
 from typing import Protocol
 
 from pipeline.types import AnnotatedDoc
+
+
+def _import_spacy_without_torch() -> None:
+    """Import spaCy (and thinc) while torch is hidden.
+
+    thinc imports torch when it is installed (thinc/compat.py), which costs every
+    process ~185 MB and a second even when no route uses it: our spaCy pipelines
+    are thinc/numpy models. Stanza routes import torch themselves when they load
+    (thinc's torch support stays off, which Stanza does not use).
+    """
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        return
+    sys.modules["torch"] = None  # `import torch` raises ImportError while spaCy is imported
+    try:
+        import spacy  # noqa: F401
+    finally:
+        del sys.modules["torch"]
+
+
+_import_spacy_without_torch()
 
 
 class Engine(Protocol):

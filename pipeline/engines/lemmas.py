@@ -26,10 +26,10 @@ def simplemma_lemmatizer():
 
 def _pymorphy3(language: str) -> Lemmatize:
     """pymorphy3's readings, with simplemma (which keeps the case of names) to choose among them."""
-    import pymorphy3
+    from pipeline.morphology import analyser
 
     simplemma = simplemma_lemmatizer()
-    analyzer = pymorphy3.MorphAnalyzer(lang=language)
+    analyzer = analyser(language)  # the one the rule stages use too (~20 MB per copy)
 
     @lru_cache(maxsize=200_000)
     def lemma(word: str) -> str:

@@ -41,10 +41,10 @@ def _limit_torch_threads() -> None:
 
 def load_embedded_pipeline(path: Path, language: str):
     """A stanza.Pipeline from an embedded model directory (ner.pt + pretrain.pt), never downloading."""
-    stanza = _stanza()
-    _limit_torch_threads()
     if not (path / "ner.pt").exists() or not (path / "pretrain.pt").exists():
         raise ModelUnavailable(f"no Stanza NER model at {path} (train it with `python cli.py train-ner {language} --engine stanza`)")
+    stanza = _stanza()
+    _limit_torch_threads()
     return stanza.Pipeline(
         lang=language, dir=str(path), processors="tokenize,ner", tokenize_pretokenized=True,
         ner_model_path=str(path / "ner.pt"), ner_pretrain_path=str(path / "pretrain.pt"),
@@ -54,11 +54,11 @@ def load_embedded_pipeline(path: Path, language: str):
 
 def load_installed_pipeline(language: str):
     """A stanza.Pipeline from installed resources (stanza.download done by the user), never downloading."""
-    stanza = _stanza()
-    _limit_torch_threads()
-    base = stanza_resources_dir()
+    base = stanza_resources_dir()  # checked before importing stanza, which imports torch (~185 MB)
     if not (base / "resources.json").exists() or not (base / language / "ner").is_dir():
         raise ModelUnavailable(f"no installed Stanza NER resources for {language} in {base}")
+    stanza = _stanza()
+    _limit_torch_threads()
     return stanza.Pipeline(
         lang=language, dir=str(base), processors="tokenize,ner", tokenize_pretokenized=True,
         download_method=None, use_gpu=False, logging_level="WARN",
@@ -80,9 +80,8 @@ class StanzaEngine:
 
     @classmethod
     def from_resources(cls, language: str, lemmatizer_spec: str) -> "StanzaEngine":
-        stanza = _stanza()
-        return cls(load_installed_pipeline(language), language,
-                   f"stanza:installed/{language}@{stanza.__version__}", lemmatizer_spec)
+        pipeline = load_installed_pipeline(language)
+        return cls(pipeline, language, f"stanza:installed/{language}@{_stanza().__version__}", lemmatizer_spec)
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
         doc = self.tokenizer(text)
