@@ -12,6 +12,7 @@ from typing import Callable
 
 Lemmatize = Callable[[str], str]
 PERSONAL_NAME_TAGS = frozenset({"Surn", "Name", "Patr"})  # OpenCorpora grammemes
+WORD_CACHE_SIZE = 50_000  # per lemmatizer: bounded, so a long batch does not keep every word form it met
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +32,7 @@ def _pymorphy3(language: str) -> Lemmatize:
     simplemma = simplemma_lemmatizer()
     analyzer = analyser(language)  # the one the rule stages use too (~20 MB per copy)
 
-    @lru_cache(maxsize=200_000)
+    @lru_cache(maxsize=WORD_CACHE_SIZE)
     def lemma(word: str) -> str:
         parses = analyzer.parse(word)
         if not parses:
@@ -59,7 +60,7 @@ def _pymorphy3(language: str) -> Lemmatize:
 def _simplemma(language: str) -> Lemmatize:
     simplemma = simplemma_lemmatizer()
 
-    @lru_cache(maxsize=200_000)
+    @lru_cache(maxsize=WORD_CACHE_SIZE)
     def lemma(word: str) -> str:
         return simplemma.lemmatize(word, lang=language).lower()
 
