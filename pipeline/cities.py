@@ -164,7 +164,7 @@ def _reading_kind(reading: morphology.Reading) -> str:
     return INFLECTED if reading.grammemes & {"Name", "Surn", "Patr"} else LEMMA
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=50_000)
 def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str], ...]:
     """(key, kind) candidates of one word; lowercase words only through adjectives and demonyms."""
     rules = city_rules(language).rules
@@ -214,7 +214,7 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=50_000)
 def fuzzy_stems(word: str, language: str) -> tuple[str, ...]:
     """Derived stems of an adjective or demonym, for near matching."""
     rules = city_rules(language).rules

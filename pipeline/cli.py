@@ -68,7 +68,7 @@ def extract(
     errors: Optional[Path] = typer.Option(None, "--errors", help="Errors JSONL (default: OUTPUT with .errors.jsonl)."),
     force: bool = typer.Option(False, "--force", help="Start over: overwrite an existing output instead of resuming it."),
     workers: int = typer.Option(os.cpu_count() or 1, "-j", "--workers", min=1, help="Worker processes (default: the number of cores; 1: in this process)."),
-    chunk_size: int = typer.Option(16, "--chunk-size", min=1, help="Articles per task sent to a worker."),
+    chunk_size: int = typer.Option(64, "--chunk-size", min=1, help="Articles per task sent to a worker."),
     cache: Optional[Path] = typer.Option(None, "--cache", file_okay=False, help="Annotation cache directory (default: $CITYLINKS_CACHE, else ~/.cache/citylinks)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the annotation cache."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Take language and NLP annotations from the cache without loading the models (whatever model made them); only cleaning and the rule stages run. Texts not in the cache are annotated."),

@@ -27,6 +27,7 @@ from pipeline.types import AnnotatedDoc
 
 GAP = 3
 INDEX_CHARS = 3
+MEMO_LIMIT = 50_000
 _HYPHENS = "-‐‑‒–—"
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
 _WORD_PART = re.compile(rf"[^{_HYPHENS}]+")
@@ -161,6 +162,8 @@ class Lexicon:
             indexes = set(self._scan)
             for form in key:
                 indexes.update(self._by_key.get(form, ()))
+            if len(self._candidates_of) >= MEMO_LIMIT:  # bounded memory over a long run
+                self._candidates_of.clear()
             found = self._candidates_of[key] = tuple(sorted(indexes))
         return found
 

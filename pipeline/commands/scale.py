@@ -46,7 +46,7 @@ def bench(
     words: int = typer.Option(400, "--words", min=50, help="Words per generated article."),
     source: Optional[Path] = typer.Option(None, "--from", exists=True, file_okay=False, help="Directory of news JSONL(.gz) to cut the generated articles from (default: ../shared/corpus/news)."),
     workers: list[int] = typer.Option([1, 2], "-j", "--workers", help="Worker counts of the full runs (repeat the option)."),
-    chunk_size: int = typer.Option(16, "--chunk-size", min=1, help="Articles per task."),
+    chunk_size: int = typer.Option(64, "--chunk-size", min=1, help="Articles per task."),
     profile: int = typer.Option(100, "--profile", min=0, help="Articles for the per-stage time profile (0: none)."),
     keep: Optional[Path] = typer.Option(None, "--keep", file_okay=False, help="Keep corpus, outputs and caches in this directory."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
