@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
-from pipeline.rules import load_rules
+from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityItem, DateItem, DateKind,
                             Mention, OfficialItem)
@@ -68,25 +68,20 @@ class Compiled:
     partners: Lexicon
 
 
-_compiled: dict[tuple[str, int], Compiled] = {}
+def _compile(rules: AgreementRules) -> Compiled:
+    names = [(f"{group}:{_value(t)}", p) for group in ("established", "documents", "relations")
+             for t, phrases in getattr(rules, group).items() for p in phrases]
+    return Compiled(
+        rules=rules, names=Lexicon(names),
+        acts=Lexicon([("act", p) for p in rules.acts]),
+        status=Lexicon([(_value(c.status), p) for c in rules.status_cues for p in c.phrases]),
+        party=Lexicon([("party", p) for p in rules.party_cues]),
+        partners=Lexicon([("with", p) for p in rules.partner_prepositions]),
+    )
 
 
 def compiled_for(language: str) -> Compiled | None:
-    rules = load_rules(STAGE, AgreementRules, language)
-    if rules is None:
-        return None
-    key = (language, id(rules))
-    if key not in _compiled:
-        names = [(f"{group}:{_value(t)}", p) for group in ("established", "documents", "relations")
-                 for t, phrases in getattr(rules, group).items() for p in phrases]
-        _compiled[key] = Compiled(
-            rules=rules, names=Lexicon(names),
-            acts=Lexicon([("act", p) for p in rules.acts]),
-            status=Lexicon([(_value(c.status), p) for c in rules.status_cues for p in c.phrases]),
-            party=Lexicon([("party", p) for p in rules.party_cues]),
-            partners=Lexicon([("with", p) for p in rules.partner_prepositions]),
-        )
-    return _compiled[key]
+    return load_compiled(STAGE, AgreementRules, language, _compile)
 
 
 def _value(enum_or_str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.lexicon import Lexicon, check_phrase, doc_units, segment_of, segments
-from pipeline.rules import load_rules
+from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import AgreementItem, Area, AreaItem, CityItem, Mention
 
@@ -56,22 +56,17 @@ class Compiled:
     areas: Lexicon
 
 
-_compiled: dict[tuple[str, int], Compiled] = {}
+def _compile(rules: AreaRules) -> Compiled:
+    return Compiled(
+        context=Lexicon([("context", p) for p in rules.context]),
+        intercity=Lexicon([("intercity", p) for p in rules.intercity]),
+        municipal=Lexicon([("municipal", p) for p in rules.municipal]),
+        areas=Lexicon([(getattr(a, "value", a), p) for a, phrases in rules.areas.items() for p in phrases]),
+    )
 
 
 def compiled_for(language: str) -> Compiled | None:
-    rules = load_rules(STAGE, AreaRules, language)
-    if rules is None:
-        return None
-    key = (language, id(rules))
-    if key not in _compiled:
-        _compiled[key] = Compiled(
-            context=Lexicon([("context", p) for p in rules.context]),
-            intercity=Lexicon([("intercity", p) for p in rules.intercity]),
-            municipal=Lexicon([("municipal", p) for p in rules.municipal]),
-            areas=Lexicon([(getattr(a, "value", a), p) for a, phrases in rules.areas.items() for p in phrases]),
-        )
-    return _compiled[key]
+    return load_compiled(STAGE, AreaRules, language, _compile)
 
 
 def _about_cities(c: Compiled, units, cities: list[CityItem], agreements: list[AgreementItem]) -> bool:

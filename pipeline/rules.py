@@ -14,7 +14,7 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -23,6 +23,7 @@ PACKAGED_RULES_DIR = Path(__file__).parent / "rules"
 _PACKAGED = str(PACKAGED_RULES_DIR)  # stages ask for rules ~250 times per article: no Path per call
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class RuleError(ValueError):
@@ -96,10 +97,25 @@ def load_rules(stage: str, model: type[M], language: str | None = None) -> M | N
     return _load_cached(os.environ.get("CITYLINKS_RULES") or _PACKAGED, stage, language, model)
 
 
+_compiled: dict[tuple[int, Callable], Any] = {}
+
+
+def load_compiled(stage: str, model: type[M], language: str | None, build: Callable[[M], T]) -> T | None:
+    """A stage's rules turned once, by ``build``, into the structure its matcher uses (None: no file)."""
+    rules = load_rules(stage, model, language)
+    if rules is None:
+        return None
+    key = (id(rules), build)  # one loaded rules object per file, kept alive by the loader's cache
+    if key not in _compiled:
+        _compiled[key] = build(rules)
+    return _compiled[key]
+
+
 def clear_rules_cache() -> None:
     """Forget loaded rules and hashes (for tests and tools that edit rule files in-process)."""
     _load_cached.cache_clear()
     _hash_in_force.cache_clear()
+    _compiled.clear()
 
 
 def rule_files(base: Path | None = None) -> list[Path]:
