@@ -14,7 +14,7 @@ from pipeline.dates import find_dates
 from pipeline.langid import detect_language
 from pipeline.officials import find_officials
 from pipeline.routing import engine_for
-from pipeline.rules import rules_hash_in_force
+from pipeline.rules import rules_hash_in_force, rules_source
 from pipeline.types import AnnotatedDoc, CleanText, LanguageGuess, RawArticle
 from schemas.record import ArticleRecord, ErrorRecord, Provenance, StageModels, Status, TrimmedItem
 
@@ -54,7 +54,7 @@ def _provenance(article: RawArticle, guess: LanguageGuess | None, engine_model: 
     return Provenance(
         package_version=__version__,
         rules_hash=rules_hash_in_force(),
-        models=StageModels(language=guess.method if guess else None, engine=engine_model, rules="rules"),
+        models=StageModels(language=guess.method if guess else None, engine=engine_model, rules=rules_source()),
         language_probability=guess.probability if guess else None,
         language_runner_up=guess.runner_up if guess else None,
         language_runner_up_probability=guess.runner_up_probability if guess else None,

@@ -40,6 +40,11 @@ def rules_dir() -> Path:
     return Path(os.environ.get("CITYLINKS_RULES") or PACKAGED_RULES_DIR)
 
 
+def rules_source() -> str:
+    """Which rules directory made an output: "packaged", or the path given by CITYLINKS_RULES."""
+    return os.environ.get("CITYLINKS_RULES") or "packaged"
+
+
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """Follow a pydantic error location through the YAML node tree to a line number."""
     line = node.start_mark.line + 1 if node is not None else None

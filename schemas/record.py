@@ -129,9 +129,9 @@ class TrimmedItem(_Strict):
 
 
 class StageModels(_Strict):
-    language: str | None
-    engine: str | None
-    rules: str | None
+    language: str | None = Field(description="the language detector(s) that decided")
+    engine: str | None = Field(description="the engine and model that annotated the text")
+    rules: str | None = Field(description='"packaged", or the rules directory given by CITYLINKS_RULES')
 
 
 class Provenance(_Strict):
