@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline import morphology
 from pipeline.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                 population_weight)
-from pipeline.rules import load_rules
+from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
 
@@ -87,7 +87,6 @@ def _after(patterns: list[str]) -> re.Pattern | None:
     return re.compile(r"^\s*(?:" + "|".join(patterns) + r")(?!\w)", re.I) if patterns else None
 
 
-_COMPILED: dict[int, CompiledCityRules] = {}
 
 
 def _compile(rules: CityRules) -> CompiledCityRules:
@@ -98,12 +97,14 @@ def _compile(rules: CityRules) -> CompiledCityRules:
     )
 
 
+@lru_cache(maxsize=1)
+def _default_rules() -> CompiledCityRules:
+    return _compile(CityRules())
+
+
 def city_rules(language: str) -> CompiledCityRules:
-    rules = load_rules("cities", CityRules, language) or CityRules()
-    compiled = _COMPILED.get(id(rules))
-    if compiled is None or compiled.rules is not rules:  # load_rules returns one object per file version
-        compiled = _COMPILED[id(rules)] = _compile(rules)
-    return compiled
+    """A language's compiled city rules; a language with no cities.yaml gets the defaults."""
+    return load_compiled("cities", CityRules, language, _compile) or _default_rules()
 
 
 # ---------------------------------------------------------------- candidate keys of one word

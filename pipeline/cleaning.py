@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.rules import load_rules
+from pipeline.rules import load_compiled
 from pipeline.types import CleanText, RawArticle, Trim
 
 PREVIEW_CHARS = 200
@@ -24,9 +23,7 @@ class BoilerplateRules(BaseModel):
     line_patterns: dict[str, str] = {}
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> tuple[int, dict[str, str], list[tuple[str, re.Pattern]]]:
-    rules = load_rules("boilerplate", BoilerplateRules)
+def _compile(rules: BoilerplateRules) -> tuple[int, dict[str, str], list[tuple[str, re.Pattern]]]:
     markers = {_marker_key(m): reason for reason, items in rules.tail_markers.items() for m in items}
     patterns = [(reason, re.compile(p)) for reason, p in rules.line_patterns.items()]
     return rules.min_body_chars, markers, patterns
@@ -54,7 +51,7 @@ def article_text(article: RawArticle) -> str:
 
 def clean_text(text: str) -> CleanText:
     """Normalise line ends, drop encoded tokens and cut the boilerplate tail."""
-    min_body, markers, patterns = _compiled()
+    min_body, markers, patterns = load_compiled("boilerplate", BoilerplateRules, None, _compile)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).replace("\ufeff", "")
     kept: list[str] = []
     trims: list[Trim] = []

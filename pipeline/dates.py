@@ -10,13 +10,12 @@ import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.lexicon import Lexicon, check_phrase, doc_units, normalise, segment_of, segments
-from pipeline.rules import load_rules
+from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import DateItem, DateKind, Mention
 
@@ -127,9 +126,7 @@ def _word(forms: list[str]) -> str:
     return rf"(?<!\w){_alternation(forms)}(?!\w)"
 
 
-@lru_cache(maxsize=None)
-def _grammar(language: str, rules_id: int) -> Grammar:
-    rules = load_rules(STAGE, DatesRules, language)
+def _grammar(rules: DatesRules) -> Grammar:
     month_forms = [f for forms in rules.months.values() for f in forms]
     month_of = {normalise(f): n for n, forms in rules.months.items() for f in forms}
     month = rf"(?P<month>{_word(month_forms)})\.?"
@@ -173,8 +170,7 @@ def _grammar(language: str, rules_id: int) -> Grammar:
 
 
 def grammar_for(language: str) -> Grammar | None:
-    rules = load_rules(STAGE, DatesRules, language)
-    return _grammar(language, id(rules)) if rules is not None else None
+    return load_compiled(STAGE, DatesRules, language, _grammar)
 
 
 # --- reading calendar values ---------------------------------------------------------------

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 from pipeline import morphology
-from pipeline.rules import load_rules
+from pipeline.rules import load_compiled, load_rules
 
 
 class _Strict(BaseModel):
@@ -120,9 +120,7 @@ def _same_case_shape(form: str, original: str) -> str:
 
 # ---------------------------------------------------------------- other languages: ending rules
 
-@lru_cache(maxsize=None)
-def _compiled_cases(language: str, rules_id: int) -> list[tuple[str, list[tuple[re.Pattern, str]]]]:
-    rules = name_rules(language)
+def _compiled_cases(rules: NameRules) -> list[tuple[str, list[tuple[re.Pattern, str]]]]:
     return [(c.case, [(re.compile(pattern + r"$"), repl) for pattern, repl in c.endings]) for c in rules.cases]
 
 
@@ -140,7 +138,7 @@ LEMMA_AGREES = 3  # weight of a part whose result is also simplemma's lemma of i
 
 def _nominative_rules(parts: list[str], language: str) -> list[str]:
     """The case (of names.yaml, first wins ties) whose endings explain the parts best."""
-    cases = _compiled_cases(language, id(name_rules(language)))
+    cases = load_compiled("names", NameRules, language, _compiled_cases) or []
     lemmas = [morphology.lemma(p, language) for p in parts]
     best, best_score = parts, 0
     rules = name_rules(language)

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.cities import ADJECTIVE, Candidate, city_rules, find_city_mentions
 from pipeline.gazetteer import geo_rules
 from pipeline.names import normalise_name
-from pipeline.rules import load_rules
+from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
 from schemas.record import CityItem, Mention, OfficialItem, Role
 
@@ -82,9 +81,7 @@ def official_rules(language: str) -> OfficialRules | None:
     return load_rules("officials", OfficialRules, language)
 
 
-@lru_cache(maxsize=64)
-def _title_patterns(language: str, rules_id: int) -> list[tuple[re.Pattern, str, bool]]:
-    rules = official_rules(language)
+def _title_patterns(rules: OfficialRules) -> list[tuple[re.Pattern, str, bool]]:
     out = []
     for role, patterns in rules.titles.items():
         for item in patterns:
@@ -96,11 +93,8 @@ def _title_patterns(language: str, rules_id: int) -> list[tuple[re.Pattern, str,
 
 def find_titles(text: str, language: str) -> list[Title]:
     """Title phrases in the text; where two overlap the longer one wins ("Заступник міського голови")."""
-    rules = official_rules(language)
-    if rules is None:
-        return []
     found = []
-    for pattern, role, needs_city in _title_patterns(language, id(rules)):
+    for pattern, role, needs_city in load_compiled("officials", OfficialRules, language, _title_patterns) or []:
         for match in pattern.finditer(text):
             found.append(Title(match.start(), match.end(), role, needs_city))
     found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))

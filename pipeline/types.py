@@ -8,7 +8,7 @@ extractor saw (``AnnotatedDoc.text``).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 

@@ -10,7 +10,6 @@ and scored on the same held-out documents as the spaCy model of that language.
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import sys
 import tempfile
