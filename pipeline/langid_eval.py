@@ -7,6 +7,13 @@ text is rebuilt by joining tokens), ner-uk (IOB), factRuEval-2016 (.txt),
 ssj500k (CoNLL-U ``# text`` lines), and the project's own samples in
 ``data/langid/<label>.txt`` (documents separated by blank lines; the label is
 ``<lang>`` or ``<lang>-<script>``, e.g. ``sr-Latn``).
+
+Three evaluation sets (``EVAL_SETS``), scored and printed apart:
+
+- ``tuning``: the shared corpora + ``data/langid/*.txt``, the samples the rules were tuned on;
+- ``heldout``: ``data/langid/heldout/*.txt``, news-style samples written apart, never tuned on;
+- ``udhr``: ``data/langid/udhr/*.txt``, 1000-character windows of the Universal Declaration of
+  Human Rights in each language (real translations, not written for this project).
 """
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ from typing import Callable, Iterable, Iterator
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_DIR / "data" / "langid"
+HELDOUT_DIR = SAMPLES_DIR / "heldout"
+UDHR_DIR = SAMPLES_DIR / "udhr"
 DEFAULT_CORPUS_DIR = PROJECT_DIR.parent / "shared" / "corpus"
 PREFIXES = (100, 300, 1000)
 MIN_CHARS = 300  # shorter documents would make the 300 and 1000 columns the same test
@@ -116,12 +125,13 @@ def _ssj500k(corpus: Path) -> Iterator[LabelledDoc]:
 
 
 def read_samples(directory: Path = SAMPLES_DIR) -> Iterator[LabelledDoc]:
-    """The project's own samples: one file per label, documents separated by blank lines."""
+    """Sample files of a directory: one file per label, documents separated by blank lines."""
     for path in sorted(directory.glob("*.txt")):
         raw = path.read_text(encoding="utf-8")
         docs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", raw) if block.strip()]
+        source = path.relative_to(PROJECT_DIR).as_posix() if path.is_relative_to(PROJECT_DIR) else str(path)
         for number, text in enumerate(docs):
-            yield LabelledDoc(f"{path.stem}#{number}", path.stem, f"data/langid/{path.name}", text)
+            yield LabelledDoc(f"{path.stem}#{number}", path.stem, source, text)
 
 
 def labelled_documents(corpus: Path = DEFAULT_CORPUS_DIR, samples: Path = SAMPLES_DIR,
@@ -148,6 +158,22 @@ def labelled_documents(corpus: Path = DEFAULT_CORPUS_DIR, samples: Path = SAMPLE
             docs = [docs[int(i * step)] for i in range(per_source)]
         chosen.extend(docs)
     return chosen
+
+
+EVAL_SETS = ("tuning", "heldout", "udhr")
+
+
+def evaluation_set(name: str, corpus: Path = DEFAULT_CORPUS_DIR,
+                   per_source: int | None = None) -> list[LabelledDoc]:
+    """The labelled documents of one of EVAL_SETS (see the module's docstring)."""
+    if name == "tuning":
+        return labelled_documents(corpus, per_source=per_source)
+    directories = {"heldout": HELDOUT_DIR, "udhr": UDHR_DIR}
+    if name not in directories:
+        raise ValueError(f"unknown evaluation set {name!r}: one of {', '.join(EVAL_SETS)}")
+    docs = [LabelledDoc(d.id, d.label, d.source, " ".join(d.text.split()))
+            for d in read_samples(directories[name])]
+    return [d for d in docs if len(d.text) >= MIN_CHARS]
 
 
 Detector = Callable[[str], "LanguageGuess"]  # noqa: F821 (pipeline.types.LanguageGuess)

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from pipeline.cli_app import app
+from pipeline.langid_eval import EVAL_SETS
 
 
 @app.command("eval-langid")
@@ -21,12 +22,19 @@ def eval_langid(
     pipeline_articles: int = typer.Option(0, "--pipeline-articles",
                                           help="Also time the full pipeline on N news articles per language."),
     skip_accuracy: bool = typer.Option(False, "--skip-accuracy", help="Only the pipeline timing."),
+    sets: str = typer.Option(",".join(EVAL_SETS), "--set",
+                             help="Evaluation sets, comma-separated, each printed apart: tuning (shared corpora + "
+                                  "data/langid/*.txt), heldout (data/langid/heldout), udhr (data/langid/udhr)."),
 ) -> None:
     """Accuracy per language at 100/300/1000-character prefixes, langdetect alone vs the final detector."""
     from pipeline.langid import detect_language, detect_language_langdetect, langid_rules
-    from pipeline.langid_eval import (
-        DEFAULT_CORPUS_DIR, format_scores, labelled_documents, pipeline_cost, score_detector,
-    )
+    from pipeline.langid_eval import DEFAULT_CORPUS_DIR, evaluation_set, format_scores, pipeline_cost, score_detector
+
+    chosen = [name.strip() for name in sets.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(EVAL_SETS))
+    if unknown:
+        raise typer.BadParameter(f"unknown set(s) {', '.join(unknown)}: choose from {', '.join(EVAL_SETS)}",
+                                 param_hint="--set")
 
     rules = langid_rules()
     updates = {}
@@ -40,12 +48,15 @@ def eval_langid(
         typer.echo(pipeline_cost(corpus, pipeline_articles).line())
     if skip_accuracy:
         return
-    docs = labelled_documents(corpus, per_source=per_source)
-    if labels:
-        docs = [d for d in docs if d.label in labels.split(",")]
-    typer.echo(f"{len(docs)} labelled documents", err=True)
-    baseline = score_detector("langdetect", lambda t: detect_language_langdetect(t, rules), docs)
-    final = score_detector("final", lambda t: detect_language(t, rules), docs)
-    typer.echo(format_scores([baseline, final]))
-    for doc, prefix, got in [e for e in final.errors if e[1] == 300][:show_errors]:
-        typer.echo(f"\n[{doc.label} -> {got}] {doc.source} {doc.id}: {doc.text[:300]}")
+    for position, name in enumerate(chosen):
+        docs = evaluation_set(name, corpus, per_source=per_source)
+        if labels:
+            docs = [d for d in docs if d.label in labels.split(",")]
+        typer.echo(("\n" if position else "") + f"== set {name}: {len(docs)} labelled documents ==")
+        if not docs:
+            continue
+        baseline = score_detector("langdetect", lambda t: detect_language_langdetect(t, rules), docs)
+        final = score_detector("final", lambda t: detect_language(t, rules), docs)
+        typer.echo(format_scores([baseline, final]))
+        for doc, prefix, got in [e for e in final.errors if e[1] == 300][:show_errors]:
+            typer.echo(f"\n[{doc.label} -> {got}] {doc.source} {doc.id}: {doc.text[:300]}")
