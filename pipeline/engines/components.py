@@ -10,54 +10,70 @@
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-from pipeline.engines.lemmas import lemma_of, lemmatizer
+from pipeline.engines.lemmas import lemmatizer, lemmatizer_of_words
 
 SENTENCE_END = frozenset(".!?…")
 CLOSING = frozenset("\"'»”’)]")
 OPENING = frozenset("\"'«„“‘([—–-")
 
 
-def _ends_sentence(doc: Doc, i: int) -> bool:
+class _TokenView:
+    """The token attributes sentence splitting reads, fetched from the Doc once (spaCy's
+    per-attribute access costs more than the splitting itself)."""
+
+    __slots__ = ("texts", "spaces", "is_space")
+
+    def __init__(self, doc: Doc):
+        self.texts = [t.text for t in doc]
+        self.spaces = [t.whitespace_ for t in doc]
+        self.is_space = [t.is_space for t in doc]
+
+
+def _ends_sentence(view: _TokenView, i: int) -> bool:
     """Does token i (terminal punctuation, maybe followed by closing quotes) end a sentence?"""
-    token = doc[i]
-    if not token.text or not set(token.text) <= SENTENCE_END:
+    texts, spaces, is_space = view.texts, view.spaces, view.is_space
+    text = texts[i]
+    if not text or not set(text) <= SENTENCE_END:
         return False
-    if token.text == "." and i > 0 and len(doc[i - 1].text) == 1 and doc[i - 1].text.isalpha() \
-            and not doc[i - 1].whitespace_:
+    if text == "." and i > 0 and len(texts[i - 1]) == 1 and texts[i - 1].isalpha() and not spaces[i - 1]:
         return False
+    n = len(texts)
     j = i + 1
-    while j < len(doc) and doc[j].text in CLOSING and not doc[j - 1].whitespace_:
+    while j < n and texts[j] in CLOSING and not spaces[j - 1]:
         j += 1
-    nxt = next((t for t in doc[j:] if not t.is_space), None) if j < len(doc) else None
+    nxt = next((k for k in range(j, n) if not is_space[k]), None)
     if nxt is None:
         return False
-    if not (doc[j - 1].whitespace_ or doc[j].is_space):
+    if not (spaces[j - 1] or is_space[j]):
         return False  # "3.5", "www.x.ua"
-    first = nxt.text[0]
+    first = texts[nxt][0]
     return first.isupper() or first.isdigit() or first in OPENING
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
-    starts = [False] * len(doc)
-    if len(doc):
+    view = _TokenView(doc)
+    texts, spaces, is_space = view.texts, view.spaces, view.is_space
+    n = len(texts)
+    starts = [False] * n
+    if n:
         starts[0] = True
     after_break = False
-    for i, token in enumerate(doc):
-        if token.is_space or not token.text.strip():
-            after_break = after_break or "\n" in token.text
+    for i, text in enumerate(texts):
+        if is_space[i] or not text.strip():
+            after_break = after_break or "\n" in text
             continue
         if after_break:
             starts[i] = True
             after_break = False
-        if "\n" in token.whitespace_:
+        if "\n" in spaces[i]:
             after_break = True
-        if _ends_sentence(doc, i):
+        if text[0] in SENTENCE_END and _ends_sentence(view, i):
             j = i + 1
-            while j < len(doc) and (doc[j].text in CLOSING or doc[j].is_space):
+            while j < n and (texts[j] in CLOSING or is_space[j]):
                 j += 1
-            if j < len(doc):
+            if j < n:
                 starts[j] = True
     return starts
 
@@ -101,14 +117,11 @@ class CitylinksLemmatizer:
         lemmatizer(spec)  # load the dictionaries now, not on the first article
 
     def __call__(self, doc: Doc) -> Doc:
+        lemmatize = lemmatizer_of_words(self.spec)
         for token in doc:
-            if self.overwrite or not token.lemma_:
-                token.lemma_ = _lemma(self.spec, token)
+            if self.overwrite or not token.lemma:
+                token.lemma_ = token.text if token.is_space else lemmatize(token.text)
         return doc
-
-
-def _lemma(spec: str, token: Token) -> str:
-    return token.text if token.is_space else lemma_of(spec, token.text)
 
 
 @Language.factory("citylinks_lemmatizer", assigns=["token.lemma"],

@@ -89,6 +89,18 @@ def lemmatizer(spec: str) -> Lemmatize:
 
 def lemma_of(spec: str, word: str) -> str:
     """Lowercase lemma of one word; punctuation and numbers come back as they are."""
-    if not any(ch.isalpha() for ch in word):
-        return word
-    return lemmatizer(spec)(word).lower()
+    return lemmatizer_of_words(spec)(word)
+
+
+@lru_cache(maxsize=None)
+def lemmatizer_of_words(spec: str) -> Lemmatize:
+    """``lemma_of`` for one spec, with its own bounded cache of whole answers (one lookup per token)."""
+    lemmatize = lemmatizer(spec)
+
+    @lru_cache(maxsize=WORD_CACHE_SIZE)
+    def lemma(word: str) -> str:
+        if not any(ch.isalpha() for ch in word):
+            return word
+        return lemmatize(word).lower()
+
+    return lemma

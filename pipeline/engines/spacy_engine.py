@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import spacy
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START
 from spacy.language import Language
 
 import pipeline.engines.components  # noqa: F401  (registers the citylinks_* factories)
@@ -88,22 +89,28 @@ class SpacyEngine:
 
 
 def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
+    text = doc.text  # spaCy rebuilds Doc.text from all tokens on every access
     sentences: list[Span] = []
     tokens: list[Token] = []
     first = None  # start offset of the sentence being built
-    for t in doc:
-        if t.is_sent_start and first is not None:
+    # Whole columns at once: reading token attributes one by one costs more than the NER.
+    columns = doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE, LEMMA]).tolist()
+    pos_tags = [t.pos_ for t in doc] if doc.has_annotation("POS") else None
+    strings = doc.vocab.strings
+    for i, (start, length, sent_start, is_space, lemma) in enumerate(columns):
+        if sent_start == 1 and first is not None:
             sentences.append(Span(first, tokens[-1].end))
             first = None
-        if t.is_space:
+        if is_space:
             continue
         if first is None:
-            first = t.idx
-        tokens.append(Token(text=t.text, start=t.idx, end=t.idx + len(t.text),
-                            lemma=(t.lemma_ or t.text).lower(), pos=t.pos_ or "", sent=len(sentences)))
+            first = start
+        word = text[start:start + length]
+        tokens.append(Token(text=word, start=start, end=start + length,
+                            lemma=(strings[lemma] if lemma else word).lower(),
+                            pos=pos_tags[i] if pos_tags else "", sent=len(sentences)))
     if first is not None:
         sentences.append(Span(first, tokens[-1].end))
-    text = doc.text  # spaCy rebuilds Doc.text from all tokens on every access
     entities = []
     for ent in doc.ents:
         label = common_label(ent.label_)
