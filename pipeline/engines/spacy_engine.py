@@ -80,12 +80,17 @@ class SpacyEngine:
         return cls(nlp, f"spacy:embedded/{path.name}@{nlp.meta.get('version', '?')}", lemmatizer_spec)
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
-        return doc_to_annotated(self.nlp(text), language, self.model_id)
+        with self.nlp.memory_zone():
+            return doc_to_annotated(self.nlp(text), language, self.model_id)
 
     def annotate_many(self, texts: list[str], language: str) -> list[AnnotatedDoc]:
-        """The texts through ``nlp.pipe`` (batched NER), in order; each doc as ``annotate`` gives it."""
-        return [doc_to_annotated(doc, language, self.model_id)
-                for doc in self.nlp.pipe(texts, batch_size=PIPE_BATCH_SIZE)]
+        """The texts through ``nlp.pipe`` (batched NER), in order; each doc as ``annotate`` gives it.
+
+        Both run in a memory zone: the strings and lexemes of the texts' new words are freed
+        afterwards, so the vocabulary of a worker does not grow with every article it has seen."""
+        with self.nlp.memory_zone():
+            return [doc_to_annotated(doc, language, self.model_id)
+                    for doc in self.nlp.pipe(texts, batch_size=PIPE_BATCH_SIZE)]
 
 
 def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:

@@ -84,8 +84,8 @@ class StanzaEngine:
         return cls(pipeline, language, f"stanza:installed/{language}@{_stanza().__version__}", lemmatizer_spec)
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
-        doc = self.tokenizer(text)
-        annotated = doc_to_annotated(doc, language, self.model_id)
+        with self.tokenizer.memory_zone():  # the new words' strings are freed afterwards
+            annotated = doc_to_annotated(self.tokenizer(text), language, self.model_id)
         sentences = [[t for t in annotated.tokens if t.sent == i] for i in range(len(annotated.sentences))]
         sentences = [s for s in sentences if s]
         if not sentences:
