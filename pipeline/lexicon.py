@@ -22,6 +22,7 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.types import AnnotatedDoc
 
@@ -146,6 +147,7 @@ class Lexicon:
                 self._scan.append(i)
             for key in keys - {None}:
                 self._by_key[key].append(i)
+        self._starts = StartFilter([o for phrase in self.phrases for o in phrase.first])
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, list[str]]) -> "Lexicon":
@@ -170,7 +172,8 @@ class Lexicon:
     def find(self, units: list[Unit]) -> list[Match]:
         """Every match of every phrase (overlapping), in order of position."""
         matches = []
-        for i, unit in enumerate(units):
+        for i in self._starts.positions(units if isinstance(units, Units) else Units(units)):
+            unit = units[i]
             if unit.stop:
                 continue
             for index in self._candidates(unit):
@@ -189,6 +192,49 @@ class Lexicon:
                 continue
             chosen.append(match)
         return chosen
+
+
+class StartFilter:
+    """Where a lexicon's phrases can start: the units that some first-word option may accept.
+
+    Every unit an option accepts passes the filter (an exact, surface or prefix option of
+    INDEX_CHARS letters or more shares its first letters with the surface or the lemma, a
+    shorter one is checked whole), so trying phrases only there finds the same matches.
+    """
+
+    def __init__(self, options: list[Option]):
+        indexed = [o for o in options if o.mode in ("exact", "surface", "prefix") and len(o.text) >= INDEX_CHARS]
+        self.heads = frozenset(o.text[:INDEX_CHARS] for o in indexed)
+        self.short_words = frozenset(o.text for o in options if o.mode in ("exact", "surface")
+                                     and len(o.text) < INDEX_CHARS)
+        self.short_prefixes = tuple(sorted({o.text for o in options if o.mode == "prefix"
+                                            and len(o.text) < INDEX_CHARS}))
+        self.suffixes = tuple(sorted({o.text for o in options if o.mode == "suffix"}))
+        self.contained = tuple(sorted({o.text for o in options if o.mode == "contains"}))
+
+    def positions(self, units: "Units") -> list[int]:
+        surfaces, lemmas, surface_heads, lemma_heads = units.columns
+        heads = self.heads
+        found = {i for i, (s, l) in enumerate(zip(surface_heads, lemma_heads)) if s in heads or l in heads}
+        if self.short_words:
+            short = self.short_words
+            found.update(i for i, (s, l) in enumerate(zip(surfaces, lemmas)) if s in short or l in short)
+        for test, texts in ((str.startswith, self.short_prefixes), (str.endswith, self.suffixes)):
+            if texts:
+                found.update(i for i, (s, l) in enumerate(zip(surfaces, lemmas)) if test(s, texts) or test(l, texts))
+        for text in self.contained:
+            found.update(i for i, (s, l) in enumerate(zip(surfaces, lemmas)) if text in s or text in l)
+        return sorted(found)
+
+
+class Units(list):
+    """A document's units; the columns that every lexicon's start filter reads are computed once."""
+
+    @cached_property
+    def columns(self) -> tuple[list[str], list[str], list[str], list[str]]:
+        surfaces = [u.surface for u in self]
+        lemmas = [u.lemma for u in self]
+        return surfaces, lemmas, [s[:INDEX_CHARS] for s in surfaces], [s[:INDEX_CHARS] for s in lemmas]
 
 
 def _match_from(words, units: list[Unit], i: int) -> int | None:
@@ -210,18 +256,26 @@ def _match_from(words, units: list[Unit], i: int) -> int | None:
     return _match_from(rest, units, i + 1)
 
 
-_last_units: list = [None, []]  # [doc, its units]: the stages of one article share them
+_last_doc: list = [None, {}]  # [doc, what was derived from it]: the stages of one article share it
 
 
-def doc_units(doc: AnnotatedDoc) -> list[Unit]:
+def _derived(doc: AnnotatedDoc, build):
+    """``build(doc)``, computed once per doc object (for the last doc only, so memory stays bounded)."""
+    if _last_doc[0] is not doc:
+        _last_doc[:] = [doc, {}]
+    found = _last_doc[1]
+    if build not in found:
+        found[build] = build(doc)
+    return found[build]
+
+
+def doc_units(doc: AnnotatedDoc) -> "Units":
     """The doc's tokens as units for matching (computed once per doc object)."""
-    if _last_units[0] is not doc:
-        _last_units[:] = [doc, build_units(doc)]
-    return _last_units[1]
+    return _derived(doc, build_units)
 
 
-def build_units(doc: AnnotatedDoc) -> list[Unit]:
-    units: list[Unit] = []
+def build_units(doc: AnnotatedDoc) -> "Units":
+    units = Units()
     for token in doc.tokens:
         text = token.text
         stripped = text.strip(_EDGE_PUNCT + _HYPHENS)
@@ -244,6 +298,10 @@ def build_units(doc: AnnotatedDoc) -> list[Unit]:
 
 def segments(doc: AnnotatedDoc) -> list[tuple[int, int]]:
     """The doc's sentences, each further cut at line breaks (headlines and list items have no final stop)."""
+    return _derived(doc, _segments)
+
+
+def _segments(doc: AnnotatedDoc) -> list[tuple[int, int]]:
     spans = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
     pieces = []
     for start, end in spans:
