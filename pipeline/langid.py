@@ -8,8 +8,9 @@ with the article. Both detectors are deterministic: lingua has no randomness, la
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 
@@ -54,8 +55,18 @@ class ScriptRules(_Strict):
 
 
 class MarkerSet(_Strict):
+    """Words that count ``weight`` hits for each of ``languages``: whole words, word beginnings
+    (``stems``), word endings (``suffixes``), regular expressions searched in a word that nothing
+    else marked (``patterns``), and two-word sequences (``phrases``; a first word written ``*xyz``
+    matches any word ending in ``xyz``)."""
+
     languages: tuple[str, ...]
-    words: tuple[str, ...]
+    weight: float = Field(default=1.0, gt=0.0)
+    words: tuple[str, ...] = ()
+    stems: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
 
 
 class VarietyGroup(_Strict):
@@ -64,6 +75,9 @@ class VarietyGroup(_Strict):
     script: str
     prior: dict[str, float] = {}
     lingua_weight: float = Field(ge=0.0)
+    # lingua's score of a member shared among these members (a model that stands for several)
+    lingua_stands_for: dict[str, tuple[str, ...]] = {}
+    neutral: tuple[str, ...] = ()  # words that are never markers, though a stem or suffix matches
     markers: tuple[MarkerSet, ...]
 
 
@@ -231,26 +245,108 @@ def _ranked(scores: dict[str, float]) -> list[tuple[str, float]]:
 
 # --- word markers ------------------------------------------------------------------------------
 
-def _marker_index(group: VarietyGroup) -> dict[str, tuple[str, ...]]:
-    return _derived("markers", group, lambda g: {
-        word: marker.languages for marker in g.markers for word in marker.words
-    })
+@dataclass(frozen=True)
+class _MarkerIndex:
+    words: dict[str, tuple[MarkerSet, ...]]
+    stems: dict[str, tuple[MarkerSet, ...]]
+    stem_lengths: tuple[int, ...]  # longest first: the longest matching stem wins
+    suffixes: tuple[tuple[str, MarkerSet], ...]
+    patterns: tuple[tuple[re.Pattern, MarkerSet], ...]  # one alternation per marker set
+    phrases: dict[tuple[str, str], tuple[MarkerSet, ...]]
+    wild_phrases: dict[str, tuple[tuple[str, MarkerSet], ...]]  # second word -> (first word's ending, set)
+    neutral: frozenset[str]
+
+
+def _build_marker_index(group: VarietyGroup) -> _MarkerIndex:
+    words: dict[str, list[MarkerSet]] = defaultdict(list)
+    stems: dict[str, list[MarkerSet]] = defaultdict(list)
+    phrases: dict[tuple[str, str], list[MarkerSet]] = defaultdict(list)
+    wild: dict[str, list[tuple[str, MarkerSet]]] = defaultdict(list)
+    suffixes = []
+    for marker in group.markers:
+        for word in marker.words:
+            words[word].append(marker)
+        for stem in marker.stems:
+            stems[stem].append(marker)
+        suffixes.extend((suffix, marker) for suffix in marker.suffixes)
+        for phrase in marker.phrases:
+            first, second = phrase.split(" ")
+            if first.startswith("*"):
+                wild[second].append((first[1:], marker))
+            else:
+                phrases[(first, second)].append(marker)
+    return _MarkerIndex(
+        {w: tuple(m) for w, m in words.items()}, {w: tuple(m) for w, m in stems.items()},
+        tuple(sorted({len(stem) for stem in stems}, reverse=True)),
+        tuple(sorted(suffixes, key=lambda item: -len(item[0]))),
+        tuple((re.compile("|".join(m.patterns)), m) for m in group.markers if m.patterns),
+        {p: tuple(m) for p, m in phrases.items()}, {w: tuple(m) for w, m in wild.items()},
+        frozenset(group.neutral))
+
+
+def _marker_index(group: VarietyGroup) -> _MarkerIndex:
+    return _derived("markers", group, _build_marker_index)
+
+
+def _word_markers(word: str, index: _MarkerIndex) -> tuple[MarkerSet, ...]:
+    """The marker sets of one word: a whole word first, else its longest stem, a suffix, a pattern."""
+    if word in index.neutral:
+        return ()
+    found = index.words.get(word)
+    if found:
+        return found
+    for length in index.stem_lengths:
+        if length <= len(word):
+            found = index.stems.get(word[:length])
+            if found:
+                return found
+    for suffix, marker in index.suffixes:  # longest first
+        if len(word) > len(suffix) and word.endswith(suffix):
+            return (marker,)
+    return tuple(marker for pattern, marker in index.patterns if pattern.search(word))
+
+
+def _phrase_markers(previous: str, word: str, index: _MarkerIndex) -> list[MarkerSet]:
+    found = list(index.phrases.get((previous, word), ()))
+    found.extend(marker for ending, marker in index.wild_phrases.get(word, ())
+                 if len(previous) > len(ending) and previous.endswith(ending))
+    return found
 
 
 def marker_hits(sample: str, group: VarietyGroup) -> Counter[str]:
+    """Weighted marker hits per language of the group in the sample."""
     index = _marker_index(group)
     hits: Counter[str] = Counter()
-    for word in WORD.findall(sample.lower()):
-        for language in index.get(word, ()):
-            hits[language] += 1
+    words = WORD.findall(sample.lower())
+    for position, word in enumerate(words):
+        found = _word_markers(word, index)
+        if position:
+            found = (*found, *_phrase_markers(words[position - 1], word, index))
+        for marker in found:
+            for language in marker.languages:
+                hits[language] += marker.weight
     return hits
+
+
+def lingua_shares(scores: dict[str, float], group: VarietyGroup) -> dict[str, float]:
+    """Each member's share of the group in lingua's view, a standing-for model's share spread out."""
+    mass = sum(scores.get(lang, 0.0) for lang in group.languages)
+    shares = {lang: 0.0 for lang in group.languages}
+    if mass <= 0:
+        return shares
+    for lang in group.languages:
+        heirs = group.lingua_stands_for.get(lang, (lang,))
+        for heir in heirs:
+            shares[heir] += scores.get(lang, 0.0) / mass / len(heirs)
+    return shares
 
 
 def _apply_variety(scores: dict[str, float], sample: str, letters: Counter[str],
                    rules: LangidRules) -> tuple[dict[str, float], str | None]:
     """Redistribute a variety group's probability over its members by marker hits.
 
-    Each member scores hits + prior + lingua_weight x (its share of the group in lingua's view);
+    Each member scores weighted hits + prior + lingua_weight x (its share of the group in lingua's
+    view, see ``lingua_shares``);
     the group's total probability is then shared in proportion to those scores.
     """
     best = _ranked(scores)[0][0]
@@ -260,8 +356,9 @@ def _apply_variety(scores: dict[str, float], sample: str, letters: Counter[str],
             continue
         hits = marker_hits(sample, group)
         mass = sum(scores.get(lang, 0.0) for lang in group.languages)
+        shares = lingua_shares(scores, group)
         weights = {
-            lang: hits[lang] + group.prior.get(lang, 0.0) + group.lingua_weight * scores.get(lang, 0.0) / mass
+            lang: hits[lang] + group.prior.get(lang, 0.0) + group.lingua_weight * shares[lang]
             for lang in group.languages
         }
         total = sum(weights.values())

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.langid import (
-    detect_language, detect_language_langdetect, fold_homoglyphs, langid_rules, letter_counts, marker_hits,
-    ruled_out, sample_of,
+    detect_language, detect_language_langdetect, fold_homoglyphs, langid_rules, letter_counts, lingua_shares,
+    marker_hits, ruled_out, sample_of,
 )
+from pipeline.langid_eval import EVAL_SETS, MIN_CHARS, SAMPLES_DIR, evaluation_set, read_samples, score_detector
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +113,29 @@ def test_markers_split_croatian_bosnian_serbian():
     group = langid_rules().varieties[0]
     assert marker_hits("tijekom tjedna tisuću ljudi", group) == Counter({"hr": 3})
     assert marker_hits("tokom sedmice hiljadu", group) == Counter({"bs": 3, "sr": 3})
-    assert marker_hits("predsjednik i predsednik", group) == Counter({"hr": 1, "bs": 1, "sr": 1})
+    # the ekavian reflex weighs 2: it is a property of the standard, not a preference of words
+    assert marker_hits("predsjednik i predsednik", group) == Counter({"hr": 1, "bs": 1, "sr": 2})
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("predsjednicima", {"hr": 1, "bs": 1}),  # stem predsjedn-, an inflected form no list has
+    ("poslednjoj", {"sr": 2}),  # stem poslednj-
+    ("razmjena", {"hr": 1, "bs": 1}),  # pattern: short je after m
+    ("premijer pacijent", {}),  # -ijer, -ijent are loanword endings, not jat
+    ("radićemo", {"sr": 2}),  # fused future (suffix -ićemo)
+    ("nećemo", {}),  # neutral: the same in all three
+    ("radit ćemo", {"hr": 1, "bs": 1}),  # cut infinitive + future: a phrase
+    ("treba da", {"bs": 1, "sr": 1}),
+    ("obezbijeđen", {"sr": 1}),  # Serbian vocabulary in its ijekavian form (Republika Srpska)
+])
+def test_marker_kinds(text, expected):
+    assert marker_hits(text, langid_rules().varieties[0]) == Counter(expected)
+
+
+def test_lingua_bosnian_model_stands_for_latin_serbian_too():
+    group = langid_rules().varieties[0]
+    shares = lingua_shares({"bs": 0.6, "hr": 0.2, "en": 0.2}, group)
+    assert shares == pytest.approx({"hr": 0.25, "bs": 0.375, "sr": 0.375})
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "12345 67 89 !!! ---", "OK", "https://t.co/x1"])
@@ -188,9 +211,88 @@ def test_rules_file_is_consistent():
     for language, alphabet in rules.alphabets.items():
         assert alphabet == alphabet.lower() and len(set(alphabet)) == len(alphabet), language
     for group in rules.varieties:
-        words = Counter(w for marker in group.markers for w in marker.words)
+        words = Counter(w for marker in group.markers
+                        for w in marker.words + marker.stems + marker.suffixes + marker.phrases)
         duplicates = sorted(w for w, n in words.items() if n > 1)
         assert not duplicates, f"{group.name}: words listed twice: {duplicates}"
+        assert not set(group.neutral) & set(words), "a neutral word is also a marker"
         for marker in group.markers:
             assert set(marker.languages) <= set(group.languages), marker.languages
-            assert all(w == w.lower() and " " not in w for w in marker.words)
+            for w in marker.words + marker.stems + marker.suffixes + tuple(group.neutral):
+                assert w == w.lower() and " " not in w, w
+            assert all(len(p.split(" ")) == 2 and not p.split(" ")[1].startswith("*") for p in marker.phrases)
+        for language, heirs in group.lingua_stands_for.items():
+            assert {language, *heirs} <= set(group.languages)
+
+
+# --- the evaluation sets (real files, the real detector) ---------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_scores():
+    """The final detector on the tuning samples, the held-out samples and the UDHR windows."""
+    tuning = [d for d in read_samples(SAMPLES_DIR) if len(d.text) >= MIN_CHARS]  # as in evaluation_set
+    sets = {"tuning": tuning, "heldout": evaluation_set("heldout"),
+            "udhr": evaluation_set("udhr")}
+    return {name: score_detector("final", detect_language, docs) for name, docs in sets.items()}
+
+
+def test_evaluation_sets_are_apart_and_labelled():
+    tuning = {d.text for d in read_samples(SAMPLES_DIR)}
+    for name in ("heldout", "udhr"):
+        docs = evaluation_set(name)
+        assert docs and not tuning & {d.text for d in docs}, name
+    counts = Counter(d.label for d in evaluation_set("heldout"))
+    assert counts["sr-Latn"] >= 20 and counts["bs"] >= 15
+    assert all(counts[label] >= 10 for label in ("sr-Cyrl", "be", "mk"))
+    udhr = evaluation_set("udhr")
+    assert {"hr", "bs", "sr-Latn", "sr-Cyrl", "be", "mk", "en", "de"} <= {d.label for d in udhr}
+    short = [d.id for d in udhr if len(d.text) < 1000]  # windows: the 1000-character prefix is a real test
+    assert len(short) <= len({d.label for d in udhr}), short  # at most each label's tail
+
+
+def test_tuning_samples_at_300_chars(sample_scores):
+    score = sample_scores["tuning"]
+    for label in ("sr-Latn", "bs", "sr-Cyrl", "be", "mk", "en", "de", "fr"):
+        assert score.accuracy(label, 300) >= 0.99, (label, score.confusions)
+
+
+# Floors measured on sets never tuned on (see data/langid/README.md), set below the measured value:
+# held-out sr-Latn 21/22 (the miss is ijekavian Serbian of Republika Srpska), bs 15/16; UDHR
+# sr-Latn 9/9, bs 5/9 (legal Bosnian with Croatian words and no jat word in 300 characters).
+HELDOUT_FLOORS = {("heldout", "sr-Latn"): 0.9, ("heldout", "bs"): 0.85, ("heldout", "sr-Cyrl"): 0.99,
+                  ("heldout", "be"): 0.99, ("heldout", "mk"): 0.99, ("udhr", "sr-Latn"): 0.85,
+                  ("udhr", "bs"): 0.4}
+
+
+@pytest.mark.parametrize("name,label", sorted(HELDOUT_FLOORS))
+def test_heldout_accuracy_floor_at_300_chars(sample_scores, name, label):
+    accuracy = sample_scores[name].accuracy(label, 300)
+    assert accuracy >= HELDOUT_FLOORS[(name, label)], (accuracy, sample_scores[name].confusions)
+
+
+def test_udhr_other_languages_at_300_chars(sample_scores):
+    score = sample_scores["udhr"]
+    labels = {label for (label, _) in score.total} - {"bs", "sr-Latn"}
+    assert len(labels) >= 14
+    for label in sorted(labels):
+        assert score.accuracy(label, 300) >= 0.99, (label, score.confusions)
+
+
+def test_eval_langid_command_prints_each_set():
+    run = subprocess.run([sys.executable, "cli.py", "eval-langid", "--set", "heldout,udhr", "--labels", "sr-Latn,mk"],
+                         capture_output=True, text=True, cwd=PROJECT, timeout=600)
+    assert run.returncode == 0, run.stderr
+    heldout, udhr = run.stdout.split("== set udhr")
+    assert heldout.startswith("== set heldout: 32 labelled documents ==")
+    for section in (heldout, udhr):
+        rows = {line.split()[0]: line.split() for line in section.splitlines() if line.startswith(("sr-Latn", "mk"))}
+        assert set(rows) == {"sr-Latn", "mk"}
+        assert rows["mk"][-3:] == ["100.0%"] * 3
+    assert "ms per document" in udhr
+
+
+def test_eval_langid_command_rejects_an_unknown_set():
+    run = subprocess.run([sys.executable, "cli.py", "eval-langid", "--set", "heldout,nope"],
+                         capture_output=True, text=True, cwd=PROJECT, timeout=600)
+    assert run.returncode != 0 and "nope" in run.stderr
+    assert set(EVAL_SETS) == {"tuning", "heldout", "udhr"}
