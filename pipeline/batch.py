@@ -87,7 +87,7 @@ class RunSummary:
     per_language: Counter = field(default_factory=Counter)
     engines: dict = field(default_factory=lambda: defaultdict(set))  # language -> engine model ids
     language_methods: set = field(default_factory=set)
-    cache: dict = field(default_factory=lambda: {"language": Counter(), "annotation": Counter()})
+    cache: dict = field(default_factory=lambda: {"language": Counter(), "annotation": Counter(), "stages": Counter()})
     workers: dict = field(default_factory=dict)  # pid -> WorkerStats
     executor: str = "in-process"
     wall_seconds: float = 0.0

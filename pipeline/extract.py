@@ -15,6 +15,7 @@ from pipeline.langid import detect_language
 from pipeline.officials import find_officials
 from pipeline.routing import engine_for
 from pipeline.rules import rules_hash_in_force, rules_source
+from pipeline.stage_cache import StageRunner, direct
 from pipeline.types import AnnotatedDoc, CleanText, LanguageGuess, RawArticle
 from schemas.record import ArticleRecord, ErrorRecord, Provenance, StageModels, Status, TrimmedItem
 
@@ -93,13 +94,19 @@ def annotate_many(cleans: list[CleanText], language: str) -> list[tuple[Annotate
 
 
 def extract_from_doc(article: RawArticle, clean: CleanText, guess: LanguageGuess,
-                     doc: AnnotatedDoc, warnings: list[str]) -> ArticleRecord:
-    """The rule stages on an annotated document (the part a rules-only re-run repeats)."""
-    dates = find_dates(doc, normalise_published(article.published))
-    cities = find_cities(doc)
-    officials = find_officials(doc, cities)
-    agreements = find_agreements(doc, cities, officials, dates.dates)
-    areas = find_areas(doc, cities, agreements)
+                     doc: AnnotatedDoc, warnings: list[str], run_stage: StageRunner = direct) -> ArticleRecord:
+    """The rule stages on an annotated document (the part a rules-only re-run repeats).
+
+    ``run_stage`` runs one stage given its inputs; the batch driver passes a
+    ``StageMemo``'s, which takes a stage's result from the cache when nothing it reads changed.
+    """
+    published = normalise_published(article.published)
+    dates = run_stage("dates", lambda: find_dates(doc, published), extra=published or "")
+    cities = run_stage("cities", lambda: find_cities(doc))
+    officials = run_stage("officials", lambda: find_officials(doc, cities), ("cities",))
+    agreements = run_stage("agreements", lambda: find_agreements(doc, cities, officials, dates.dates),
+                           ("cities", "officials", "dates"))
+    areas = run_stage("areas", lambda: find_areas(doc, cities, agreements), ("cities", "agreements"))
     return _record(
         article, clean, guess, Status.ok, None, doc.model,
         published=dates.published, cities=cities, officials=officials, dates=dates.dates,
@@ -117,20 +124,21 @@ def prepare(article: RawArticle, detect=detect_language) -> tuple[CleanText, Lan
     return clean, detect(clean.text)
 
 
-def extract_article(article: RawArticle, detect=detect_language, annotator=annotate) -> Outcome:
+def extract_article(article: RawArticle, detect=detect_language, annotator=annotate, stage_runner=None) -> Outcome:
     """Run every stage on one article; a failure becomes an error line, never an exception.
 
-    ``detect`` and ``annotator`` are the model stages; the batch driver passes
-    cached versions of them (pipeline.cache.CachedStages).
+    ``detect`` and ``annotator`` are the model stages and ``stage_runner(clean, doc)`` gives
+    the rule stages' runner; the batch driver passes cached versions (pipeline.cache.CachedStages).
     """
     try:
         clean, guess = prepare(article, detect)
     except Exception as exc:  # a bug on one article must not stop the batch
         return _failed(article, exc)
-    return extract_prepared(article, clean, guess, annotator)
+    return extract_prepared(article, clean, guess, annotator, stage_runner)
 
 
-def extract_prepared(article: RawArticle, clean: CleanText, guess: LanguageGuess, annotator=annotate) -> Outcome:
+def extract_prepared(article: RawArticle, clean: CleanText, guess: LanguageGuess, annotator=annotate,
+                     stage_runner=None) -> Outcome:
     """The stages after cleaning and language identification (the batch driver prepares a chunk first)."""
     try:
         if guess.language is None:
@@ -140,7 +148,8 @@ def extract_prepared(article: RawArticle, clean: CleanText, guess: LanguageGuess
         if doc is None:
             return _unrouted(article, clean, guess, Status.unsupported_language,
                              f"no route for language '{guess.language}' in models/routes.yaml")
-        return Outcome(extract_from_doc(article, clean, guess, doc, warnings), None)
+        run_stage = stage_runner(clean, doc) if stage_runner is not None else direct
+        return Outcome(extract_from_doc(article, clean, guess, doc, warnings, run_stage), None)
     except Exception as exc:  # a bug on one article must not stop the batch
         return _failed(article, exc)
 

@@ -109,7 +109,7 @@ class WorkerState:
             return Outcome(None, ErrorRecord(id=item.id, source=item.source, reason=item.reason, recorded=False))
         if self.stages is None:
             return extract_article(item)
-        return extract_article(item, detect=self.stages.detect, annotator=self.stages.annotate)
+        return extract_article(item, self.stages.detect, self.stages.annotate, self.stages.stage_runner)
 
     def extract_chunk(self, items: list[Item]) -> list:
         """Outcomes of a chunk, in input order: every article cleaned and identified first, the
@@ -119,6 +119,7 @@ class WorkerState:
         detect = self.stages.detect if self.stages else extract.detect_language
         annotate = self.stages.annotate if self.stages else extract.annotate
         annotate_many = self.stages.annotate_many if self.stages else extract.annotate_many
+        stage_runner = self.stages.stage_runner if self.stages else None
         prepared = {}
         for i, item in enumerate(items):
             if isinstance(item, RawArticle):
@@ -143,7 +144,7 @@ class WorkerState:
                 continue
             clean, guess = prepared[i]
             annotator = (lambda _c, _l, found=annotations[i]: found) if i in annotations else annotate
-            outcomes.append(extract.extract_prepared(item, clean, guess, annotator))
+            outcomes.append(extract.extract_prepared(item, clean, guess, annotator, stage_runner))
         return outcomes
 
     def run(self, chunk: Chunk) -> ChunkResult:
@@ -154,7 +155,7 @@ class WorkerState:
         if self.stages is not None:
             self.stages.cache.commit()
             cache_counts = self.stages.counts()
-            self.stages.lang.hits = self.stages.lang.misses = self.stages.doc.hits = self.stages.doc.misses = 0
+            self.stages.reset_counts()
         return ChunkResult(items, os.getpid(), current_rss(), peak_rss(), cache_counts,
                            time.perf_counter() - started)
 

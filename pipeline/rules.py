@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -99,7 +101,24 @@ def load_rules(stage: str, model: type[M], language: str | None = None) -> M | N
     Files are read once per process (stages call this on every article): a run uses the
     rules that were in force when it started, the ones its records' rules hash names.
     """
+    if _reads is not None:
+        _reads.add((stage, language))
     return _load_cached(os.environ.get("CITYLINKS_RULES") or _PACKAGED, stage, language, model)
+
+
+_reads: set[tuple[str, str | None]] | None = None
+
+
+@contextmanager
+def recording_reads() -> Iterator[set[tuple[str, str | None]]]:
+    """Collect the (stage, language) of every rule file asked for inside the block (used by the
+    stage cache's test: a stage must declare every file it reads)."""
+    global _reads
+    outer, _reads = _reads, set()
+    try:
+        yield _reads
+    finally:
+        _reads = outer
 
 
 _compiled: dict[tuple[int, Callable], Any] = {}

@@ -44,7 +44,8 @@ def test_second_lookup_hits_and_returns_the_same_annotation(tmp_path):
         results[text] = (guess, first.annotate(clean, guess.language))
     first.cache.commit()
     assert detect.calls == 2 and annotator.calls == 2
-    assert first.counts() == {"language": {"hits": 0, "misses": 2}, "annotation": {"hits": 0, "misses": 2}}
+    assert first.counts() == {"language": {"hits": 0, "misses": 2}, "annotation": {"hits": 0, "misses": 2},
+                              "stages": {"hits": 0, "misses": 0}}
 
     again, detect, annotator = stages(tmp_path)  # a new process would open the same file
     for text, (guess, (doc, warnings)) in results.items():
@@ -117,8 +118,12 @@ def test_a_rules_change_reruns_only_the_rule_stages(corpus, tmp_path):
     result = extract(corpus, second, tmp_path / "cache", "-j", "1", "--rules", str(rules))
     assert result.returncode == 1, result.stderr
     cache = manifest_of(second)["cache"]
-    assert cache == {"language": {"hits": 8, "misses": 0}, "annotation": {"hits": 8, "misses": 0}}
     old, new = read_jsonl(first), read_jsonl(second)
+    ukrainian = sum(1 for record in old if record["language"] == "uk")
+    assert stage_file.name == "agreements.yaml" and ukrainian >= 1
+    # only agreements, only for the Ukrainian articles, ran again (areas too where agreements changed)
+    assert cache == {"language": {"hits": 8, "misses": 0}, "annotation": {"hits": 8, "misses": 0},
+                     "stages": {"hits": 5 * 8 - ukrainian, "misses": ukrainian}}
     assert old[0]["provenance"]["rules_hash"] != new[0]["provenance"]["rules_hash"]
     for a, b in zip(old, new):  # same annotations, same rules content: the same extractions
         assert {k: v for k, v in a.items() if k != "provenance"} == {k: v for k, v in b.items() if k != "provenance"}
