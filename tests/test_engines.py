@@ -217,4 +217,25 @@ def test_models_command_lists_every_route():
     for language in SUPPORTED_LANGUAGES:
         assert any(line.startswith(f"{language} ") for line in result.stdout.splitlines()), language
     assert "-> spacy path uk_ner" in result.stdout
-    assert "-> stanza path bg_stanza_ner" in result.stdout
+    assert "-> spacy path bg_ner" in result.stdout
+
+
+def test_a_routes_file_can_send_bulgarian_to_the_stanza_model(tmp_path):
+    """The Stanza route end to end: an edited routes table puts the embedded Stanza model first."""
+    pytest.importorskip("stanza")
+    routes = tmp_path / "routes.yaml"
+    routes.write_text("languages:\n  bg:\n    lemmatizer: simplemma:bg\n    candidates:\n"
+                      "      - {engine: stanza, path: bg_stanza_ner}\n      - {engine: spacy, path: bg_ner}\n",
+                      encoding="utf-8")
+    corpus = tmp_path / "bg.jsonl"
+    corpus.write_text(json.dumps({"id": "bg-1", "text": news_article("bg")}, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    env = {**os.environ, "CITYLINKS_ROUTES": str(routes)}
+    done = subprocess.run([sys.executable, "cli.py", "extract", str(corpus), "-o", str(tmp_path / "out.jsonl"),
+                           "-j", "1", "--no-cache", "--no-progress"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert record["language"] == "bg"
+    assert record["provenance"]["models"]["engine"].startswith("stanza:embedded/bg_stanza_ner@")
+    assert record["cities"], "the Stanza route found no city in a Bulgarian news article"
