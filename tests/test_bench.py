@@ -27,16 +27,20 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     result = run_cli("bench", str(corpus), "-j", "1", "--profile", "3", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    full, rules_only = report["runs"]
-    assert (full["run"], rules_only["run"]) == ("full", "rules-only")
-    assert full["articles"] == rules_only["articles"] == 8  # 6 articles and the 2 bad lines
+    full, agreements, all_stages = report["runs"]
+    assert (full["run"], agreements["run"], all_stages["run"]) == ("full", "rules:agreements", "rules:all-stages")
+    assert full["articles"] == agreements["articles"] == all_stages["articles"] == 8  # 6 articles, 2 bad lines
     assert full["articles_per_second"] > 0 and full["words_per_second"] > 0
     assert len(full["peak_rss_mb_per_worker"]) == 1 and full["peak_rss_mb_per_worker"][0] > 50
-    assert rules_only["cache"]["annotation"] == {"hits": 6, "misses": 0}
+    assert full["cache"]["stages"] == {"hits": 0, "misses": 5 * 6}
+    # the rules-only re-runs read every annotation from the cache and re-run only the edited stages
+    assert agreements["cache"]["annotation"] == all_stages["cache"]["annotation"] == {"hits": 6, "misses": 0}
+    assert agreements["cache"]["stages"] == {"hits": 4 * 6, "misses": 6}  # areas hit: agreements unchanged
+    assert all_stages["cache"]["stages"] == {"hits": 0, "misses": 5 * 6}
     profile = report["profile"]
     assert profile["articles"] == 2 and set(profile["by_language"]) == {"uk"}  # the first uk article not counted
     assert set(profile["ms_per_article"]) >= {"language", "annotation", "rule stages"}
 
     table = format_report(report["corpus"], report["runs"], profile)
-    assert "rules-only / full, 1 worker(s):" in table and "peak RSS MB/worker" in table
+    assert "rules:agreements / full, 1 worker(s):" in table and "peak RSS MB/worker" in table
     assert table.splitlines()[3].split()[:2] == ["full", "1"]

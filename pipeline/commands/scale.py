@@ -51,13 +51,17 @@ def bench(
     keep: Optional[Path] = typer.Option(None, "--keep", file_okay=False, help="Keep corpus, outputs and caches in this directory."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
-    """Articles/s, words/s and RSS per worker: full runs (each worker count), then a rules-only re-run.
+    """Articles/s, words/s and RSS per worker: full runs (each worker count), then rules-only re-runs.
 
-    Every run is a real `extract` subprocess with its own fresh annotation
-    cache; the rules-only run re-uses the cache of the full run with the most
-    workers. Run it with `nice` on a shared machine.
+    Every run is a real `extract` subprocess; each full run has its own fresh
+    cache. The rules-only re-runs use the cache of the full run with the most
+    workers after a real rules change, in a copy of the rules: first every
+    language's agreements.yaml edited (only that stage runs again), then every
+    rule file of every stage edited (every rule stage runs again). Run it with
+    `nice` on a shared machine.
     """
-    from pipeline.bench import NEWS, corpus_stats, figures, format_report, make_corpus, profile_stages, run_extract
+    from pipeline.bench import (NEWS, RULES_EDITS, corpus_stats, edited_rules, figures, format_report, make_corpus,
+                                profile_stages, run_extract)
 
     work = keep or Path(tempfile.mkdtemp(prefix="citylinks-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -80,9 +84,12 @@ def bench(
             rows.append(figures("full", count, result))
             typer.echo(f"  full run, {count} worker(s): {rows[-1]['articles_per_second']} articles/s", err=True)
         most = max(workers)
-        result = run_extract(inputs, work / f"rules-only-{most}.jsonl", work / f"cache-{most}", most,
-                             rules_only=True, chunk_size=chunk_size)
-        rows.append(figures("rules-only", most, result))
+        for label, stems in RULES_EDITS:
+            rules = edited_rules(work / f"rules-{label}", stems)
+            result = run_extract(inputs, work / f"rules-only-{label}.jsonl", work / f"cache-{most}", most,
+                                 rules_only=True, chunk_size=chunk_size, rules=rules)
+            rows.append(figures(f"rules:{label}", most, result))
+            typer.echo(f"  rules-only re-run, {label} edited: {rows[-1]['articles_per_second']} articles/s", err=True)
         stages = profile_stages(inputs, profile) if profile else {}
     except RuntimeError as exc:
         raise fail_usage(str(exc))
