@@ -68,8 +68,36 @@ class CityRules(_Strict):
 
 
 @dataclass(frozen=True)
+class EndingTables:
+    """A language's ending lists in the order the derivations try them (sorted once, not per word)."""
+
+    noun_endings: tuple[EndingRule, ...]  # longest ending first
+    adjective_endings: tuple[str, ...]  # longest first, as every list below
+    derivation_suffixes: tuple[str, ...]
+    lowercase_derivation_suffixes: tuple[str, ...]  # a lowercase adjective needs a full suffix (two letters or more)
+    demonym_suffixes: tuple[str, ...]
+    stem_alternations: tuple[tuple[str, list[str]], ...]  # longest tail first
+
+
+def _longest_first(endings: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+def _ending_tables(rules: CityRules) -> EndingTables:
+    return EndingTables(
+        noun_endings=tuple(sorted(rules.noun_endings, key=lambda r: -len(r.ending))),
+        adjective_endings=_longest_first(rules.adjective_endings),
+        derivation_suffixes=_longest_first(rules.derivation_suffixes),
+        lowercase_derivation_suffixes=_longest_first([d for d in rules.derivation_suffixes if len(d) >= 2]),
+        demonym_suffixes=_longest_first(rules.demonym_suffixes),
+        stem_alternations=tuple(sorted(rules.stem_alternations.items(), key=lambda kv: (-len(kv[0]), kv[0]))),
+    )
+
+
+@dataclass(frozen=True)
 class CompiledCityRules:
     rules: CityRules
+    endings: EndingTables
     trigger_before: re.Pattern | None
     institution_before: re.Pattern | None
     institution_after: re.Pattern | None
@@ -91,7 +119,7 @@ def _after(patterns: list[str]) -> re.Pattern | None:
 
 def _compile(rules: CityRules) -> CompiledCityRules:
     return CompiledCityRules(
-        rules, _before(rules.trigger_before), _before(rules.institution_before), _after(rules.institution_after),
+        rules, _ending_tables(rules), _before(rules.trigger_before), _before(rules.institution_before), _after(rules.institution_after),
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
     )
@@ -115,43 +143,44 @@ ADJECTIVE, DEMONYM, FUZZY = "adjective", "demonym", "fuzzy"
 KIND_RANK = {GEO_LEMMA: 0, LEMMA: 1, EXACT: 2, INFLECTED: 3, ADJECTIVE: 4, DEMONYM: 5, FUZZY: 6}
 
 
-def _stem_variants(base: str, rules: CityRules) -> list[str]:
+def _stem_variants(base: str, rules: CityRules, endings: EndingTables) -> list[str]:
     """A derived stem with its consonant alternations undone, each with every nominative ending."""
     stems = [base]
-    for tail, replacements in sorted(rules.stem_alternations.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+    for tail, replacements in endings.stem_alternations:
         if base.endswith(tail):
             stems += [base[: -len(tail)] + r for r in replacements]
     return [s + e for s in stems for e in rules.stem_endings]
 
 
-def _strip_longest(word: str, endings: list[str], min_stem: int = 3) -> list[str]:
-    return [word[: -len(e)] if e else word for e in sorted(endings, key=len, reverse=True)
-            if word.endswith(e) and len(word) - len(e) >= min_stem]
+def _strip_longest(word: str, endings: tuple[str, ...], min_stem: int = 3) -> list[str]:
+    """``word`` without each of ``endings`` (given longest first) that it ends with, keeping ``min_stem`` letters."""
+    return [word[: -len(e)] if e else word for e in endings if word.endswith(e) and len(word) - len(e) >= min_stem]
 
 
-def adjective_stems(word: str, rules: CityRules) -> list[str]:
+def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False) -> list[str]:
     """Stems of a name-derived adjective: "львівською" -> ["львів", "львівськ"], "piranske" -> ["piran", "piransk"].
 
     The stem must end in a derivational suffix (-ськ-, -ск-, -sk-...); it is kept as well,
     since some names end in one themselves ("Донецьк", "Смоленск", "Gdańsk").
     """
+    derivations = endings.lowercase_derivation_suffixes if lowercase else endings.derivation_suffixes
     stems = []
-    for stem in _strip_longest(word, rules.adjective_endings):
-        bases = _strip_longest(stem, rules.derivation_suffixes, min_stem=3)
+    for stem in _strip_longest(word, endings.adjective_endings):
+        bases = _strip_longest(stem, derivations, min_stem=3)
         if bases:
             stems += bases + [stem]
-        elif not rules.derivation_suffixes:
+        elif not derivations:
             stems.append(stem)
     return list(dict.fromkeys(stems))
 
 
-def demonym_stems(word: str, rules: CityRules) -> list[str]:
-    return list(dict.fromkeys(_strip_longest(word, rules.demonym_suffixes)))
+def demonym_stems(word: str, endings: EndingTables) -> list[str]:
+    return list(dict.fromkeys(_strip_longest(word, endings.demonym_suffixes)))
 
 
-def _noun_rule_keys(word: str, rules: CityRules) -> list[str]:
+def _noun_rule_keys(word: str, endings: EndingTables) -> list[str]:
     keys = []
-    for rule in sorted(rules.noun_endings, key=lambda r: -len(r.ending)):
+    for rule in endings.noun_endings:
         if word.endswith(rule.ending) and len(word) - len(rule.ending) >= 2:
             stem = word[: len(word) - len(rule.ending)] if rule.ending else word
             keys += [stem + n for n in rule.nominative]
@@ -165,10 +194,10 @@ def _reading_kind(reading: morphology.Reading) -> str:
     return INFLECTED if reading.grammemes & {"Name", "Surn", "Patr"} else LEMMA
 
 
-@lru_cache(maxsize=50_000)
 def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str], ...]:
     """(key, kind) candidates of one word; lowercase words only through adjectives and demonyms."""
-    rules = city_rules(language).rules
+    compiled = city_rules(language)
+    rules, endings = compiled.rules, compiled.endings
     low = name_key(word)
     found: dict[str, str] = {}
 
@@ -181,15 +210,16 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
     demonym_sources = [low]
     if not lowercase:
         add([low], EXACT)
-        add(_noun_rule_keys(low, rules), INFLECTED)
-    for reading in morphology.readings(word, language):
+        add(_noun_rule_keys(low, endings), INFLECTED)
+    readings = morphology.readings(word, language)
+    for reading in readings:
         if reading.pos == "NOUN" and not lowercase:
             add([name_key(reading.normal_form)], _reading_kind(reading))
         elif reading.pos in ("ADJF", "ADJS"):
             adjective_sources.append(name_key(reading.normal_form))
         elif reading.pos == "NOUN":
             demonym_sources.append(name_key(reading.normal_form))
-    if not morphology.readings(word, language):
+    if not readings:
         lemma = morphology.lemma(word, language)
         if lemma:
             lemma = name_key(lemma)
@@ -199,18 +229,16 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
             demonym_sources.append(lemma)
     min_base = 4 if lowercase else 3  # a lowercase word must carry a longer stem ("kilka" is not Kiel)
     # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
-    adjective_rules = rules.model_copy(update={"derivation_suffixes": [
-        d for d in rules.derivation_suffixes if len(d) >= 2]}) if lowercase else rules
     for source in dict.fromkeys(adjective_sources):
-        for stem in adjective_stems(source, adjective_rules):
+        for stem in adjective_stems(source, endings, lowercase):
             if len(stem) >= min_base:
-                add(_stem_variants(stem, rules), ADJECTIVE)
+                add(_stem_variants(stem, rules, endings), ADJECTIVE)
     if lowercase == rules.demonyms_capitalised:
         demonym_sources = []
     for source in dict.fromkeys(demonym_sources):
-        for stem in demonym_stems(source, rules):
+        for stem in demonym_stems(source, endings):
             if len(stem) >= min_base:
-                add(_stem_variants(stem, rules), DEMONYM)
+                add(_stem_variants(stem, rules, endings), DEMONYM)
     order = {key: i for i, key in enumerate(found)}  # the rules' own order breaks ties ("ž" -> "h" before "g")
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
 
@@ -218,13 +246,13 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
 @lru_cache(maxsize=50_000)
 def fuzzy_stems(word: str, language: str) -> tuple[str, ...]:
     """Derived stems of an adjective or demonym, for near matching."""
-    rules = city_rules(language).rules
+    endings = city_rules(language).endings
     low = name_key(word)
     sources = [low] + [name_key(r.normal_form) for r in morphology.readings(word, language)
                        if r.pos in ("ADJF", "ADJS")]
     stems = []
     for source in dict.fromkeys(sources):
-        stems += adjective_stems(source, rules) + demonym_stems(source, rules)
+        stems += adjective_stems(source, endings) + demonym_stems(source, endings)
     return tuple(dict.fromkeys(stems))
 
 
@@ -254,30 +282,38 @@ def _separator_ok(text: str, left_end: int, right_start: int) -> bool:
     return text[left_end:right_start] in (" ", "-", "\u00a0")
 
 
-def _ngram_keys(words: list[re.Match], language: str, gazetteer: Gazetteer) -> dict[str, str]:
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _name_part_forms(word: str, language: str) -> tuple[str, ...]:
+    """Up to four keys of one word of a multi-word name: as written, its nominative forms, its lemma."""
+    forms = [name_key(word)]
+    for parse in morphology.parses(word, language)[:4]:
+        form = morphology.inflect(parse, {"nomn", "sing"}) if "ADJF" in str(parse.tag) else parse.normal_form
+        if form:
+            forms.append(name_key(form))
+    lemma = morphology.lemma(word, language) if not morphology.analyser(language) else None
+    if lemma:
+        forms.append(name_key(lemma))
+    return tuple(dict.fromkeys(forms))[:4]
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
     """Keys of a multi-word name: exact, or each word in its nominative (pymorphy3) form."""
     keys: dict[str, str] = {}
-    exact = name_key(" ".join(w.group() for w in words))
+    exact = name_key(" ".join(words))
     if exact in gazetteer:
         keys[exact] = EXACT
-    per_word: list[list[str]] = []
-    for w in words:
-        forms = [name_key(w.group())]
-        for parse in morphology.parses(w.group(), language)[:4]:
-            form = morphology.inflect(parse, {"nomn", "sing"}) if "ADJF" in str(parse.tag) else parse.normal_form
-            if form:
-                forms.append(name_key(form))
-        lemma = morphology.lemma(w.group(), language) if not morphology.analyser(language) else None
-        if lemma:
-            forms.append(name_key(lemma))
-        per_word.append(list(dict.fromkeys(forms))[:4])
+    first = _name_part_forms(words[0], language)
+    if not any(gazetteer.names.has_prefix(form + " ") for form in first):
+        return tuple(keys.items())  # no multi-word name starts with any form of the first word
+    per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
     combos = [""]
     for forms in per_word:
         combos = [f"{c} {f}".strip() for c in combos for f in forms][:64]
     for key in combos:
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
-    return keys
+    return tuple(keys.items())
 
 
 def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) -> list[Candidate]:
@@ -307,10 +343,10 @@ def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
             continue
         if not _is_capitalised(span[-1].group()):
             continue
-        keys = _ngram_keys(span, language, gazetteer)
+        keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
         if keys:
             start, end = span[0].start(), span[-1].end()
-            return Candidate(start, end, text[start:end], keys, False, n)
+            return Candidate(start, end, text[start:end], dict(keys), False, n)
     return None
 
 
@@ -330,18 +366,31 @@ def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRu
     surface = word.group()
     if surface.isupper() and (len(surface) <= 4 or _in_capitals_run(word)):
         return None  # abbreviations ("PTI", "USA") and shouting lines ("ТЪРГОВСКА МАРКА")
+    found = _word_places(surface, language, gazetteer, geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio,
+                         geo.gazetteer.fuzzy_prefix)
+    if found is None:
+        return None
+    keys, countries = found
+    return Candidate(word.start(), word.end(), surface, dict(keys), not _is_capitalised(surface), 1,
+                     country_keys=countries)
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _word_places(surface: str, language: str, gazetteer: Gazetteer, min_stem_letters: int, min_ratio: float,
+                 fuzzy_prefix: int) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None:
+    """What one word can name wherever it stands: its gazetteer keys with their kinds and its country keys."""
     lowercase = not _is_capitalised(surface)
     all_keys = word_keys(surface, language, lowercase)
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
     if not keys:
         for stem in fuzzy_stems(surface, language):
-            if len(stem) >= geo.fuzzy.min_stem_letters:
-                for key in _near_keys(stem, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix):
+            if len(stem) >= min_stem_letters:
+                for key in _near_keys(stem, min_ratio, fuzzy_prefix):
                     keys.setdefault(key, FUZZY)
     if not keys:
         return None
-    return Candidate(word.start(), word.end(), surface, keys, lowercase, 1, country_keys=countries)
+    return tuple(keys.items()), countries
 
 
 # ---------------------------------------------------------------- choosing and accepting

@@ -185,6 +185,11 @@ class NameIndex:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._row(key) >= 0
 
+    def has_prefix(self, prefix: str) -> bool:
+        """True when some key starts with ``prefix``."""
+        i = bisect_left(self.keys, prefix)
+        return i < len(self.keys) and self.keys[i].startswith(prefix)
+
     def __iter__(self):
         return iter(self.keys)
 
