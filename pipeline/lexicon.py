@@ -22,7 +22,8 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from pipeline.types import AnnotatedDoc
 
@@ -49,8 +50,7 @@ def normalise(text: str) -> str:
     return folded.replace("ё", "е").translate(_APOSTROPHES)
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """One word for matching: a token, or a hyphen-separated part of one."""
 
     surface: str
@@ -277,23 +277,33 @@ def doc_units(doc: AnnotatedDoc) -> "Units":
 def build_units(doc: AnnotatedDoc) -> "Units":
     units = Units()
     for token in doc.tokens:
-        text = token.text
-        stripped = text.strip(_EDGE_PUNCT + _HYPHENS)
-        if not stripped:
-            if text.strip() in _SENTENCE_END:
-                units.append(Unit(text, text, token.start, token.end, stop=True))
-            continue
-        offset = token.start + text.index(stripped)
-        parts = list(_WORD_PART.finditer(stripped))
-        lemma = normalise(token.lemma or text)
-        for part in parts:
-            surface = normalise(part.group())
-            # a hyphenated token's lemma belongs to the whole word, so each part keeps only its surface
-            part_lemma = lemma if len(parts) == 1 else surface
-            units.append(Unit(surface, part_lemma, offset + part.start(), offset + part.end()))
-        if text.endswith(tuple(_SENTENCE_END)) and len(stripped) > 3:  # not "р." or "ul."
-            units.append(Unit(".", ".", token.end - 1, token.end, stop=True))
+        bounds = (token.start, token.end)
+        for surface, lemma, start_from, start, end_from, end, stop in _token_units(token.text, token.lemma):
+            units.append(Unit(surface, lemma, bounds[start_from] + start, bounds[end_from] + end, stop))
     return units
+
+
+_START, _END = 0, 1  # offsets of a token's units are counted from its start or from its end
+
+
+@lru_cache(maxsize=MEMO_LIMIT)
+def _token_units(text: str, token_lemma: str) -> tuple[tuple[str, str, int, int, int, int, bool], ...]:
+    """A token's units as (surface, lemma, start from, start, end from, end, stop)."""
+    stripped = text.strip(_EDGE_PUNCT + _HYPHENS)
+    if not stripped:
+        return ((text, text, _START, 0, _END, 0, True),) if text.strip() in _SENTENCE_END else ()
+    offset = text.index(stripped)
+    parts = list(_WORD_PART.finditer(stripped))
+    lemma = normalise(token_lemma or text)
+    units = []
+    for part in parts:
+        surface = normalise(part.group())
+        # a hyphenated token's lemma belongs to the whole word, so each part keeps only its surface
+        part_lemma = lemma if len(parts) == 1 else surface
+        units.append((surface, part_lemma, _START, offset + part.start(), _START, offset + part.end(), False))
+    if text.endswith(tuple(_SENTENCE_END)) and len(stripped) > 3:  # not "р." or "ul."
+        units.append((".", ".", _END, -1, _END, 0, True))
+    return tuple(units)
 
 
 def segments(doc: AnnotatedDoc) -> list[tuple[int, int]]:
