@@ -23,9 +23,14 @@ DEFAULT_NEWS = Path("../shared/corpus/news")
 def build_gazetteer_command(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the file exists."),
 ) -> None:
-    """Compile GeoNames cities500 (Latin and Cyrillic names) into the on-disk lookup, once."""
+    """Compile GeoNames cities500 (Latin and Cyrillic names) into the on-disk lookup, and simplemma's
+    dictionaries into tries, once."""
     from pipeline.gazetteer import build_gazetteer, gazetteer_path, load_gazetteer
 
+    from pipeline.engines.lemmas import build_lemma_dictionaries
+
+    tries = build_lemma_dictionaries()
+    typer.echo(f"lemma dictionaries ready: {tries[0].parent} ({len(tries)} languages)", err=True)
     path = gazetteer_path()
     if path.exists() and not force:
         typer.echo(f"gazetteer up to date: {path}", err=True)
