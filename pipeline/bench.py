@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -62,11 +63,33 @@ def _windows(rows: list[dict], words: int) -> Iterator[tuple[dict, str]]:
                     current, count = [], 0
 
 
+def _mixes(rows: list[dict], words: int, seed: str) -> Iterator[tuple[dict, str]]:
+    """Endless texts of about ``words`` words made of sentences drawn from all the articles of one
+    language (seeded, so the same corpus every time): distinct texts once the windows run out."""
+    sentences = [s for row in rows for s in SENTENCE_END.split(row["text"].replace("\n", " ")) if s.strip()]
+    if not sentences:
+        return
+    rng = random.Random(seed)
+    while True:
+        current, count = [], 0
+        while count < words:
+            sentence = rng.choice(sentences)
+            current.append(sentence)
+            count += len(sentence.split())
+        yield rows[0], " ".join(current)
+
+
+def _texts(rows: list[dict], words: int, seed: str) -> Iterator[tuple[dict, str]]:
+    yield from _windows(rows, words)
+    yield from _mixes(rows, words, seed)
+
+
 def make_corpus(size: int, target: Path, sources: list[Path] | None = None, words: int = ARTICLE_WORDS) -> dict:
-    """Write ``size`` distinct articles of about ``words`` words, languages interleaved."""
+    """Write ``size`` distinct articles of about ``words`` words, languages interleaved: windows of
+    real articles first, then (for corpora of 10^4-10^5 articles) texts of their sentences mixed."""
     sources = sources or sorted(NEWS.glob("*.jsonl*"))
     by_language = _news_by_language(sources)
-    streams = {lang: _windows(rows, words) for lang, rows in sorted(by_language.items())}
+    streams = {lang: _texts(rows, words, lang) for lang, rows in sorted(by_language.items())}
     languages, total_words, seen = Counter(), 0, set()
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "w", encoding="utf-8") as out:
