@@ -82,8 +82,7 @@ def _pymorphy3(language: str) -> Lemmatize:
     simplemma = simplemma_lemmatizer()
     analyzer = analyser(language)  # the one the rule stages use too (~20 MB per copy)
 
-    @lru_cache(maxsize=WORD_CACHE_SIZE)
-    def lemma(word: str) -> str:
+    def lemma(word: str) -> str:  # cached per word by lemmatizer_of_words
         parses = analyzer.parse(word)
         if not parses:
             return word.lower()
@@ -110,8 +109,7 @@ def _pymorphy3(language: str) -> Lemmatize:
 def _simplemma(language: str) -> Lemmatize:
     simplemma = simplemma_lemmatizer()
 
-    @lru_cache(maxsize=WORD_CACHE_SIZE)
-    def lemma(word: str) -> str:
+    def lemma(word: str) -> str:  # cached per word by lemmatizer_of_words
         return simplemma.lemmatize(word, lang=language).lower()
 
     return lemma
