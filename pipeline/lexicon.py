@@ -22,7 +22,9 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from itertools import compress, count
+from operator import methodcaller
 from typing import NamedTuple
 
 from pipeline.types import AnnotatedDoc
@@ -141,6 +143,7 @@ class Lexicon:
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._scan: list[int] = []  # phrases whose first word has a contains, suffix or very short option
         self._candidates_of: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._accepting_of: dict[tuple[str, str], tuple[int, ...]] = {}
         for i, phrase in enumerate(self.phrases):
             keys = {self._key(o.text) for o in phrase.first if o.mode not in ("contains", "suffix")}
             if any(o.mode in ("contains", "suffix") for o in phrase.first) or None in keys:
@@ -169,6 +172,17 @@ class Lexicon:
             found = self._candidates_of[key] = tuple(sorted(indexes))
         return found
 
+    def _accepting(self, unit: Unit) -> tuple[int, ...]:
+        """The phrases whose first word accepts ``unit`` (a unit that is not a stop)."""
+        key = (unit.surface, unit.lemma)
+        found = self._accepting_of.get(key)
+        if found is None:
+            found = tuple(i for i in self._candidates(unit) if any(o.accepts(unit) for o in self.phrases[i].first))
+            if len(self._accepting_of) >= MEMO_LIMIT:  # bounded memory over a long run
+                self._accepting_of.clear()
+            self._accepting_of[key] = found
+        return found
+
     def find(self, units: list[Unit]) -> list[Match]:
         """Every match of every phrase (overlapping), in order of position."""
         matches = []
@@ -176,9 +190,9 @@ class Lexicon:
             unit = units[i]
             if unit.stop:
                 continue
-            for index in self._candidates(unit):
+            for index in self._accepting(unit):
                 phrase = self.phrases[index]
-                last = _match_from(phrase.words, units, i)
+                last = _match_from(phrase.words[1:], units, i + 1)
                 if last is not None:
                     matches.append(Match(phrase.label, phrase.source, units[i].start, units[last].end, i, last))
         return matches
@@ -214,17 +228,24 @@ class StartFilter:
 
     def positions(self, units: "Units") -> list[int]:
         surfaces, lemmas, surface_heads, lemma_heads = units.columns
-        heads = self.heads
-        found = {i for i, (s, l) in enumerate(zip(surface_heads, lemma_heads)) if s in heads or l in heads}
+        tests = [(self.heads.__contains__, (surface_heads, lemma_heads))]  # C loops (map, compress): no bytecode per unit
         if self.short_words:
-            short = self.short_words
-            found.update(i for i, (s, l) in enumerate(zip(surfaces, lemmas)) if s in short or l in short)
-        for test, texts in ((str.startswith, self.short_prefixes), (str.endswith, self.suffixes)):
-            if texts:
-                found.update(i for i, (s, l) in enumerate(zip(surfaces, lemmas)) if test(s, texts) or test(l, texts))
+            tests.append((self.short_words.__contains__, (surfaces, lemmas)))
+        if self.short_prefixes:
+            tests.append((methodcaller("startswith", self.short_prefixes), (surfaces, lemmas)))
+        if self.suffixes:
+            tests.append((methodcaller("endswith", self.suffixes), (surfaces, lemmas)))
         for text in self.contained:
-            found.update(i for i, (s, l) in enumerate(zip(surfaces, lemmas)) if text in s or text in l)
+            tests.append((partial(_holds, text), (surfaces, lemmas)))
+        found: set[int] = set()
+        for test, columns in tests:
+            for column in columns:
+                found.update(compress(count(), map(test, column)))
         return sorted(found)
+
+
+def _holds(part: str, text: str) -> bool:
+    return part in text
 
 
 class Units(list):
