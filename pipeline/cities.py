@@ -72,15 +72,24 @@ class EndingTables:
     """A language's ending lists in the order the derivations try them (sorted once, not per word)."""
 
     noun_endings: tuple[EndingRule, ...]  # longest ending first
-    adjective_endings: tuple[str, ...]  # longest first, as every list below
-    derivation_suffixes: tuple[str, ...]
-    lowercase_derivation_suffixes: tuple[str, ...]  # a lowercase adjective needs a full suffix (two letters or more)
-    demonym_suffixes: tuple[str, ...]
+    adjective_endings: "EndingSet"
+    derivation_suffixes: "EndingSet"
+    lowercase_derivation_suffixes: "EndingSet"  # a lowercase adjective needs a full suffix (two letters or more)
+    demonym_suffixes: "EndingSet"
     stem_alternations: tuple[tuple[str, list[str]], ...]  # longest tail first
 
 
-def _longest_first(endings: list[str]) -> tuple[str, ...]:
-    return tuple(sorted(endings, key=len, reverse=True))
+# Endings grouped by length, longest first: length -> {ending: how often the rule file lists it}.
+# A word ends with at most one ending of each length, so one lookup per length finds it.
+EndingSet = tuple[tuple[int, dict[str, int]], ...]
+
+
+def _longest_first(endings: list[str]) -> EndingSet:
+    by_length: dict[int, dict[str, int]] = {}
+    for ending in endings:
+        counts = by_length.setdefault(len(ending), {})
+        counts[ending] = counts.get(ending, 0) + 1
+    return tuple(sorted(by_length.items(), reverse=True))
 
 
 def _ending_tables(rules: CityRules) -> EndingTables:
@@ -152,9 +161,16 @@ def _stem_variants(base: str, rules: CityRules, endings: EndingTables) -> list[s
     return [s + e for s in stems for e in rules.stem_endings]
 
 
-def _strip_longest(word: str, endings: tuple[str, ...], min_stem: int = 3) -> list[str]:
-    """``word`` without each of ``endings`` (given longest first) that it ends with, keeping ``min_stem`` letters."""
-    return [word[: -len(e)] if e else word for e in endings if word.endswith(e) and len(word) - len(e) >= min_stem]
+def _strip_longest(word: str, endings: EndingSet, min_stem: int = 3) -> list[str]:
+    """``word`` without each of ``endings`` that it ends with, longest first, keeping ``min_stem`` letters."""
+    stems = []
+    size = len(word)
+    for length, counts in endings:
+        if size - length >= min_stem:
+            times = counts.get(word[size - length:])
+            if times:
+                stems += [word[:size - length]] * times
+    return stems
 
 
 def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False) -> list[str]:
@@ -243,13 +259,15 @@ def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
 
 
-@lru_cache(maxsize=50_000)
-def fuzzy_stems(word: str, language: str) -> tuple[str, ...]:
-    """Derived stems of an adjective or demonym, for near matching."""
+def fuzzy_sources(word: str, language: str) -> list[str]:
+    """The forms whose derived stems are matched nearly: the word and its adjective readings."""
+    return [name_key(word)] + [name_key(r.normal_form) for r in morphology.readings(word, language)
+                               if r.pos in ("ADJF", "ADJS")]
+
+
+def fuzzy_stems(sources: list[str], language: str) -> tuple[str, ...]:
+    """Derived stems of an adjective or demonym, for near matching; each is a prefix of its source."""
     endings = city_rules(language).endings
-    low = name_key(word)
-    sources = [low] + [name_key(r.normal_form) for r in morphology.readings(word, language)
-                       if r.pos in ("ADJF", "ADJS")]
     stems = []
     for source in dict.fromkeys(sources):
         stems += adjective_stems(source, endings) + demonym_stems(source, endings)
@@ -384,7 +402,11 @@ def _word_places(surface: str, language: str, gazetteer: Gazetteer, min_stem_let
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
     if not keys:
-        for stem in fuzzy_stems(surface, language):
+        sources = fuzzy_sources(surface, language)
+        # a stem is a prefix of its source, and near() looks only in the bucket of the stem's first letters
+        if min_stem_letters >= fuzzy_prefix and not any(s[:fuzzy_prefix] in gazetteer.fuzzy for s in sources):
+            sources = []
+        for stem in fuzzy_stems(sources, language):
             if len(stem) >= min_stem_letters:
                 for key in _near_keys(stem, min_ratio, fuzzy_prefix):
                     keys.setdefault(key, FUZZY)
@@ -496,8 +518,7 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     trigger = bool(rules.trigger_before and rules.trigger_before.search(before))
     if trigger:
         score += s.trigger_points
-    alias_only = place.country_code not in home and fold_diacritics(_own_name(place)) not in \
-        {fold_diacritics(k) for k in c.keys}
+    alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
@@ -540,6 +561,9 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+_folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
+
+
 def _surnames(found: list[Candidate], text: str) -> set[str]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
@@ -567,7 +591,8 @@ def _common_word(surface: str, language: str, text: str) -> bool:
     if morphology.analyser(language) is not None:
         return morphology.is_common_word(surface, language)
     low = surface.lower()
-    return bool(re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text))  # also written lowercase in this text
+    # also written lowercase in this text
+    return low in text and bool(re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text))
 
 
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
