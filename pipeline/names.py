@@ -156,6 +156,7 @@ def _nominative_rules(parts: list[str], language: str) -> list[str]:
 
 # ---------------------------------------------------------------- entry point
 
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
 def normalise_name(text: str, language: str) -> str:
     """The nominative form of a person's name as the article writes it."""
     rules = name_rules(language)

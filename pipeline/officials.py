@@ -81,21 +81,58 @@ def official_rules(language: str) -> OfficialRules | None:
     return load_rules("officials", OfficialRules, language)
 
 
-def _title_patterns(rules: OfficialRules) -> list[tuple[re.Pattern, str, bool]]:
-    out = []
+@dataclass(frozen=True)
+class TitleMatcher:
+    patterns: list[tuple[re.Pattern, str, bool]]  # (pattern, role, needs_city)
+    # where some pattern matches: one scan of the text instead of one per pattern (None: patterns with groups)
+    starts: re.Pattern | None
+
+
+def _title_patterns(rules: OfficialRules) -> TitleMatcher:
+    out, bodies = [], []
     for role, patterns in rules.titles.items():
         for item in patterns:
             spec = item if isinstance(item, TitlePattern) else TitlePattern(pattern=item)
             role_value = role.value if isinstance(role, Role) else role
             out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city))
-    return out
+            bodies.append(r"(?:" + spec.pattern + r")(?!\w)")
+    starts = None
+    if out and all(pattern.groups == 0 for pattern, _, _ in out):  # groups could not share one pattern
+        try:
+            starts = re.compile(r"(?<!\w)(?=" + "|".join(bodies) + ")", re.I)
+        except re.error:
+            starts = None
+    return TitleMatcher(out, starts)
+
+
+def _matches(pattern: re.Pattern, text: str, starts: list[int] | None):
+    """``pattern.finditer(text)``, trying only ``starts`` (every place where the pattern can match)."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    searched_to = 0
+    for start in starts:
+        if start < searched_to:
+            continue
+        match = pattern.match(text, start)
+        if match is None:
+            continue
+        if match.end() == start:  # an empty match: finditer's own rules for what follows it
+            yield from pattern.finditer(text, start)
+            return
+        yield match
+        searched_to = match.end()
 
 
 def find_titles(text: str, language: str) -> list[Title]:
     """Title phrases in the text; where two overlap the longer one wins ("Заступник міського голови")."""
     found = []
-    for pattern, role, needs_city in load_compiled("officials", OfficialRules, language, _title_patterns) or []:
-        for match in pattern.finditer(text):
+    matcher = load_compiled("officials", OfficialRules, language, _title_patterns)
+    if matcher is None:
+        return []
+    starts = [m.start() for m in matcher.starts.finditer(text)] if matcher.starts is not None else None
+    for pattern, role, needs_city in matcher.patterns:
+        for match in _matches(pattern, text, starts):
             found.append(Title(match.start(), match.end(), role, needs_city))
     found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))
     kept: list[Title] = []
@@ -119,18 +156,24 @@ def _is_name_word(word: str) -> bool:
 def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun]:
     """Runs of 2-4 capitalised words separated by single spaces, outside titles and city names."""
     text = doc.text
-    words = [m for m in WORD.finditer(text)
-             if not any(s <= m.start() < e for s, e in blocked)]
+    inside = bytearray(len(text) + 1)  # 1 where a blocked span covers the character
+    for s, e in blocked:
+        s = max(s, 0)
+        if e > s:
+            inside[s:e] = b"\x01" * (e - s)
+    words = [m for m in WORD.finditer(text) if not inside[m.start()]]
     runs: list[list[re.Match]] = []
     current: list[re.Match] = []
     for word in words:
-        joined = bool(current) and text[current[-1].end():word.start()] in (" ", "\u00a0")
-        if _is_name_word(word.group()) and (joined or not current) and len(current) < MAX_NAME_PARTS:
+        name = word.group()
+        is_name = name[:1].isupper() and _is_name_word(name)
+        if is_name and len(current) < MAX_NAME_PARTS and (
+                not current or text[current[-1].end():word.start()] in (" ", "\u00a0")):
             current.append(word)
             continue
         if len(current) >= 2:
             runs.append(current)
-        current = [word] if _is_name_word(word.group()) else []
+        current = [word] if is_name else []
     if len(current) >= 2:
         runs.append(current)
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
