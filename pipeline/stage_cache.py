@@ -7,8 +7,9 @@ A stage's result is stored under a key made of everything it was computed from:
   language and the language-free files) in the rules directory in force,
 - the results of the stages it takes as input (their JSON, so an upstream change that
   leaves an article's cities as they were does not re-run its officials), and
-- the code: every source file of the ``pipeline`` and ``schemas`` packages and the versions
-  of the libraries the rule stages consult.
+- the code: every source file of the ``pipeline`` and ``schemas`` packages but those that
+  never compute a record (``NOT_RECORD_CODE``), and the versions of the libraries the rule
+  stages consult.
 
 So after an edit of ``uk/agreements.yaml`` only agreements (and areas, when the
 agreements of an article changed) run again, and only for Ukrainian articles; the other
@@ -68,9 +69,22 @@ def _sha(parts: list[str]) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+# Source files that never compute a record's content (commands, training, reporting, batch
+# plumbing): editing them keeps the cached results. Every other file, new ones included, counts.
+NOT_RECORD_CODE = frozenset({
+    "pipeline/commands", "pipeline/training", "pipeline/bench.py", "pipeline/cli.py", "pipeline/cli_app.py",
+    "pipeline/diff.py", "pipeline/evaluate.py", "pipeline/langid_eval.py", "pipeline/distributed.py",
+    "pipeline/manifest.py", "pipeline/resume.py", "pipeline/batch.py", "pipeline/parallel.py",
+})
+
+
+def _is_record_code(relative: str) -> bool:
+    return not any(relative == skip or relative.startswith(skip + "/") for skip in NOT_RECORD_CODE)
+
+
 @lru_cache(maxsize=1)
 def code_key() -> str:
-    """Every source file of the packages that compute a record, and the libraries the stages consult."""
+    """The source files that compute a record, and the libraries the stages consult."""
     import pipeline
     import schemas
 
@@ -78,6 +92,8 @@ def code_key() -> str:
     for package in (pipeline, schemas):
         folder = Path(package.__file__).parent
         for path in sorted(folder.rglob("*.py")):
+            if not _is_record_code(path.relative_to(folder.parent).as_posix()):
+                continue
             parts.append(f"{path.relative_to(folder.parent).as_posix()}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
     for library in LIBRARIES:
         try:

@@ -134,3 +134,15 @@ def test_a_rules_change_reruns_only_the_stages_and_languages_it_touches(tmp_path
     _, manifest = _extract(tmp_path, "no_uk_cities", "--rules-only", "--rules", str(rules))
     assert manifest["cache"]["stages"]["misses"] >= ukrainian * 2  # cities, officials (and more if cities changed)
     assert manifest["cache"]["stages"]["hits"] >= 5 * (articles - ukrainian)
+
+
+def test_code_that_computes_records_is_in_the_key_and_the_exclusions_exist():
+    from pipeline.stage_cache import NOT_RECORD_CODE, _is_record_code
+
+    for relative in NOT_RECORD_CODE:
+        assert (ROOT / relative).exists(), relative
+    for module in ("dates", "cities", "gazetteer", "officials", "names", "agreements", "areas", "lexicon",
+                   "morphology", "rules", "extract", "stage_cache", "types"):
+        assert _is_record_code(f"pipeline/{module}.py"), module
+    assert _is_record_code("pipeline/engines/lemmas.py") and _is_record_code("schemas/record.py")
+    assert not _is_record_code("pipeline/commands/scale.py") and not _is_record_code("pipeline/bench.py")
