@@ -61,11 +61,14 @@ class Recipe(Strict):
     sources: tuple[Source, ...]
     official: tuple[Official, ...] = ()
     max_cpu_minutes: float | None = None  # overrides the default for this model
+    tok2vec: Tok2Vec | None = None  # overrides the default for this model
 
 
 def settings_for(recipe: Recipe, defaults: Settings, **overrides) -> Settings:
     """The defaults, then the recipe's own values, then the command line's."""
     own = {"max_cpu_minutes": recipe.max_cpu_minutes} if recipe.max_cpu_minutes else {}
+    if recipe.tok2vec is not None:
+        own["tok2vec"] = recipe.tok2vec
     return defaults.model_copy(update={**own, **{k: v for k, v in overrides.items() if v is not None}})
 
 
