@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.lexicon import Lexicon, check_phrase, doc_units, normalise, segment_of, segments
+from pipeline.regex_scan import matches_at
 from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import DateItem, DateKind, Mention
@@ -27,6 +28,9 @@ MARKED_YEARS = (1000, 2100)  # a year with a marker ("1147 году")
 PREPOSED_YEARS = (1900, 2100)  # a year after a bare preposition ("в 1998")
 MAX_RANGE_YEARS = 50
 STAMP_REACH = 40  # characters between an "updated" stamp word and its date
+# the kinds whose pattern (see _grammar) begins with a number that no digit precedes
+NUMBER_LED = frozenset({"iso", "numeric", "day_month", "year_range", "year_after", "year_clause"})
+DIGITS = re.compile(r"\d+")
 # "Zagreb, 4. listopada 2023. – Gradonačelnik ...": a place (and agency) and a comma open the line,
 # a dash after the date opens the story
 PLACE_BEFORE_DATELINE = re.compile(r"\s*[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3}(?:\s*\([^()\n]{1,30}\))?,\s*")
@@ -233,8 +237,9 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
     """Every calendar value, overlaps resolved: the longest expression wins at each place."""
     lowered = normalise(text)  # same length as text: offsets stay valid
     spans: list[tuple[int, int, int, list[Found]]] = []
+    number_starts = [m.start() for m in DIGITS.finditer(lowered)]  # where a run of digits begins
     for order, (kind, pattern) in enumerate(g.patterns):
-        for m in pattern.finditer(lowered):
+        for m in matches_at(pattern, lowered, number_starts if kind in NUMBER_LED else None):
             if kind == "year_clause" and not text[m.start("participle")].islower():
                 continue  # "2000 Menschen wurden": a count before a noun
             found = _read(kind, m, g, lowered)

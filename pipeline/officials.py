@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.cities import ADJECTIVE, Candidate, city_rules, find_city_mentions
 from pipeline.gazetteer import geo_rules
 from pipeline.names import normalise_name
+from pipeline.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
 from schemas.record import CityItem, Mention, OfficialItem, Role
@@ -105,25 +106,6 @@ def _title_patterns(rules: OfficialRules) -> TitleMatcher:
     return TitleMatcher(out, starts)
 
 
-def _matches(pattern: re.Pattern, text: str, starts: list[int] | None):
-    """``pattern.finditer(text)``, trying only ``starts`` (every place where the pattern can match)."""
-    if starts is None:
-        yield from pattern.finditer(text)
-        return
-    searched_to = 0
-    for start in starts:
-        if start < searched_to:
-            continue
-        match = pattern.match(text, start)
-        if match is None:
-            continue
-        if match.end() == start:  # an empty match: finditer's own rules for what follows it
-            yield from pattern.finditer(text, start)
-            return
-        yield match
-        searched_to = match.end()
-
-
 def find_titles(text: str, language: str) -> list[Title]:
     """Title phrases in the text; where two overlap the longer one wins ("Заступник міського голови")."""
     found = []
@@ -132,7 +114,7 @@ def find_titles(text: str, language: str) -> list[Title]:
         return []
     starts = [m.start() for m in matcher.starts.finditer(text)] if matcher.starts is not None else None
     for pattern, role, needs_city in matcher.patterns:
-        for match in _matches(pattern, text, starts):
+        for match in matches_at(pattern, text, starts):
             found.append(Title(match.start(), match.end(), role, needs_city))
     found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))
     kept: list[Title] = []
