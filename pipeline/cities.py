@@ -210,9 +210,10 @@ def _reading_kind(reading: morphology.Reading) -> str:
     return INFLECTED if reading.grammemes & {"Name", "Surn", "Patr"} else LEMMA
 
 
-def word_keys(word: str, language: str, lowercase: bool) -> tuple[tuple[str, str], ...]:
+def word_keys(word: str, language: str, lowercase: bool,
+              compiled: CompiledCityRules | None = None) -> tuple[tuple[str, str], ...]:
     """(key, kind) candidates of one word; lowercase words only through adjectives and demonyms."""
-    compiled = city_rules(language)
+    compiled = compiled or city_rules(language)
     rules, endings = compiled.rules, compiled.endings
     low = name_key(word)
     found: dict[str, str] = {}
@@ -265,9 +266,8 @@ def fuzzy_sources(word: str, language: str) -> list[str]:
                                if r.pos in ("ADJF", "ADJS")]
 
 
-def fuzzy_stems(sources: list[str], language: str) -> tuple[str, ...]:
+def fuzzy_stems(sources: list[str], endings: EndingTables) -> tuple[str, ...]:
     """Derived stems of an adjective or demonym, for near matching; each is a prefix of its source."""
-    endings = city_rules(language).endings
     stems = []
     for source in dict.fromkeys(sources):
         stems += adjective_stems(source, endings) + demonym_stems(source, endings)
@@ -338,23 +338,25 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
     words = list(WORD.finditer(text))
     found: list[Candidate] = []
     covered_until = -1
+    fuzzy = (geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)
     for i, word in enumerate(words):
         if word.start() < covered_until:
             continue
-        ngram = _longest_ngram(words, i, text, language, gazetteer)
-        if ngram is not None:
-            found.append(ngram)
-            covered_until = ngram.end
-            continue
-        single = _single_word(word, language, gazetteer, geo)
+        surface = word.group()
+        if _is_capitalised(surface):  # only capitalised words start a multi-word name
+            ngram = _longest_ngram(words, i, text, language, gazetteer)
+            if ngram is not None:
+                found.append(ngram)
+                covered_until = ngram.end
+                continue
+        single = _single_word(word, surface, language, gazetteer, fuzzy)
         if single is not None:
             found.append(single)
     return found
 
 
 def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
-    if not _is_capitalised(words[i].group()):
-        return None
+    """The longest multi-word name from the capitalised word ``words[i]`` on."""
     for n in range(MAX_NGRAM, 1, -1):
         span = words[i: i + n]
         if len(span) < n or not all(_separator_ok(text, a.end(), b.start()) for a, b in zip(span, span[1:])):
@@ -380,12 +382,11 @@ def _near_keys(stem: str, min_ratio: float, prefix: int) -> tuple[str, ...]:
     return tuple(key for key, _score in load_gazetteer().near(stem, min_ratio, prefix)[:1])
 
 
-def _single_word(word: re.Match, language: str, gazetteer: Gazetteer, geo: GeoRules) -> Candidate | None:
-    surface = word.group()
+def _single_word(word: re.Match, surface: str, language: str, gazetteer: Gazetteer,
+                 fuzzy: tuple[int, float, int]) -> Candidate | None:
     if surface.isupper() and (len(surface) <= 4 or _in_capitals_run(word)):
         return None  # abbreviations ("PTI", "USA") and shouting lines ("ТЪРГОВСКА МАРКА")
-    found = _word_places(surface, language, gazetteer, geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio,
-                         geo.gazetteer.fuzzy_prefix)
+    found = _word_places(surface, language, gazetteer, *fuzzy)
     if found is None:
         return None
     keys, countries = found
@@ -398,7 +399,8 @@ def _word_places(surface: str, language: str, gazetteer: Gazetteer, min_stem_let
                  fuzzy_prefix: int) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None:
     """What one word can name wherever it stands: its gazetteer keys with their kinds and its country keys."""
     lowercase = not _is_capitalised(surface)
-    all_keys = word_keys(surface, language, lowercase)
+    compiled = city_rules(language)
+    all_keys = word_keys(surface, language, lowercase, compiled)
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
     if not keys:
@@ -406,7 +408,7 @@ def _word_places(surface: str, language: str, gazetteer: Gazetteer, min_stem_let
         # a stem is a prefix of its source, and near() looks only in the bucket of the stem's first letters
         if min_stem_letters >= fuzzy_prefix and not any(s[:fuzzy_prefix] in gazetteer.fuzzy for s in sources):
             sources = []
-        for stem in fuzzy_stems(sources, language):
+        for stem in fuzzy_stems(sources, compiled.endings):
             if len(stem) >= min_stem_letters:
                 for key in _near_keys(stem, min_ratio, fuzzy_prefix):
                     keys.setdefault(key, FUZZY)
@@ -431,7 +433,7 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
     best: tuple | None = None
     namesakes = {i for key in candidate.keys for i in gazetteer.names.get(key, ())}
     for key, kind in candidate.keys.items():
-        for place in gazetteer.lookup(key):
+        for place in _places_named(gazetteer, key):
             score = population_weight(place.population)
             if _own_name(place) == key:
                 score += geo.scoring.choose_own_name
@@ -448,8 +450,16 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
         _, candidate.place, candidate.kind, candidate.key = best
 
 
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _places_named(gazetteer: Gazetteer, key: str) -> tuple[Place, ...]:
+    return tuple(gazetteer.lookup(key))
+
+
 def _own_name(place: Place) -> str:
-    return name_key(place.name)
+    return _name_key(place.name)
+
+
+_name_key = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(name_key)
 
 
 def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) -> bool:
