@@ -336,22 +336,25 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
 
 def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) -> list[Candidate]:
     words = list(WORD.finditer(text))
+    surfaces = [w.group() for w in words]
+    fuzzy = (geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)
+    places = {s: _word_places(s, language, gazetteer, *fuzzy) for s in dict.fromkeys(surfaces)}  # each word once
     found: list[Candidate] = []
     covered_until = -1
-    fuzzy = (geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)
-    for i, word in enumerate(words):
+    for i, surface in enumerate(surfaces):
+        word = words[i]
         if word.start() < covered_until:
             continue
-        surface = word.group()
         if _is_capitalised(surface):  # only capitalised words start a multi-word name
             ngram = _longest_ngram(words, i, text, language, gazetteer)
             if ngram is not None:
                 found.append(ngram)
                 covered_until = ngram.end
                 continue
-        single = _single_word(word, surface, language, gazetteer, fuzzy)
-        if single is not None:
-            found.append(single)
+        if places[surface] is not None:
+            single = _single_word(word, surface, places[surface])
+            if single is not None:
+                found.append(single)
     return found
 
 
@@ -382,13 +385,10 @@ def _near_keys(stem: str, min_ratio: float, prefix: int) -> tuple[str, ...]:
     return tuple(key for key, _score in load_gazetteer().near(stem, min_ratio, prefix)[:1])
 
 
-def _single_word(word: re.Match, surface: str, language: str, gazetteer: Gazetteer,
-                 fuzzy: tuple[int, float, int]) -> Candidate | None:
+def _single_word(word: re.Match, surface: str, found: tuple) -> Candidate | None:
+    """The mention of a word that can name places (``found``: its _word_places)."""
     if surface.isupper() and (len(surface) <= 4 or _in_capitals_run(word)):
         return None  # abbreviations ("PTI", "USA") and shouting lines ("ТЪРГОВСКА МАРКА")
-    found = _word_places(surface, language, gazetteer, *fuzzy)
-    if found is None:
-        return None
     keys, countries = found
     return Candidate(word.start(), word.end(), surface, dict(keys), not _is_capitalised(surface), 1,
                      country_keys=countries)
