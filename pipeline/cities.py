@@ -103,7 +103,7 @@ def _ending_tables(rules: CityRules) -> EndingTables:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the per-word caches
 class CompiledCityRules:
     rules: CityRules
     endings: EndingTables
@@ -338,7 +338,8 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
     words = list(WORD.finditer(text))
     surfaces = [w.group() for w in words]
     fuzzy = (geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)
-    places = {s: _word_places(s, language, gazetteer, *fuzzy) for s in dict.fromkeys(surfaces)}  # each word once
+    compiled = city_rules(language)
+    places = {s: _word_places(s, language, compiled, gazetteer, *fuzzy) for s in dict.fromkeys(surfaces)}
     found: list[Candidate] = []
     covered_until = -1
     for i, surface in enumerate(surfaces):
@@ -395,11 +396,11 @@ def _single_word(word: re.Match, surface: str, found: tuple) -> Candidate | None
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
-def _word_places(surface: str, language: str, gazetteer: Gazetteer, min_stem_letters: int, min_ratio: float,
+def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazetteer: Gazetteer,
+                 min_stem_letters: int, min_ratio: float,
                  fuzzy_prefix: int) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None:
     """What one word can name wherever it stands: its gazetteer keys with their kinds and its country keys."""
     lowercase = not _is_capitalised(surface)
-    compiled = city_rules(language)
     all_keys = word_keys(surface, language, lowercase, compiled)
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
@@ -506,69 +507,93 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
-              home: set[str], co_countries: dict[str, set[int]], gazetteer: Gazetteer, surnames: set[str]) -> None:
+              home: set[str], co_countries: dict[str, set[int]], gazetteer: Gazetteer, surnames: set[str],
+              known: dict) -> None:
+    """The candidate's score and veto. Only the co-country points depend on the pass; the other terms are
+    kept in ``known`` (per candidate and choice) and summed again in the same order, so the sums are equal."""
+    place = c.place
+    memo_key = (id(c), place.geonames_id, c.kind, c.key)
+    terms = known.get(memo_key)
+    if terms is None:
+        terms = known[memo_key] = _evidence_terms(c, doc, language, geo, rules, home, surnames)
+    head, tail, veto = terms
+    score = 0.0
+    for term in head:
+        score += term
+    if co_countries.get(place.country_code, set()) - {place.geonames_id}:
+        score += geo.scoring.co_country_points
+    for term in tail:
+        score += term
+    if veto is not None:
+        c.veto = veto
+    c.score = score
+
+
+def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
+                    home: set[str], surnames: set[str]) -> tuple[list[float], list[float], str | None]:
+    """The points of a candidate before and after its co-country points, in the order they add up, and its veto."""
     s = geo.scoring
     text = doc.text
     before, after = text[max(0, c.start - CONTEXT_CHARS):c.start], text[c.end:c.end + CONTEXT_CHARS]
     place = c.place
-    score = 0.0
+    head: list[float] = []
+    tail: list[float] = []
+    veto = None
     if place.population >= s.big_population:
-        score += s.big_points
+        head.append(s.big_points)
     elif place.population >= s.medium_population:
-        score += s.medium_points
+        head.append(s.medium_points)
     if place.country_code in home:
-        score += s.home_country_points
-    if co_countries.get(place.country_code, set()) - {place.geonames_id}:
-        score += s.co_country_points
+        head.append(s.home_country_points)
     institution = bool((rules.institution_after and rules.institution_after.search(after))
                        or (rules.institution_before and c.kind != ADJECTIVE and rules.institution_before.search(before)
                            and _may_be_genitive(c.text, language)))
     if institution:
-        score += s.institution_points
+        tail.append(s.institution_points)
     trigger = bool(rules.trigger_before and rules.trigger_before.search(before))
     if trigger:
-        score += s.trigger_points
+        tail.append(s.trigger_points)
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
             if entity.label == "LOC" and (entity.start, entity.end) == (c.start, c.end) and not alias_only:
-                score += s.ner_loc_points  # a longer LOC ("Parku zmage", "Московская область") is another place
+                tail.append(s.ner_loc_points)  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
-                score += s.ner_org_points
+                tail.append(s.ner_org_points)
             elif entity.label == "PER" and not ((institution or trigger) and place.population >= s.medium_population):
                 # but "primátor Košic Jaroslav", "місто Люблін": a title or trigger before a town says place
                 # ("prezydenta Donalda Trumpa" is no village Donald)
-                c.veto = "ner_person"
+                veto = "ner_person"
     if c.kind == FUZZY:
-        score += s.fuzzy_points
+        tail.append(s.fuzzy_points)
     if alias_only and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
-        score += s.foreign_alias_points  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
+        tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
-        score += s.lowercase_points
+        tail.append(s.lowercase_points)
     if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
         mid_sentence = rules.rules.common_word_mid_sentence
-        score += s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence)
+        tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
-        score += s.sentence_start_points
+        tail.append(s.sentence_start_points)
     person = _person_context(c, text, {}, language)
     if person == "veto":
-        c.veto = "person_name"
+        veto = "person_name"
     elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
-        score += s.person_near_points  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
+        tail.append(s.person_near_points)  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
-        c.veto = "region"
+        veto = "region"
     if not institution and ((rules.organisation_after and c.kind in (ADJECTIVE, FUZZY)
                              and rules.organisation_after.search(after))
                             or (rules.organisation_before and rules.organisation_before.search(before))):
-        c.veto = "organisation"
+        veto = "organisation"
     if _quoted(text, c.start, c.end) and not institution:
-        c.veto = "quoted"
+        veto = "quoted"
     if c.lowercase and not institution and place.population < s.big_population:
-        c.veto = "lowercase_small"
-    c.score = score
+        veto = "lowercase_small"
+    return head, tail, veto
 
 
 _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
@@ -606,13 +631,14 @@ def _common_word(surface: str, language: str, text: str) -> bool:
 
 
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
-            rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]]) -> list[Candidate]:
+            rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
+            known: dict) -> list[Candidate]:
     surnames = _surnames(found, doc.text)
     for c in found:
         c.veto = None
         _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
         if c.place is not None:
-            _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames)
+            _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known)
             if _country_named(c, gazetteer, geo.scoring.alias_trust_population):
                 c.veto = "country"
     accepted_ids = {c.place.geonames_id for c in found
@@ -639,11 +665,12 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
     found = candidates(doc.text, doc.language, gazetteer, geo)
-    first = _assess(found, doc, gazetteer, geo, rules, home, {})
+    known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
+    first = _assess(found, doc, gazetteer, geo, rules, home, {}, known)
     co_countries: dict[str, set[int]] = {}  # country -> the places accepted there in the first pass
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
-    return _assess(found, doc, gazetteer, geo, rules, home, co_countries)
+    return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known)
 
 
 def find_cities(doc: AnnotatedDoc) -> list[CityItem]:
