@@ -30,6 +30,8 @@ MAX_RANGE_YEARS = 50
 STAMP_REACH = 40  # characters between an "updated" stamp word and its date
 # the kinds whose pattern (see _grammar) begins with a number that no digit precedes
 NUMBER_LED = frozenset({"iso", "numeric", "day_month", "year_range", "year_after", "year_clause"})
+# the kinds whose pattern begins with one of the rule words (Grammar.word_starts finds where they stand)
+WORD_LED = frozenset({"month_day", "month_year", "month_relative", "year_before", "year_preposition", "relative"})
 DIGITS = re.compile(r"\d+")
 # "Zagreb, 4. listopada 2023. – Gradonačelnik ...": a place (and agency) and a comma open the line,
 # a dash after the date opens the story
@@ -117,6 +119,7 @@ class Grammar:
     labels: re.Pattern | None
     stamps: re.Pattern | None
     cues: Lexicon
+    word_starts: re.Pattern  # where a word that begins a WORD_LED pattern stands
     rules: DatesRules = field(repr=False)
 
 
@@ -170,6 +173,9 @@ def _grammar(rules: DatesRules) -> Grammar:
         labels=re.compile(_word(rules.dateline_labels)) if rules.dateline_labels else None,
         stamps=re.compile(_word(rules.stamps)) if rules.stamps else None,
         cues=cues, rules=rules,
+        word_starts=re.compile(r"(?<!\w)(?=" + _alternation(
+            month_forms + rules.year_markers_before + rules.year_prepositions + rules.period_before
+            + [r.form for r in rules.relative]) + ")"),
     )
 
 
@@ -237,9 +243,11 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
     """Every calendar value, overlaps resolved: the longest expression wins at each place."""
     lowered = normalise(text)  # same length as text: offsets stay valid
     spans: list[tuple[int, int, int, list[Found]]] = []
-    number_starts = [m.start() for m in DIGITS.finditer(lowered)]  # where a run of digits begins
+    starts = {"number": [m.start() for m in DIGITS.finditer(lowered)],  # where a run of digits begins
+              "word": [m.start() for m in g.word_starts.finditer(lowered)]}
     for order, (kind, pattern) in enumerate(g.patterns):
-        for m in matches_at(pattern, lowered, number_starts if kind in NUMBER_LED else None):
+        led = "number" if kind in NUMBER_LED else "word" if kind in WORD_LED else None
+        for m in matches_at(pattern, lowered, starts[led] if led else None):
             if kind == "year_clause" and not text[m.start("participle")].islower():
                 continue  # "2000 Menschen wurden": a count before a noun
             found = _read(kind, m, g, lowered)
@@ -284,7 +292,7 @@ def _is_dateline(text: str, found: Found, g: Grammar) -> bool:
     for pattern in (g.weekdays, g.labels):
         if pattern is not None:
             rest = pattern.sub(" ", rest)
-    return sum(c.isalpha() for c in rest) <= DATELINE_RESIDUE
+    return sum(map(str.isalpha, rest)) <= DATELINE_RESIDUE
 
 
 def _with_dateline(text: str, found: list[Found], g: Grammar) -> list[Found]:
