@@ -74,28 +74,40 @@ def recase(part: str, particles: list[str]) -> str:
 
 # ---------------------------------------------------------------- uk, ru: pymorphy3
 
-def _fits(parse, case: str, gender: str) -> bool:
-    tag = parse.tag
-    if tag.case != case or tag.POS not in ("NOUN", "ADJF") or tag.number == "plur":
-        return False
-    return tag.gender in (gender, None) or "Ms-f" in tag.grammemes
-
-
 def _reading_weight(parse) -> float:
     return parse.score + (1.0 if PERSON_TAGS & set(parse.tag.grammemes) else 0.0)
 
 
-def _best_fit(word: str, language: str, case: str, gender: str):
-    fitting = [p for p in morphology.parses(word, language) if _fits(p, case, gender)]
-    return max(fitting, key=_reading_weight, default=None)
+def _name_readings(word: str, language: str) -> list[tuple]:
+    """The singular noun and adjective readings of a name part as (parse, case, gender, Ms-f, weight):
+    the tag is read once, not once per case and gender tried."""
+    table = []
+    for parse in morphology.parses(word, language):
+        tag = parse.tag
+        if tag.POS in ("NOUN", "ADJF") and tag.number != "plur":
+            table.append((parse, tag.case, tag.gender, "Ms-f" in tag.grammemes, _reading_weight(parse)))
+    return table
+
+
+def _best_fit(readings: list[tuple], case: str, gender: str) -> tuple:
+    """(parse, weight) of the heaviest reading in ``case`` that agrees with ``gender`` (the first one on
+    a tie), or (None, 0.0)."""
+    best, best_weight = None, 0.0
+    for parse, parse_case, parse_gender, common_gender, weight in readings:
+        if parse_case == case and (parse_gender in (gender, None) or common_gender) \
+                and (best is None or weight > best_weight):
+            best, best_weight = parse, weight
+    return best, best_weight
 
 
 def _nominative_pymorphy(parts: list[str], language: str) -> list[str]:
     best, best_score = None, 0.0
+    readings = [_name_readings(p, language) for p in parts]
     for case in CASES:
         for gender in GENDERS:
-            fits = [_best_fit(p, language, case, gender) for p in parts]
-            score = sum(_reading_weight(f) for f in fits if f is not None)
+            chosen = [_best_fit(r, case, gender) for r in readings]
+            fits = [parse for parse, _ in chosen]
+            score = sum(weight for parse, weight in chosen if parse is not None)
             if score > best_score + 1e-9:
                 best, best_score = fits, score
     if best is None:
