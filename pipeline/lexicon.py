@@ -158,6 +158,7 @@ class Lexicon:
             for key in keys - {None}:
                 self._by_key[key].append(i)
         self._starts = StartFilter([o for phrase in self.phrases for o in phrase.first])
+        self._order = {p.source: n for n, p in enumerate(self.phrases)}  # ties in find_longest: the earlier phrase
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, list[str]]) -> "Lexicon":
@@ -206,7 +207,7 @@ class Lexicon:
 
     def find_longest(self, units: list[Unit]) -> list[Match]:
         """Non-overlapping matches: at each place the longest one (ties: the earlier phrase)."""
-        order = {p.source: n for n, p in enumerate(self.phrases)}
+        order = self._order
         chosen: list[Match] = []
         for match in sorted(self.find(units), key=lambda m: (m.start, -m.width, order[m.phrase])):
             if chosen and match.start < chosen[-1].end:
