@@ -9,7 +9,8 @@ extractor saw (``AnnotatedDoc.text``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,7 @@ class LanguageGuess:
     method: str = ""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a doc of 500 tokens is rebuilt from the cache in C, not 500 __init__ calls
     text: str
     start: int
     end: int
@@ -81,6 +81,9 @@ class Entity:
     end: int
     label: str  # PER / LOC / ORG / JOB (common label set of the project)
     source: str = "ner"  # "ner" or the name of the rule component that made it
+
+
+_new_token = partial(tuple.__new__, Token)  # Token(*fields) without the Python-level __new__
 
 
 @dataclass
@@ -125,7 +128,7 @@ class AnnotatedDoc:
         return cls(
             text=data["text"],
             language=data["language"],
-            tokens=list(map(Token, t["text"], t["start"], t["end"], t["lemma"], t["pos"], t["sent"])),
+            tokens=list(map(_new_token, zip(t["text"], t["start"], t["end"], t["lemma"], t["pos"], t["sent"]))),
             sentences=list(map(Span, s["start"], s["end"])),
             entities=list(map(Entity, e["text"], e["start"], e["end"], e["label"], e["source"])),
             model=data["model"],
