@@ -148,7 +148,7 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     current: list[re.Match] = []
     for word in words:
         name = word.group()
-        is_name = name[:1].isupper() and _is_name_word(name)
+        is_name = _is_name_word(name)
         if is_name and len(current) < MAX_NAME_PARTS and (
                 not current or text[current[-1].end():word.start()] in (" ", "\u00a0")):
             current.append(word)

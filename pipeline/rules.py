@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 PACKAGED_RULES_DIR = Path(__file__).parent / "rules"
-_PACKAGED = str(PACKAGED_RULES_DIR)  # stages ask for rules ~250 times per article: no Path per call
+_PACKAGED = str(PACKAGED_RULES_DIR)
 
 # libyaml's safe loader when PyYAML was built with it (~10x faster; rule files load in every worker)
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -41,8 +41,13 @@ class RuleError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+def rules_base() -> str:
+    """The rules directory in force as a string (stages ask ~250 times per article: no Path per call)."""
+    return os.environ.get("CITYLINKS_RULES") or _PACKAGED
+
+
 def rules_dir() -> Path:
-    return Path(os.environ.get("CITYLINKS_RULES") or PACKAGED_RULES_DIR)
+    return Path(rules_base())
 
 
 def rules_source() -> str:
@@ -106,7 +111,7 @@ def load_rules(stage: str, model: type[M], language: str | None = None) -> M | N
     """
     if _reads is not None:
         _reads.add((stage, language))
-    return _load_cached(os.environ.get("CITYLINKS_RULES") or _PACKAGED, stage, language, model)
+    return _load_cached(rules_base(), stage, language, model)
 
 
 _reads: set[tuple[str, str | None]] | None = None

@@ -24,14 +24,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from pipeline.dates import DatesResult
-from pipeline.rules import rules_dir
+from pipeline.rules import rules_base
 from schemas.record import AgreementItem, AreaItem, CityItem, DateItem, OfficialItem
 
 KIND = "stage"
@@ -88,19 +87,16 @@ def code_key() -> str:
     import pipeline
     import schemas
 
+    from pipeline.cache import _version  # cache.py imports this module
+
     parts = []
     for package in (pipeline, schemas):
         folder = Path(package.__file__).parent
         for path in sorted(folder.rglob("*.py")):
-            if not _is_record_code(path.relative_to(folder.parent).as_posix()):
-                continue
-            parts.append(f"{path.relative_to(folder.parent).as_posix()}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
-    for library in LIBRARIES:
-        try:
-            parts.append(f"{library}={version(library)}")
-        except PackageNotFoundError:
-            parts.append(f"{library}=none")
-    return _sha(parts)
+            relative = path.relative_to(folder.parent).as_posix()
+            if _is_record_code(relative):
+                parts.append(f"{relative}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return _sha(parts + [_version(library) for library in LIBRARIES])
 
 
 @lru_cache(maxsize=None)
@@ -115,7 +111,7 @@ def _rules_key(base: str, stage: str, language: str) -> str:
 
 def rules_key(stage: str, language: str) -> str:
     """The bytes of the rule files ``stage`` reads for ``language``, in the rules directory in force."""
-    return _rules_key(str(rules_dir()), stage, language)
+    return _rules_key(rules_base(), stage, language)
 
 
 class StageMemo:

@@ -25,9 +25,8 @@ def build_gazetteer_command(
 ) -> None:
     """Compile GeoNames cities500 (Latin and Cyrillic names) into the on-disk lookup, and simplemma's
     dictionaries into tries, once."""
-    from pipeline.gazetteer import build_gazetteer, gazetteer_path, load_gazetteer
-
     from pipeline.engines.lemmas import build_lemma_dictionaries
+    from pipeline.gazetteer import build_gazetteer, gazetteer_path, load_gazetteer
 
     tries = build_lemma_dictionaries()
     typer.echo(f"lemma dictionaries ready: {tries[0].parent} ({len(tries)} languages)", err=True)

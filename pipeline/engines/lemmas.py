@@ -135,14 +135,10 @@ def lemmatizer(spec: str) -> Lemmatize:
     return BACKENDS[backend](language)
 
 
-def lemma_of(spec: str, word: str) -> str:
-    """Lowercase lemma of one word; punctuation and numbers come back as they are."""
-    return lemmatizer_of_words(spec)(word)
-
-
 @lru_cache(maxsize=None)
 def lemmatizer_of_words(spec: str) -> Lemmatize:
-    """``lemma_of`` for one spec, with its own bounded cache of whole answers (one lookup per token)."""
+    """The lowercase lemma of one word for a spec (punctuation and numbers come back as they are),
+    with a bounded cache of whole answers: one lookup per token."""
     lemmatize = lemmatizer(spec)
 
     @lru_cache(maxsize=WORD_CACHE_SIZE)
