@@ -82,9 +82,9 @@ def extract(
     continues where it stopped. A re-run after a rules change takes the NLP
     annotations from the cache, so only the rule stages run.
     """
-    from pipeline.batch import RunOptions, run
-    from pipeline.cache import default_cache_dir
-    from pipeline.resume import ResumeError
+    from pipeline.run.batch import RunOptions, run
+    from pipeline.run.cache import default_cache_dir
+    from pipeline.run.resume import ResumeError
 
     if no_cache and rules_only:
         raise fail_usage("--rules-only needs the annotation cache; drop --no-cache")
@@ -114,7 +114,7 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON instead of a table."),
 ) -> None:
     """Score predictions against gold: P/R/F1 per field (micro), role/kind/status accuracy."""
-    from pipeline.evaluate import evaluate as run_evaluation, format_table, read_jsonl
+    from pipeline.measure.evaluate import evaluate as run_evaluation, format_table, read_jsonl
 
     try:
         result = run_evaluation(read_jsonl(gold), read_jsonl(pred))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.agreements import find_agreements
-from pipeline.dates import find_dates
-from pipeline.engines.spacy_engine import SpacyEngine
+from pipeline.stages.agreements import find_agreements
+from pipeline.stages.dates import find_dates
+from pipeline.nlp.engines.spacy_engine import SpacyEngine
 from schemas.record import CityItem, Mention
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.agreements import find_agreements
-from pipeline.areas import find_areas
-from pipeline.engines.spacy_engine import SpacyEngine
+from pipeline.stages.agreements import find_agreements
+from pipeline.stages.areas import find_areas
+from pipeline.nlp.engines.spacy_engine import SpacyEngine
 from schemas.record import CityItem, Mention
 
 

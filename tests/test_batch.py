@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SHARED, read_jsonl, run_cli
-from pipeline.parallel import ordered_results
+from pipeline.run.parallel import ordered_results
 
 NEWS_UK = SHARED / "corpus" / "news" / "bsnlp-uk.jsonl.gz"
 

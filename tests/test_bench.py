@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from conftest import SHARED, run_cli
-from pipeline.bench import format_report, make_corpus
+from pipeline.measure.bench import format_report, make_corpus
 from test_batch import small_corpus
 
 NEWS = SHARED / "corpus" / "news"

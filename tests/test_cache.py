@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, read_jsonl
-from pipeline import cache as annotation_cache
-from pipeline.cache import AnnotationCache, CachedStages, text_hash
-from pipeline.extract import annotate, detect_language, prepare
+from pipeline.run import cache as annotation_cache
+from pipeline.run.cache import AnnotationCache, CachedStages, text_hash
+from pipeline.run.extract import annotate, detect_language, prepare
 from pipeline.types import RawArticle
 from test_batch import extract, manifest_of, small_corpus
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.cities import find_cities
-from pipeline.engines.spacy_engine import SpacyEngine
+from pipeline.stages.cities import find_cities
+from pipeline.nlp.engines.spacy_engine import SpacyEngine
 from pipeline.types import Entity
 
 LVIV, ZHYTOMYR, BILA_TSERKVA, RIVNE, KYIV, ODESA = 702550, 686967, 712165, 695594, 703448, 698740

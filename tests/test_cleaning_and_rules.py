@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict
 
 import pytest
 
-from pipeline.cleaning import clean_text
+from pipeline.ingest.cleaning import clean_text
 from pipeline.rules import RuleError, parse_rule_file, rules_hash
 
 BODY = ("Глава городского самоуправления Калуги принял участие в форуме городов-побратимов. " * 5).strip()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dates import find_dates
-from pipeline.engines.spacy_engine import SpacyEngine
+from pipeline.stages.dates import find_dates
+from pipeline.nlp.engines.spacy_engine import SpacyEngine
 
 
 def dates_of(lang: str, text: str, published: str | None = None):

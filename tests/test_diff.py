@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from conftest import run_cli
-from pipeline.diff import diff_files
+from pipeline.measure.diff import diff_files
 
 LVIV, WROCLAW, LUBLIN, KYIV = 702550, 3081368, 765876, 703448
 

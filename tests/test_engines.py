@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.engines.spacy_engine import SpacyEngine, common_label
-from pipeline.routing import MODELS_DIR, SUPPORTED_LANGUAGES, Route, engine_for, resolve, routes_table
+from pipeline.nlp.engines.spacy_engine import SpacyEngine, common_label
+from pipeline.nlp.routing import MODELS_DIR, SUPPORTED_LANGUAGES, Route, engine_for, resolve, routes_table
 from pipeline.rules import RuleError, parse_rule_file
-from pipeline.routing import RoutesTable
+from pipeline.nlp.routing import RoutesTable
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "corpus" / "news"
@@ -50,7 +50,7 @@ def uk_engine():
 @pytest.fixture(scope="session")
 def bg_stanza_engine():
     pytest.importorskip("stanza")
-    from pipeline.engines.stanza_engine import StanzaEngine
+    from pipeline.nlp.engines.stanza_engine import StanzaEngine
 
     return StanzaEngine.from_path(MODELS_DIR / "bg_stanza_ner", "simplemma:bg", "bg")
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conftest import run_cli
-from pipeline.evaluate import evaluate, fold_name, names_match
+from pipeline.measure.evaluate import evaluate, fold_name, names_match
 
 GOLD = [
     {"id": "a", "cities": [{"geonames_id": 1}, {"geonames_id": 2}, {"geonames_id": 3}],

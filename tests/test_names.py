@@ -1,7 +1,7 @@
 """Person names to the nominative, in the article's script, per language (BSNLP-style pairs)."""
 import pytest
 
-from pipeline.names import normalise_name
+from pipeline.stages.names import normalise_name
 
 NAMES = [
     ("uk", "Андрія Садового", "Андрій Садовий"),

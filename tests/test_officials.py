@@ -1,11 +1,11 @@
 """Officials stage on real phrases: title patterns per role, name order, city link, non-officials."""
 import pytest
 
-from pipeline.cities import find_cities
-from pipeline.engines.spacy_engine import SpacyEngine
-from pipeline.officials import find_officials
+from pipeline.stages.cities import find_cities
+from pipeline.nlp.engines.spacy_engine import SpacyEngine
+from pipeline.stages.officials import find_officials
 from pipeline.rules import languages_with, load_rules
-from pipeline.officials import OfficialRules
+from pipeline.stages.officials import OfficialRules
 
 LVIV, ZHYTOMYR, BILA_TSERKVA, KYIV, ODESA = 702550, 686967, 712165, 703448, 698740
 KALUGA, MOSCOW, MAHILYOW, MARSEILLE = 553915, 524901, 625665, 2995469

@@ -5,7 +5,7 @@ import gzip
 import io
 import json
 
-from pipeline.readers import content_id, read_inputs, read_path
+from pipeline.ingest.readers import content_id, read_inputs, read_path
 from pipeline.types import RawArticle, ReadFailure
 
 

@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from conftest import ROOT, read_jsonl, run_cli
-from pipeline import resume
+from pipeline.run import resume
 from test_batch import extract, manifest_of, small_corpus
 
 

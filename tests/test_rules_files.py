@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from conftest import ROOT, run_cli
-from pipeline.agreements import AgreementRules
-from pipeline.areas import AreaRules
-from pipeline.dates import DatesRules
+from pipeline.stages.agreements import AgreementRules
+from pipeline.stages.areas import AreaRules
+from pipeline.stages.dates import DatesRules
 from pipeline.rules import PACKAGED_RULES_DIR, RuleError, parse_rule_file, rules_hash
 
 LANGUAGES = ("uk", "ru", "be", "sl", "hr", "sr", "bs", "pl", "cs", "sk", "bg", "en", "de")

@@ -1,10 +1,10 @@
-"""The phrase syntax of the rule lexicons (pipeline/lexicon.py) on real tokens."""
+"""The phrase syntax of the rule lexicons (pipeline/stages/lexicon.py) on real tokens."""
 from __future__ import annotations
 
 import pytest
 
-from pipeline.engines.spacy_engine import SpacyEngine
-from pipeline.lexicon import Lexicon, build_units, normalise
+from pipeline.nlp.engines.spacy_engine import SpacyEngine
+from pipeline.stages.lexicon import Lexicon, build_units, normalise
 from pipeline.types import AnnotatedDoc, Span, Token
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from pipeline.readers import read_inputs
-from pipeline.stage_cache import STAGE_RULE_FILES, decode, encode
+from pipeline.run import extract
+from pipeline.ingest.readers import read_inputs
+from pipeline.run.stage_cache import STAGE_RULE_FILES, decode, encode
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
@@ -21,13 +21,14 @@ ORDER = ("dates", "cities", "officials", "agreements", "areas")
 
 STAGE_SCRIPT = r"""
 import json, sys
-from pipeline import extract, rules
-from pipeline.agreements import find_agreements
-from pipeline.areas import find_areas
-from pipeline.cities import find_cities
-from pipeline.dates import find_dates
-from pipeline.officials import find_officials
-from pipeline.stage_cache import decode
+from pipeline import rules
+from pipeline.run import extract
+from pipeline.stages.agreements import find_agreements
+from pipeline.stages.areas import find_areas
+from pipeline.stages.cities import find_cities
+from pipeline.stages.dates import find_dates
+from pipeline.stages.officials import find_officials
+from pipeline.run.stage_cache import decode
 from pipeline.types import AnnotatedDoc
 
 RUN = {
@@ -137,12 +138,12 @@ def test_a_rules_change_reruns_only_the_stages_and_languages_it_touches(tmp_path
 
 
 def test_code_that_computes_records_is_in_the_key_and_the_exclusions_exist():
-    from pipeline.stage_cache import NOT_RECORD_CODE, _is_record_code
+    from pipeline.run.stage_cache import NOT_RECORD_CODE, _is_record_code
 
     for relative in NOT_RECORD_CODE:
         assert (ROOT / relative).exists(), relative
     for module in ("dates", "cities", "gazetteer", "officials", "names", "agreements", "areas", "lexicon",
                    "morphology", "rules", "extract", "stage_cache", "types"):
         assert _is_record_code(f"pipeline/{module}.py"), module
-    assert _is_record_code("pipeline/engines/lemmas.py") and _is_record_code("schemas/record.py")
-    assert not _is_record_code("pipeline/commands/scale.py") and not _is_record_code("pipeline/bench.py")
+    assert _is_record_code("pipeline/nlp/engines/lemmas.py") and _is_record_code("schemas/record.py")
+    assert not _is_record_code("pipeline/commands/scale.py") and not _is_record_code("pipeline/measure/bench.py")

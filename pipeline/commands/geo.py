@@ -25,8 +25,8 @@ def build_gazetteer_command(
 ) -> None:
     """Compile GeoNames cities500 (Latin and Cyrillic names) into the on-disk lookup, and simplemma's
     dictionaries into tries, once."""
-    from pipeline.engines.lemmas import build_lemma_dictionaries
-    from pipeline.gazetteer import build_gazetteer, gazetteer_path, load_gazetteer
+    from pipeline.resources.lemma_tries import build_lemma_dictionaries
+    from pipeline.resources.gazetteer import build_gazetteer, gazetteer_path, load_gazetteer
 
     tries = build_lemma_dictionaries()
     typer.echo(f"lemma dictionaries ready: {tries[0].parent} ({len(tries)} languages)", err=True)
@@ -53,7 +53,7 @@ def _per_rows(path: Path) -> list[tuple[str, str]]:
 
 def name_accuracy(pairs: list[tuple[str, str]], language: str) -> dict:
     """Share of mentions whose normalised form equals the base form (case-insensitive)."""
-    from pipeline.names import normalise_name
+    from pipeline.stages.names import normalise_name
 
     right = unchanged_right = changed = 0
     errors = []
@@ -114,10 +114,10 @@ def bench_gazetteer(
     per_file: int = typer.Option(40, help="Articles taken from each news file."),
 ) -> None:
     """Cost of the cities and officials stages per token on real news (documents from each language's route)."""
-    from pipeline.cities import find_cities
-    from pipeline.gazetteer import load_gazetteer
-    from pipeline.officials import find_officials
-    from pipeline.routing import engine_for
+    from pipeline.stages.cities import find_cities
+    from pipeline.resources.gazetteer import load_gazetteer
+    from pipeline.stages.officials import find_officials
+    from pipeline.nlp.routing import engine_for
 
     started = time.perf_counter()
     load_gazetteer()
@@ -151,9 +151,9 @@ def scan_news(
     top: int = typer.Option(15, help="How many of the most frequent finds to list per language."),
 ) -> None:
     """What the cities and officials stages find in off-topic news: counts and the most frequent finds."""
-    from pipeline.cities import find_cities
-    from pipeline.officials import find_officials
-    from pipeline.routing import engine_for
+    from pipeline.stages.cities import find_cities
+    from pipeline.stages.officials import find_officials
+    from pipeline.nlp.routing import engine_for
 
     per_language: dict[str, Counter] = {}
     totals: Counter = Counter()

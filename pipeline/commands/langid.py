@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from pipeline.cli_app import app
-from pipeline.langid_eval import EVAL_SETS
+from pipeline.measure.langid_eval import EVAL_SETS
 
 
 @app.command("eval-langid")
@@ -27,8 +27,8 @@ def eval_langid(
                                   "data/langid/*.txt), heldout (data/langid/heldout), udhr (data/langid/udhr)."),
 ) -> None:
     """Accuracy per language at 100/300/1000-character prefixes, langdetect alone vs the final detector."""
-    from pipeline.langid import detect_language, detect_language_langdetect, langid_rules
-    from pipeline.langid_eval import DEFAULT_CORPUS_DIR, evaluation_set, format_scores, pipeline_cost, score_detector
+    from pipeline.nlp.langid import detect_language, detect_language_langdetect, langid_rules
+    from pipeline.measure.langid_eval import DEFAULT_CORPUS_DIR, evaluation_set, format_scores, pipeline_cost, score_detector
 
     chosen = [name.strip() for name in sets.split(",") if name.strip()]
     unknown = sorted(set(chosen) - set(EVAL_SETS))

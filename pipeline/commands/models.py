@@ -15,7 +15,7 @@ def train_ner(
 ) -> None:
     """Train the embedded NER model(s) of a language from ../shared/corpus/ner, score them on the
     held-out split, save them under models/ and write their model card (README.md)."""
-    from pipeline.routing import MODELS_DIR
+    from pipeline.nlp.routing import MODELS_DIR
     from pipeline.training.recipes import load_recipes, models_for_language, settings_for
 
     recipes = load_recipes()
@@ -51,7 +51,7 @@ def models(
     languages: list[str] = typer.Argument(None, help="Only these languages (default: all routes)."),
 ) -> None:
     """List each language's route, the model that would load here and where it comes from."""
-    from pipeline.routing import MODELS_DIR, availability, routes_table
+    from pipeline.nlp.routing import MODELS_DIR, availability, routes_table
 
     if scores or cards:
         from pipeline.training.card import summary_table, write_card
@@ -83,7 +83,7 @@ def models(
 
 
 def _bench(language: str) -> None:
-    from pipeline.routing import engine_for
+    from pipeline.nlp.routing import engine_for
     from pipeline.training.bench import news_texts, words_per_second
 
     engine, warnings = engine_for(language)

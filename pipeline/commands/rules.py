@@ -15,13 +15,13 @@ app.add_typer(rules_app, name="rules")
 
 # The Pydantic model of each stage's rule file ("module:Class"); a stage missing here is checked for YAML syntax only.
 RULE_MODELS = {
-    "boilerplate": "pipeline.cleaning:BoilerplateRules",
-    "geo": "pipeline.gazetteer:GeoRules",
-    "langid": "pipeline.langid:LangidRules",
-    "cities": "pipeline.cities:CityRules",
-    "dates": "pipeline.dates:DatesRules",
-    "agreements": "pipeline.agreements:AgreementRules",
-    "areas": "pipeline.areas:AreaRules",
+    "boilerplate": "pipeline.ingest.cleaning:BoilerplateRules",
+    "geo": "pipeline.resources.gazetteer:GeoRules",
+    "langid": "pipeline.nlp.langid:LangidRules",
+    "cities": "pipeline.stages.cities:CityRules",
+    "dates": "pipeline.stages.dates:DatesRules",
+    "agreements": "pipeline.stages.agreements:AgreementRules",
+    "areas": "pipeline.stages.areas:AreaRules",
 }
 
 

@@ -28,7 +28,7 @@ def diff(
     name + city, date value, agreement type + parties, area label. Exit code 0
     when nothing changed, 1 when something did.
     """
-    from pipeline.diff import diff_files, format_diff
+    from pipeline.measure.diff import diff_files, format_diff
 
     try:
         result = diff_files(old, new)
@@ -60,7 +60,7 @@ def bench(
     rule file of every stage edited (every rule stage runs again). Run it with
     `nice` on a shared machine.
     """
-    from pipeline.bench import (NEWS, RULES_EDITS, corpus_stats, edited_rules, figures, format_report, make_corpus,
+    from pipeline.measure.bench import (NEWS, RULES_EDITS, corpus_stats, edited_rules, figures, format_report, make_corpus,
                                 profile_stages, run_extract)
 
     work = keep or Path(tempfile.mkdtemp(prefix="citylinks-bench-"))

@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from pipeline.engines import Engine
+from pipeline.nlp.engines import Engine
 from pipeline.training.recipes import corpus_root
 
 
@@ -44,9 +44,9 @@ def words_per_second(engine: Engine, language: str, texts: list[str]) -> dict:
 
 def record_speed(model_dir: Path, language: str) -> dict:
     """Measure an embedded model inside its full engine and store the figure in its meta.json."""
-    from pipeline.engines.spacy_engine import SpacyEngine
-    from pipeline.engines.stanza_engine import StanzaEngine
-    from pipeline.routing import routes_table
+    from pipeline.nlp.engines.spacy_engine import SpacyEngine
+    from pipeline.nlp.engines.stanza_engine import StanzaEngine
+    from pipeline.nlp.routing import routes_table
 
     spec = routes_table().languages[language].lemmatizer
     is_stanza = (model_dir / "ner.pt").exists()

@@ -109,7 +109,7 @@ def train_stanza_model(name: str, recipe: Recipe, settings: Settings, out_dir: P
                        max_steps: int = 1500, log: Log = _stderr) -> dict:
     from stanza.models import ner_tagger
 
-    from pipeline.engines.stanza_engine import load_embedded_pipeline
+    from pipeline.nlp.engines.stanza_engine import load_embedded_pipeline
 
     split = split_corpora(recipe, settings)
     log(f"{out_dir.name}: {len(split.train)} training sentences, {len(split.dev)} dev")

@@ -4,7 +4,7 @@ The model is a small hash-embedding CNN (no pretrained vectors) with a
 transition-based NER head; it is saved with spaCy's ``to_disk`` layout under
 ``models/<name>/`` and its ``meta.json`` records the training data, the split
 and the held-out scores. The engine adds the project's sentence and lemma
-components when it loads the model (see pipeline/engines/spacy_engine.py).
+components when it loads the model (see pipeline/nlp/engines/spacy_engine.py).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import compounding, minibatch
 
-from pipeline.engines.spacy_engine import blank_nlp
+from pipeline.nlp.engines.spacy_engine import blank_nlp
 from pipeline.training.corpora import READERS, Sentence, held_out, label_counts
 from pipeline.training.recipes import Recipe, Settings, corpus_root
 

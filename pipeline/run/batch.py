@@ -6,8 +6,8 @@
 Nothing is held in memory beyond the chunks in flight. Every input item ends
 as a record in the output, a line in the errors file, or both; in a resumed
 run the items already done are skipped: read = written + failed + skipped.
-With a file output the run is resumable (pipeline.resume) and leaves a
-manifest beside the output (pipeline.manifest).
+With a file output the run is resumable (pipeline.run.resume) and leaves a
+manifest beside the output (pipeline.run.manifest).
 """
 from __future__ import annotations
 
@@ -25,12 +25,16 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from pipeline import __version__, manifest, resume
-from pipeline.extract import Outcome, extract_article
-from pipeline.parallel import (
+from pipeline import __version__
+
+from pipeline.run import manifest
+
+from pipeline.run import resume
+from pipeline.run.extract import Outcome, extract_article
+from pipeline.run.parallel import (
     START_METHOD, ChunkResult, WorkerSettings, in_process_results, ordered_results, process_pool,
 )
-from pipeline.readers import read_inputs
+from pipeline.ingest.readers import read_inputs
 from pipeline.rules import rules_hash
 from pipeline.types import RawArticle, ReadFailure
 from schemas.record import ErrorRecord
@@ -219,7 +223,7 @@ def _results(options: RunOptions, settings: WorkerSettings, chunks: Iterator[lis
              stack: ExitStack, summary: RunSummary) -> Iterator[ChunkResult]:
     """Pick the executor. A small input (fewer chunks than workers) runs in this process."""
     if options.dask:
-        from pipeline.distributed import dask_submitter
+        from pipeline.run.distributed import dask_submitter
 
         submit, workers, summary.executor = stack.enter_context(dask_submitter(options.dask, settings))
         return ordered_results(submit, chunks, workers * CHUNKS_PER_WORKER)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from pipeline.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
+from pipeline.stages.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
 from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityItem, DateItem, DateKind,

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from pipeline.lexicon import Lexicon, check_phrase, doc_units, normalise, segment_of, segments
-from pipeline.regex_scan import matches_at
+from pipeline.stages.lexicon import Lexicon, check_phrase, doc_units, normalise, segment_of, segments
+from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import DateItem, DateKind, Mention

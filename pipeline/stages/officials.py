@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.cities import ADJECTIVE, Candidate, city_rules, find_city_mentions
-from pipeline.gazetteer import geo_rules
-from pipeline.names import normalise_name
-from pipeline.regex_scan import matches_at
+from pipeline.stages.cities import ADJECTIVE, Candidate, city_rules, find_city_mentions
+from pipeline.resources.gazetteer import geo_rules
+from pipeline.stages.names import normalise_name
+from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
 from schemas.record import CityItem, Mention, OfficialItem, Role

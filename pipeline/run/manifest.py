@@ -21,7 +21,7 @@ from pipeline import __version__
 from pipeline.rules import rule_file_hashes, rules_dir, rules_hash
 
 FORMAT = 1
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def manifest_path(output: Path) -> Path:

@@ -16,11 +16,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from pipeline.engines import Engine
-from pipeline.engines.spacy_engine import ModelUnavailable, SpacyEngine
+from pipeline.nlp.engines import Engine
+from pipeline.nlp.engines.spacy_engine import ModelUnavailable, SpacyEngine
 from pipeline.rules import parse_rule_file
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 SUPPORTED_LANGUAGES = ("uk", "ru", "be", "pl", "cs", "sk", "sl", "hr", "sr", "bs", "bg", "en", "de")
 SOURCES = ("package", "path", "resources", "blank")
 
@@ -89,7 +89,7 @@ def model_path(candidate: Candidate) -> Path:
 def build_engine(candidate: Candidate, route: Route, language: str) -> Engine:
     """Load one candidate; raises ModelUnavailable when it is not on this machine."""
     if candidate.engine == "stanza":
-        from pipeline.engines.stanza_engine import StanzaEngine
+        from pipeline.nlp.engines.stanza_engine import StanzaEngine
 
         if candidate.resources:
             return StanzaEngine.from_resources(candidate.resources, route.lemmatizer)
@@ -116,7 +116,7 @@ def availability(candidate: Candidate) -> tuple[bool, str]:
     if candidate.engine == "stanza" and importlib.util.find_spec("stanza") is None:
         return False, "stanza is not installed (pip install 'citylinks[stanza]')"
     if candidate.resources:
-        from pipeline.engines.stanza_engine import stanza_resources_dir
+        from pipeline.nlp.engines.stanza_engine import stanza_resources_dir
 
         folder = stanza_resources_dir() / candidate.resources / "ner"
         return folder.is_dir(), str(folder)

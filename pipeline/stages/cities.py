@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline import morphology
-from pipeline.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
+from pipeline.resources import morphology
+from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                 population_weight)
 from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc

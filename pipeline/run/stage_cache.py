@@ -24,12 +24,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.dates import DatesResult
+from pipeline.stages.dates import DatesResult
 from pipeline.rules import rules_base
 from schemas.record import AgreementItem, AreaItem, CityItem, DateItem, OfficialItem
 
@@ -64,6 +65,13 @@ def decode(stage: str, text: str) -> Any:
     return [ITEM_MODELS[stage].model_validate(item) for item in data]
 
 
+def library_version(package: str) -> str:
+    try:
+        return f"{package}={version(package)}"
+    except PackageNotFoundError:
+        return f"{package}=none"
+
+
 def _sha(parts: list[str]) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
@@ -71,9 +79,9 @@ def _sha(parts: list[str]) -> str:
 # Source files that never compute a record's content (commands, training, reporting, batch
 # plumbing): editing them keeps the cached results. Every other file, new ones included, counts.
 NOT_RECORD_CODE = frozenset({
-    "pipeline/commands", "pipeline/training", "pipeline/bench.py", "pipeline/cli.py", "pipeline/cli_app.py",
-    "pipeline/diff.py", "pipeline/evaluate.py", "pipeline/langid_eval.py", "pipeline/distributed.py",
-    "pipeline/manifest.py", "pipeline/resume.py", "pipeline/batch.py", "pipeline/parallel.py",
+    "pipeline/commands", "pipeline/training", "pipeline/measure/bench.py", "pipeline/cli.py", "pipeline/cli_app.py",
+    "pipeline/measure/diff.py", "pipeline/measure/evaluate.py", "pipeline/measure/langid_eval.py", "pipeline/run/distributed.py",
+    "pipeline/run/manifest.py", "pipeline/run/resume.py", "pipeline/run/batch.py", "pipeline/run/parallel.py",
 })
 
 
@@ -87,8 +95,6 @@ def code_key() -> str:
     import pipeline
     import schemas
 
-    from pipeline.cache import _version  # cache.py imports this module
-
     parts = []
     for package in (pipeline, schemas):
         folder = Path(package.__file__).parent
@@ -96,7 +102,7 @@ def code_key() -> str:
             relative = path.relative_to(folder.parent).as_posix()
             if _is_record_code(relative):
                 parts.append(f"{relative}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
-    return _sha(parts + [_version(library) for library in LIBRARIES])
+    return _sha(parts + [library_version(library) for library in LIBRARIES])
 
 
 @lru_cache(maxsize=None)
@@ -118,10 +124,10 @@ class StageMemo:
     """The rule stages of one article, each looked up in the cache before it runs."""
 
     def __init__(self, store, context: str, language: str, counts):
-        self.store = store  # pipeline.cache.AnnotationCache
+        self.store = store  # pipeline.run.cache.AnnotationCache
         self.context = context
         self.language = language
-        self.counts = counts  # pipeline.cache.CacheCounts
+        self.counts = counts  # pipeline.run.cache.CacheCounts
         self.encoded: dict[str, str] = {}
 
     def run(self, stage: str, compute: Callable[[], Any], inputs: tuple[str, ...] = (), extra: str = "") -> Any:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 SAMPLES_DIR = PROJECT_DIR / "data" / "langid"
 HELDOUT_DIR = SAMPLES_DIR / "heldout"
 UDHR_DIR = SAMPLES_DIR / "udhr"
@@ -271,10 +271,10 @@ def _timed(function, items) -> tuple[float, float]:
 
 def pipeline_cost(corpus: Path, per_language: int) -> PipelineCost:
     """Time the whole pipeline and language detection alone on the same real news articles."""
-    from pipeline.cleaning import article_text, clean_text
-    from pipeline.extract import extract_article
-    from pipeline.langid import detect_language
-    from pipeline.readers import read_jsonl_file
+    from pipeline.ingest.cleaning import article_text, clean_text
+    from pipeline.run.extract import extract_article
+    from pipeline.nlp.langid import detect_language
+    from pipeline.ingest.readers import read_jsonl_file
     from pipeline.types import RawArticle
 
     articles: list[RawArticle] = []

@@ -1,7 +1,7 @@
 """Workers and executors: chunks of articles in, serialised records out, input order kept.
 
 The same worker function (``run_chunk``) runs in the main process (``--workers
-1``), in a pool of local processes, or on Dask workers (pipeline.distributed).
+1``), in a pool of local processes, or on Dask workers (pipeline.run.distributed).
 Each process builds its state once (cache connection; the engines load on
 their first article of a language and stay loaded), so models load once per
 worker. Records are serialised in the worker, so the main process only reads,
@@ -31,7 +31,7 @@ from pipeline.types import RawArticle, ReadFailure
 from schemas.record import ErrorRecord
 
 Item = RawArticle | ReadFailure
-# One task: the items of a chunk, each with its resume key (see pipeline.resume).
+# One task: the items of a chunk, each with its resume key (see pipeline.run.resume).
 Chunk = list[tuple[str, Item]]
 
 # The CITYLINKS_* environment (rules, routes, ... directories) decides what a
@@ -91,19 +91,19 @@ class WorkerState:
     def __init__(self, settings: WorkerSettings):
         for key, value in settings.env:
             os.environ[key] = value
-        from pipeline import extract
+        from pipeline.run import extract
 
         self.settings = settings
         self.stages = None
         if settings.cache_dir:
-            from pipeline.cache import AnnotationCache, CachedStages
+            from pipeline.run.cache import AnnotationCache, CachedStages
 
             cache = AnnotationCache(Path(settings.cache_dir))
             self.stages = CachedStages(cache, extract.detect_language, extract.annotate, settings.rules_only,
                                        extract.annotate_many)
 
     def extract(self, item: Item):
-        from pipeline.extract import Outcome, extract_article
+        from pipeline.run.extract import Outcome, extract_article
 
         if isinstance(item, ReadFailure):
             return Outcome(None, ErrorRecord(id=item.id, source=item.source, reason=item.reason, recorded=False))
@@ -114,7 +114,7 @@ class WorkerState:
     def extract_chunk(self, items: list[Item]) -> list:
         """Outcomes of a chunk, in input order: every article cleaned and identified first, the
         articles of each language annotated in one batch (spaCy's nlp.pipe), then the rule stages."""
-        from pipeline import extract
+        from pipeline.run import extract
 
         detect = self.stages.detect if self.stages else extract.detect_language
         annotate = self.stages.annotate if self.stages else extract.annotate
@@ -251,7 +251,7 @@ def process_pool(settings: WorkerSettings, workers: int, start_method: str = STA
     context = multiprocessing.get_context(start_method)
     if start_method == "forkserver":
         # imported once in the fork server, inherited by every worker it forks
-        context.set_forkserver_preload(["pipeline.parallel", "pipeline.extract"])
+        context.set_forkserver_preload(["pipeline.run.parallel", "pipeline.run.extract"])
     import psutil
 
     me = psutil.Process()

@@ -29,10 +29,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from pipeline.stage_cache import StageMemo
+from pipeline.run.stage_cache import StageMemo, library_version
 from pipeline.types import AnnotatedDoc, CleanText, LanguageGuess
 
 DB_NAME = "annotations.sqlite"
@@ -72,19 +71,12 @@ def _file_digest(path: Path) -> str:
     return f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
 
 
-def _version(package: str) -> str:
-    try:
-        return f"{package}={version(package)}"
-    except PackageNotFoundError:
-        return f"{package}=none"
-
-
 def language_id_key() -> str:
     """What decides a language guess besides the text: the langid code, its rules, the detectors."""
-    from pipeline import langid
+    from pipeline.nlp import langid
     from pipeline.rules import rules_dir
 
-    parts = [_file_digest(Path(langid.__file__)), _version("lingua-language-detector"), _version("langdetect")]
+    parts = [_file_digest(Path(langid.__file__)), library_version("lingua-language-detector"), library_version("langdetect")]
     parts += [_file_digest(p) for p in sorted(rules_dir().rglob("langid.yaml"))]
     return "langid:" + _digest(parts)
 
@@ -92,7 +84,7 @@ def language_id_key() -> str:
 @lru_cache(maxsize=1)
 def engine_code_key() -> str:
     """The code that turns a model's output into an AnnotatedDoc (tokenizer exceptions, lemmas, sentences)."""
-    from pipeline import engines
+    from pipeline.nlp import engines
 
     folder = Path(engines.__file__).parent
     return _digest([_file_digest(p) for p in sorted(folder.glob("*.py"))])
@@ -101,7 +93,7 @@ def engine_code_key() -> str:
 def route_key(language: str) -> str:
     """The language's route as configured (its lemmatizer is not part of the model id)."""
     try:
-        from pipeline.routing import routes_table
+        from pipeline.nlp.routing import routes_table
 
         route = routes_table().languages.get(language)
         return _digest([route.model_dump_json()]) if route is not None else "none"
@@ -189,7 +181,7 @@ class CacheCounts:
 class CachedStages:
     """Language identification and annotation, looked up in the cache before running the models.
 
-    ``detect`` and ``annotate`` have the signatures that pipeline.extract expects,
+    ``detect`` and ``annotate`` have the signatures that pipeline.run.extract expects,
     so they plug into ``extract_article(article, detect=..., annotator=...)``.
     """
 
@@ -233,7 +225,7 @@ class CachedStages:
         """Cached annotations of texts of one language; the misses go to the engine in one batch."""
         engine = None
         if not self.rules_only:
-            from pipeline.routing import engine_for
+            from pipeline.nlp.routing import engine_for
 
             engine, _ = engine_for(language)
             if engine is None:

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pipeline import __version__
-from pipeline.agreements import find_agreements
-from pipeline.areas import find_areas
-from pipeline.cities import find_cities
-from pipeline.cleaning import article_text, clean_text
-from pipeline.dates import find_dates
-from pipeline.langid import detect_language
-from pipeline.officials import find_officials
-from pipeline.routing import engine_for
+from pipeline.stages.agreements import find_agreements
+from pipeline.stages.areas import find_areas
+from pipeline.stages.cities import find_cities
+from pipeline.ingest.cleaning import article_text, clean_text
+from pipeline.stages.dates import find_dates
+from pipeline.nlp.langid import detect_language
+from pipeline.stages.officials import find_officials
+from pipeline.nlp.routing import engine_for
 from pipeline.rules import rules_hash_in_force, rules_source
-from pipeline.stage_cache import StageRunner, direct
+from pipeline.run.stage_cache import StageRunner, direct
 from pipeline.types import AnnotatedDoc, CleanText, LanguageGuess, RawArticle
 from schemas.record import ArticleRecord, ErrorRecord, Provenance, StageModels, Status, TrimmedItem
 
@@ -128,7 +128,7 @@ def extract_article(article: RawArticle, detect=detect_language, annotator=annot
     """Run every stage on one article; a failure becomes an error line, never an exception.
 
     ``detect`` and ``annotator`` are the model stages and ``stage_runner(clean, doc)`` gives
-    the rule stages' runner; the batch driver passes cached versions (pipeline.cache.CachedStages).
+    the rule stages' runner; the batch driver passes cached versions (pipeline.run.cache.CachedStages).
     """
     try:
         clean, guess = prepare(article, detect)

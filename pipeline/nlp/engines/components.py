@@ -5,14 +5,14 @@
   with an upper-case letter, a digit or an opening quote/dash, except after a
   one-letter word (initials "В. Кличко", abbreviations "м. Київ").
 - ``citylinks_lemmatizer``: fills ``token.lemma_`` from a backend of
-  ``pipeline.engines.lemmas`` (pymorphy3 / simplemma / lowercase).
+  ``pipeline.nlp.engines.lemmas`` (pymorphy3 / simplemma / lowercase).
 """
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.engines.lemmas import lemmatizer, lemmatizer_of_words
+from pipeline.nlp.engines.lemmas import lemmatizer, lemmatizer_of_words
 
 SENTENCE_END = frozenset(".!?…")
 CLOSING = frozenset("\"'»”’)]")

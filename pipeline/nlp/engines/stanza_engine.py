@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.engines.spacy_engine import (
+from pipeline.nlp.engines.spacy_engine import (
     ModelUnavailable, add_project_components, blank_nlp, common_label, doc_to_annotated,
 )
 from pipeline.types import AnnotatedDoc, Entity

@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from itertools import cycle, islice
 from pathlib import Path
 
-from pipeline.manifest import manifest_path
+from pipeline.run.manifest import manifest_path
 from pipeline.rules import rules_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NEWS = ROOT.parent / "shared" / "corpus" / "news"
 ARTICLE_WORDS = 400
 PASSES = 4  # windows start at 0, 1/4, 1/2, 3/4 of a window: more distinct texts from the same news
@@ -157,8 +157,8 @@ def profile_stages(inputs: list[str], articles: int = 100) -> dict:
     The first article of each language is not counted: it pays for loading that
     language's models and rules (the start-up the runs report separately).
     """
-    from pipeline import extract
-    from pipeline.readers import read_inputs
+    from pipeline.run import extract
+    from pipeline.ingest.readers import read_inputs
     from pipeline.types import RawArticle
 
     sample = [a for a in islice(read_inputs(inputs), articles) if isinstance(a, RawArticle)]
@@ -258,7 +258,7 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float]) -> s
 
 
 def corpus_stats(inputs: list[str]) -> dict:
-    from pipeline.readers import read_inputs
+    from pipeline.ingest.readers import read_inputs
     from pipeline.types import RawArticle
 
     articles = words = 0

@@ -2,7 +2,7 @@
 
 The client (the machine running ``extract --dask``) reads the input, cuts it
 into shards of ``--chunk-size`` articles and submits each shard as one task
-of ``pipeline.parallel.run_chunk``; Dask places the tasks on its workers. The
+of ``pipeline.run.parallel.run_chunk``; Dask places the tasks on its workers. The
 client keeps a bounded number of shards in flight and writes the results in
 input order, so resume, manifest and output are exactly those of a local run.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 
-from pipeline.parallel import WorkerSettings, one_thread_per_worker, run_chunk
+from pipeline.run.parallel import WorkerSettings, one_thread_per_worker, run_chunk
 
 
 def _local_workers(address: str) -> int | None:

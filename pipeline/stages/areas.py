@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from pipeline.lexicon import Lexicon, check_phrase, doc_units, segment_of, segments
+from pipeline.stages.lexicon import Lexicon, check_phrase, doc_units, segment_of, segments
 from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import AgreementItem, Area, AreaItem, CityItem, Mention

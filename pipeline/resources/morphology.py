@@ -71,7 +71,7 @@ def lemma(word: str, language: str) -> str | None:
     code = SIMPLEMMA_CODES.get(language)
     if code is None:
         return None
-    from pipeline.engines.lemmas import simplemma_lemmatizer
+    from pipeline.resources.lemma_tries import simplemma_lemmatizer
 
     try:
         return simplemma_lemmatizer().lemmatize(word, lang=code)

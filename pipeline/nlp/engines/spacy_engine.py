@@ -1,7 +1,7 @@
 """spaCy engine: an official package, an embedded model or a blank pipeline, plus the project's components.
 
 Whatever the source, the pipeline gets the same two project components
-(``pipeline.engines.components``): news-text sentence starts and a lemmatizer
+(``pipeline.nlp.engines.components``): news-text sentence starts and a lemmatizer
 (pymorphy3 for uk/ru, simplemma or lowercase for the others), so rule stages
 always see sentences and lowercase lemmas.
 """
@@ -13,7 +13,7 @@ import spacy
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START
 from spacy.language import Language
 
-import pipeline.engines.components  # noqa: F401  (registers the citylinks_* factories)
+import pipeline.nlp.engines.components  # noqa: F401  (registers the citylinks_* factories)
 from pipeline.types import AnnotatedDoc, Entity, Span, Token
 
 # Labels of official spaCy / Stanza models -> the project's set (pl_core_news uses NKJP names).

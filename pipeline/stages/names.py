@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline import morphology
+from pipeline.resources import morphology
 from pipeline.rules import load_compiled, load_rules
 
 

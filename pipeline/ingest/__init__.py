@@ -1,0 +1,1 @@
+"""Input: readers of files, JSONL, CSV and stdin, and text cleaning."""

@@ -1,0 +1,1 @@
+"""Evaluation and measurement: evaluate, diff, bench, language-id evaluation."""

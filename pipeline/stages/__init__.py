@@ -1,0 +1,1 @@
+"""The rule stages (dates, cities, officials, agreements, areas) and their helpers; they see only AnnotatedDoc."""
