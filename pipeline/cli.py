@@ -112,12 +112,16 @@ def evaluate(
     gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=False, help="Gold JSONL (GOLD.md format)."),
     pred: Path = typer.Option(..., "--pred", exists=True, dir_okay=False, help="Predicted records JSONL."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON instead of a table."),
+    by: list[str] = typer.Option([], "--by", help="Break scores down: 'language' and/or 'phenomenon' (repeatable)."),
 ) -> None:
-    """Score predictions against gold: P/R/F1 per field (micro), role/kind/status accuracy."""
-    from pipeline.measure.evaluate import evaluate as run_evaluation, format_table, read_jsonl
+    """Score predictions against gold: P/R/F1 per field (micro), links, role/kind/status accuracy."""
+    from pipeline.measure.evaluate import BREAKDOWNS, evaluate as run_evaluation, format_table, read_jsonl
 
+    unknown = [name for name in by if name not in BREAKDOWNS]
+    if unknown:
+        raise fail_usage(f"--by takes {' or '.join(BREAKDOWNS)}, not {', '.join(unknown)}")
     try:
-        result = run_evaluation(read_jsonl(gold), read_jsonl(pred))
+        result = run_evaluation(read_jsonl(gold), read_jsonl(pred), by=by)
     except (ValueError, KeyError) as exc:
         raise fail_usage(str(exc))
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result))

@@ -39,6 +39,7 @@ class AgreementStatus(str, Enum):
     existing = "existing"
     planned = "planned"
     anniversary = "anniversary"
+    terminated = "terminated"
 
 
 class DateKind(str, Enum):
@@ -114,6 +115,7 @@ class AgreementItem(_Strict):
     status: AgreementStatus
     city_geonames_ids: list[int]
     date: str | None
+    areas: list[Area] = Field(default_factory=list, description="the fields of cooperation this agreement covers")
     mentions: list[Mention]
 
 

@@ -99,3 +99,39 @@ def test_cli_table_and_json(tmp_path):
     assert "cities" in table.stdout and "0.571" in table.stdout and "role accuracy" in table.stdout
     as_json = run_cli("evaluate", "--gold", str(gold), "--pred", str(pred), "--json")
     assert json.loads(as_json.stdout)["fields"]["cities"]["f1"] == 0.5714
+
+
+def test_links_are_unordered_pairs_of_two_to_four_parties():
+    gold = [{"id": "x", "language": "uk", "phenomena": ["list-with-countries", "dateline"], "agreements": [
+        {"type": "memorandum", "status": "signed", "city_geonames_ids": [2, 1]},
+        {"type": "twinning_agreement", "status": "existing", "city_geonames_ids": [1, 3, 4]},
+        {"type": "other", "status": "signed", "city_geonames_ids": [1, 2, 3, 4, 5]}]}]  # 5 parties: no links
+    pred = [{"id": "x", "agreements": [
+        {"type": "cooperation_agreement", "status": "signed", "city_geonames_ids": [1, 2]},
+        {"type": "twinning_agreement", "status": "existing", "city_geonames_ids": [3, 1]},
+        {"type": "twinning_agreement", "status": "existing", "city_geonames_ids": [7]}]}]
+    result = evaluate(gold, pred, by=("language", "phenomenon"))
+    links, typed = result["fields"]["links"], result["fields"]["typed_links"]
+    # gold links {1-2, 1-3, 1-4, 3-4}; predicted {1-2, 1-3}
+    assert (links["tp"], links["fp"], links["fn"]) == (2, 0, 2)
+    # typed: only twinning 1-3 agrees on the type
+    assert (typed["tp"], typed["fp"], typed["fn"]) == (1, 1, 3)
+    # links stay out of the all-fields sum, which counts the agreements themselves
+    assert result["micro_all_fields"]["tp"] == result["fields"]["agreements"]["tp"] == 1
+    assert result["by"]["language"]["uk"]["fields"]["links"]["tp"] == 2
+    assert set(result["by"]["phenomenon"]) == {"list-with-countries", "dateline"}
+    assert result["by"]["phenomenon"]["dateline"]["fields"]["typed_links"]["fn"] == 3
+
+
+def test_cli_breakdowns(tmp_path):
+    gold, pred = tmp_path / "g.jsonl", tmp_path / "p.jsonl"
+    tagged = [dict(g, language="pl", phenomena=["plural-title"]) for g in GOLD]
+    gold.write_text("".join(json.dumps(g) + "\n" for g in tagged), encoding="utf-8")
+    pred.write_text("".join(json.dumps(p) + "\n" for p in PRED), encoding="utf-8")
+    table = run_cli("evaluate", "--gold", str(gold), "--pred", str(pred), "--by", "language", "--by", "phenomenon")
+    assert table.returncode == 0, table.stderr
+    rows = {line.split()[0]: line.split() for line in table.stdout.splitlines() if line.strip()}
+    assert rows["pl"][1] == "4" and rows["pl"][2] == "0.57"  # 4 gold cities, cities F1 0.57
+    assert "plural-title" in rows and "links" in rows
+    bad = run_cli("evaluate", "--gold", str(gold), "--pred", str(pred), "--by", "country")
+    assert bad.returncode == 2 and "--by takes" in bad.stderr

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.measure.evaluate import FIELDS, fold_name, names_match
+from pipeline.measure.evaluate import ITEM_FIELDS as FIELDS, fold_name, names_match
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-FIELDS = ("cities", "officials", "dates", "agreements", "areas")
+FIELDS = ("cities", "officials", "dates", "agreements", "areas", "links", "typed_links")
+# Links are derived from agreements: they are scored apart and kept out of the all-fields micro sum.
+ITEM_FIELDS = ("cities", "officials", "dates", "agreements", "areas")
+MAX_LINK_PARTIES = 4
 NAME_RATIO = 90
+BREAKDOWNS = ("language", "phenomenon")
 
 
 @dataclass
@@ -127,6 +131,19 @@ def _score_agreements(gold: list[dict], pred: list[dict], scores: Scores) -> Non
     scores.fields["agreements"].add(tp, len(unmatched), len(gold) - tp)
 
 
+def agreement_links(agreements: list[dict], typed: bool = False) -> set:
+    """The unordered city pairs of each agreement with 2 to 4 city parties (GOLD.md, links)."""
+    links = set()
+    for agreement in agreements:
+        parties = sorted(set(agreement.get("city_geonames_ids") or []))
+        if not 2 <= len(parties) <= MAX_LINK_PARTIES:
+            continue
+        for i, first in enumerate(parties):
+            for second in parties[i + 1:]:
+                links.add((first, second, agreement.get("type")) if typed else (first, second))
+    return links
+
+
 def score_article(gold: dict, pred: dict, scores: Scores) -> None:
     scores.fields["cities"].add(*_score_sets(
         {c["geonames_id"] for c in gold.get("cities") or []},
@@ -137,6 +154,9 @@ def score_article(gold: dict, pred: dict, scores: Scores) -> None:
     scores.fields["areas"].add(*_score_sets(
         {_area_label(a) for a in gold.get("areas") or []},
         {_area_label(a) for a in pred.get("areas") or []}))
+    for name, typed in (("links", False), ("typed_links", True)):
+        scores.fields[name].add(*_score_sets(agreement_links(gold.get("agreements") or [], typed),
+                                             agreement_links(pred.get("agreements") or [], typed)))
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
@@ -149,10 +169,34 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                     raise ValueError(f"{path}:{number}: malformed JSON line: {exc.msg}") from exc
 
 
-def evaluate(gold: Iterable[dict], pred: Iterable[dict]) -> dict:
-    """Score predicted records against gold records (joined on `id`)."""
+def _groups_of(gold: dict, by: str) -> list[str]:
+    if by == "language":
+        return [gold.get("language") or "?"]
+    if by == "phenomenon":
+        return list(gold.get("phenomena") or []) or ["(none)"]
+    raise ValueError(f"unknown breakdown {by!r}: choose from {', '.join(BREAKDOWNS)}")
+
+
+def _summary(scores: Scores) -> dict:
+    overall = Counts()
+    for name in ITEM_FIELDS:
+        counts = scores.fields[name]
+        overall.add(counts.tp, counts.fp, counts.fn)
+    return {
+        "fields": {name: counts.as_dict() for name, counts in scores.fields.items()},
+        "micro_all_fields": overall.as_dict(),
+        "accuracy": {"role": scores.role.as_dict(), "date_kind": scores.kind.as_dict(),
+                     "agreement_status": scores.status.as_dict()},
+    }
+
+
+def evaluate(gold: Iterable[dict], pred: Iterable[dict], by: Iterable[str] = ()) -> dict:
+    """Score predicted records against gold records (joined on `id`); `by` adds breakdowns
+    per language and/or per phenomenon tag (an article counts in each of its tags)."""
+    by = tuple(by)
     predicted = {p["id"]: p for p in pred}
     scores = Scores()
+    grouped: dict[str, dict[str, Scores]] = {name: {} for name in by}
     gold_ids: list[str] = []
     missing: list[str] = []
     for g in gold:
@@ -162,23 +206,44 @@ def evaluate(gold: Iterable[dict], pred: Iterable[dict]) -> dict:
             missing.append(g["id"])
             p = {}
         score_article(g, p, scores)
-    overall = Counts()
-    for counts in scores.fields.values():
-        overall.add(counts.tp, counts.fp, counts.fn)
-    return {
+        for name in by:
+            for group in _groups_of(g, name):
+                score_article(g, p, grouped[name].setdefault(group, Scores()))
+    result = {
         "articles": {"gold": len(gold_ids), "predicted": len(predicted),
                      "missing_predictions": missing,
                      "unscored_predictions": sorted(set(predicted) - set(gold_ids))},
-        "fields": {name: counts.as_dict() for name, counts in scores.fields.items()},
-        "micro_all_fields": overall.as_dict(),
-        "accuracy": {"role": scores.role.as_dict(), "date_kind": scores.kind.as_dict(),
-                     "agreement_status": scores.status.as_dict()},
+        **_summary(scores),
     }
+    if by:
+        result["by"] = {name: {group: _summary(s) for group, s in sorted(groups.items())}
+                        for name, groups in grouped.items()}
+    return result
+
+
+def format_breakdown(result: dict, by: str) -> str:
+    """One row per group: F1 of each field, then role / kind / status accuracy."""
+    short = {"cities": "city", "officials": "offic", "dates": "date", "agreements": "agree",
+             "areas": "area", "links": "link", "typed_links": "tlink"}
+    head = f"{by:<28}{'n':>4}" + "".join(f"{short[f]:>7}" for f in FIELDS) + f"{'role':>7}{'kind':>7}{'stat':>7}"
+    lines = [head]
+    for group, summary in result["by"][by].items():
+        n = summary["fields"]["cities"]["tp"] + summary["fields"]["cities"]["fn"]
+        cells = []
+        for f in FIELDS:
+            c = summary["fields"][f]
+            cells.append(f"{c['f1']:>7.2f}" if c["tp"] + c["fp"] + c["fn"] else f"{'-':>7}")
+        for a in summary["accuracy"].values():
+            cells.append(f"{'-':>7}" if a["accuracy"] is None else f"{a['accuracy']:>7.2f}")
+        lines.append(f"{group:<28}{n:>4}" + "".join(cells))
+    lines.append("(n: gold cities in the group; '-': nothing to score)")
+    return "\n".join(lines)
 
 
 def format_table(result: dict) -> str:
     lines = [f"{'field':<12}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
-    rows = list(result["fields"].items()) + [("all (micro)", result["micro_all_fields"])]
+    rows = [(f, result["fields"][f]) for f in ITEM_FIELDS] + [("all (micro)", result["micro_all_fields"])]
+    rows += [(f, result["fields"][f]) for f in FIELDS if f not in ITEM_FIELDS]
     for name, c in rows:
         lines.append(f"{name:<12}{c['precision']:>8.3f}{c['recall']:>8.3f}{c['f1']:>8.3f}"
                      f"{c['tp']:>6}{c['fp']:>6}{c['fn']:>6}")
@@ -189,4 +254,6 @@ def format_table(result: dict) -> str:
     arts = result["articles"]
     lines.append(f"\narticles: {arts['gold']} gold, {arts['predicted']} predicted, "
                  f"{len(arts['missing_predictions'])} gold without prediction")
+    for by in result.get("by", {}):
+        lines += ["", format_breakdown(result, by)]
     return "\n".join(lines)
