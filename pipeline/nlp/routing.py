@@ -28,7 +28,7 @@ SOURCES = ("package", "path", "resources", "blank")
 class Candidate(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    engine: Literal["spacy", "stanza"]
+    engine: Literal["spacy", "stanza", "slovnet"]
     package: str | None = None
     path: str | None = None
     resources: str | None = None
@@ -44,6 +44,8 @@ class Candidate(BaseModel):
             raise ValueError(f"a stanza candidate takes 'path' or 'resources', not '{given[0]}'")
         if self.engine == "spacy" and given[0] == "resources":
             raise ValueError("a spacy candidate takes 'package', 'path' or 'blank', not 'resources'")
+        if self.engine == "slovnet" and given[0] != "package":
+            raise ValueError("a slovnet candidate takes 'package' (the PyPI package carrying its weights)")
         return self
 
     @property
@@ -94,6 +96,8 @@ def build_engine(candidate: Candidate, route: Route, language: str) -> Engine:
         if candidate.resources:
             return StanzaEngine.from_resources(candidate.resources, route.lemmatizer)
         return StanzaEngine.from_path(model_path(candidate), route.lemmatizer, language)
+    if candidate.engine == "slovnet":
+        return SpacyEngine.with_slovnet(language, candidate.package, route.lemmatizer)
     if candidate.package:
         return SpacyEngine.from_package(candidate.package, route.lemmatizer)
     if candidate.path:
@@ -110,6 +114,13 @@ def availability(candidate: Candidate) -> tuple[bool, str]:
     if candidate.blank:
         native = importlib.util.find_spec(f"spacy.lang.{candidate.blank}") is not None
         return True, f"spacy.blank('{candidate.blank if native else 'xx'}') (no NER)"
+    if candidate.engine == "slovnet":
+        from pipeline.nlp.engines.slovnet_ner import SlovnetUnavailable, data_dir
+
+        try:
+            return True, f"Slovnet NER from the {candidate.package} package ({data_dir(candidate.package)})"
+        except SlovnetUnavailable as exc:
+            return False, str(exc)
     if candidate.package:
         ok = spacy.util.is_package(candidate.package)
         return ok, f"pip package {candidate.package}" + ("" if ok else " (not installed)")

@@ -79,6 +79,18 @@ class SpacyEngine:
         nlp = spacy.load(path)
         return cls(nlp, f"spacy:embedded/{path.name}@{nlp.meta.get('version', '?')}", lemmatizer_spec)
 
+    @classmethod
+    def with_slovnet(cls, language: str, package: str, lemmatizer_spec: str) -> "SpacyEngine":
+        """spaCy's tokenizer with Slovnet's news NER (weights from the `package` wheel, natasha)."""
+        from pipeline.nlp.engines.slovnet_ner import SlovnetUnavailable, model_version
+
+        nlp = blank_nlp(language)
+        try:
+            nlp.add_pipe("citylinks_slovnet_ner", config={"package": package})
+        except SlovnetUnavailable as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        return cls(nlp, f"slovnet:{model_version(package)}", lemmatizer_spec)
+
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
         with self.nlp.memory_zone():
             return doc_to_annotated(self.nlp(text), language, self.model_id)
