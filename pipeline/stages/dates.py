@@ -33,10 +33,15 @@ NUMBER_LED = frozenset({"iso", "numeric", "day_month", "year_range", "year_after
 # the kinds whose pattern begins with one of the rule words (Grammar.word_starts finds where they stand)
 WORD_LED = frozenset({"month_day", "month_year", "month_relative", "year_before", "year_preposition", "relative"})
 DIGITS = re.compile(r"\d+")
-# "Zagreb, 4. listopada 2023. – Gradonačelnik ...": a place (and agency) and a comma open the line,
-# a dash after the date opens the story
-PLACE_BEFORE_DATELINE = re.compile(r"\s*[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3}(?:\s*\([^()\n]{1,30}\))?,\s*")
+# "Zagreb, 4. listopada 2023. – Gradonačelnik ...", "ALBUQUERQUE, N.M., July 17, 2023 —", "Dolný Kubín
+# 2. júna (TASR) –": a place (and agency) open the line, a dash after the date opens the story
+PLACE_BEFORE_DATELINE = re.compile(r"\s*(?P<place>[^\W\d_][\w.'’ -]{0,40}?)\s*(?:\([^()\n]{1,30}\))?,?\s*")
 DASH_AFTER_DATELINE = re.compile(r"\.?\s*(?:\([^()\n]{1,30}\)\s*)?[–—-]\s")
+PLACE_WORDS = 4
+CREDIT = re.compile(r"©\s*[^\W\d_]+")  # "© LETA 21 января, 2026": an agency credit
+# page furniture on one line: "23.11.2015 12:10 | Zprávy z radnic", "Lokal • 22. April 2024", "Политика  13:15"
+FURNITURE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s/\s|\s{2,}")
+TEMPERATURE = re.compile(r"\d\s*°")  # "Ingelheim 5 °C": a today/weather widget, no dates from it
 
 
 class _Strict(BaseModel):
@@ -74,6 +79,8 @@ class DatesRules(_Strict):
     kind_cues: list[KindCue] = []  # checked in order; the first kind with a cue in the sentence wins
     stamps: list[str] = []  # a line with one of these is an "updated" stamp: no dates on it
     dateline_labels: list[str] = []  # "Опубліковано", "Objavljeno" on a dateline
+    # "eingestellt am 19.06.2023", "Posted October 2011": a line with one of these dates the page wherever it stands
+    published_labels: list[str] = []
     month_first: bool = False  # "March 30, 2017"
 
     @field_validator("months")
@@ -117,8 +124,10 @@ class Grammar:
     relative_of: dict[str, RelativeRule]
     weekdays: re.Pattern | None
     labels: re.Pattern | None
+    published_labels: re.Pattern | None
     stamps: re.Pattern | None
     cues: Lexicon
+    day_joint: re.Pattern  # what stands between two days that share the year given after the second
     word_starts: re.Pattern  # where a word that begins a WORD_LED pattern stands
     rules: DatesRules = field(repr=False)
 
@@ -144,7 +153,7 @@ def _grammar(rules: DatesRules) -> Grammar:
     after = _word(rules.year_markers_after)
     inflection = r"(?:-\w{1,3})?"  # "2022-м году", "2019-го року"
     patterns = [
-        ("iso", re.compile(r"(?<![\d.])(?P<year>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")),
+        ("iso", re.compile(r"(?<![\d.])(?P<year>\d{4})(?P<sep>[-.])(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)")),
         ("numeric", re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<year>\d{4})(?!\d)")),
         ("numeric", re.compile(r"(?<![\d/])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>\d{4})(?!\d)")),
         ("day_month", re.compile(rf"(?<![\d.,:])\b{day_range}\s+{month}(?:,?\s+{year}{inflection}(?:\s*{after})?)?")),
@@ -171,8 +180,10 @@ def _grammar(rules: DatesRules) -> Grammar:
         patterns=patterns, month_of=month_of, relative_of=relatives,
         weekdays=re.compile(_word(rules.weekdays)) if rules.weekdays else None,
         labels=re.compile(_word(rules.dateline_labels)) if rules.dateline_labels else None,
+        published_labels=re.compile(_word(rules.published_labels)) if rules.published_labels else None,
         stamps=re.compile(_word(rules.stamps)) if rules.stamps else None,
         cues=cues, rules=rules,
+        day_joint=re.compile(rf"\s*(?:[-–—]|{_word(rules.range_joiners)})\s*(?:{_word(rules.weekdays)},?\s*)?"),
         word_starts=re.compile(r"(?<!\w)(?=" + _alternation(
             month_forms + rules.year_markers_before + rules.year_prepositions + rules.period_before
             + [r.form for r in rules.relative]) + ")"),
@@ -260,13 +271,30 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
             continue
         chosen.extend(found)
         taken_until = end
-    return [f for f in chosen if not _on_stamp_line(text, f.start, g)]
+    kept = [f for f in chosen if not _on_stamp_line(text, f.start, g) and not _on_widget_line(text, f.start)]
+    return _years_shared(text, kept, g)
+
+
+def _years_shared(text: str, found: list[Found], g: Grammar) -> list[Found]:
+    """A year given once for several days completes each: "21 May – Saturday 1 June 2024"."""
+    shared = list(found)
+    for i in range(len(shared) - 2, -1, -1):
+        day, nxt = shared[i], shared[i + 1]
+        if (day.day is not None and day.year is None and day.relative is None and nxt.day is not None
+                and nxt.year is not None and g.day_joint.fullmatch(normalise(text[day.end:nxt.start]))):
+            shared[i] = replace(day, year=nxt.year)
+    return shared
 
 
 def _line_bounds(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return start, (len(text) if end < 0 else end)
+
+
+def _on_widget_line(text: str, offset: int) -> bool:
+    start, end = _line_bounds(text, offset)
+    return bool(TEMPERATURE.search(text, start, end))
 
 
 def _on_stamp_line(text: str, offset: int, g: Grammar) -> bool:
@@ -279,25 +307,70 @@ def _on_stamp_line(text: str, offset: int, g: Grammar) -> bool:
 
 # --- publication date ----------------------------------------------------------------------
 
-def _is_dateline(text: str, found: Found, g: Grammar) -> bool:
-    if found.day is None or found.relative is not None or found.start > DATELINE_CHARS:
+def _is_dateline(text: str, found: Found, others: list[Found], g: Grammar) -> bool:
+    """A date that stands as the page's dateline: near the top among furniture, or after a publication label."""
+    if found.relative is not None or (found.day is None and found.month is None):
         return False
     start, end = _line_bounds(text, found.start)
-    if text.count("\n", 0, start) >= DATELINE_LINES:
+    line = normalise(text[start:end])
+    labelled = g.published_labels is not None and bool(g.published_labels.search(line))
+    at_top = found.start <= DATELINE_CHARS and text.count("\n", 0, start) < DATELINE_LINES
+    if not (labelled or at_top) or (found.day is None and not labelled) or TEMPERATURE.search(line):
         return False
-    if PLACE_BEFORE_DATELINE.fullmatch(text[start:found.start]) and DASH_AFTER_DATELINE.match(text, found.end):
+    if found.day is not None and _place_and_dash(text, start, found, g):
         return True
-    rest = normalise(text[start:found.start] + " " + text[found.end:end])
-    rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", " ", rest)
-    for pattern in (g.weekdays, g.labels):
+    seg_start, seg_end = _furniture_segment(text, start, end, found)
+    if any(o is not found and seg_start <= o.start < seg_end for o in others):
+        return False  # "Tuesday 21 May – Saturday 1 June 2024": a range, not a dateline
+    before = _without_names(CREDIT.sub(" ", text[seg_start:found.start]))
+    rest = normalise(before + " " + text[found.end:seg_end])
+    for pattern in (g.weekdays, g.labels, g.published_labels):
         if pattern is not None:
             rest = pattern.sub(" ", rest)
     return sum(map(str.isalpha, rest)) <= DATELINE_RESIDUE
 
 
+def _place_and_dash(text: str, line_start: int, found: Found, g: Grammar) -> bool:
+    """"CITY, DATE –", "Dolný Kubín 2. júna (TASR) –": capitalised place words before, a dash after
+    (not "Tuesday 21 May – Saturday 1 June": a weekday is no place)."""
+    m = PLACE_BEFORE_DATELINE.fullmatch(text, line_start, found.start)
+    if not m or not DASH_AFTER_DATELINE.match(text, found.end):
+        return False
+    if g.weekdays is not None and g.weekdays.search(normalise(m.group("place"))):
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", m.group("place"))
+    return 0 < len(words) <= PLACE_WORDS and ("," in m.group() or all(w[0].isupper() for w in words))
+
+
+def _furniture_segment(text: str, start: int, end: int, found: Found) -> tuple[int, int]:
+    """The part of a furniture line ("date | section | views") that holds the date."""
+    seg_start, seg_end = start, end
+    for sep in FURNITURE_SEPARATOR.finditer(text, start, end):
+        if sep.end() <= found.start:
+            seg_start = sep.end()
+        elif sep.start() >= found.end:
+            seg_end = sep.start()
+            break
+    return seg_start, seg_end
+
+
+def _without_names(before: str) -> str:
+    """Drop the capitalised names and commas before a dateline's date ("Gorenjski glas, ponedeljek, ",
+    "Козлодуй, "): a source or a place; the weekday after them is dropped as a rule word."""
+    parts = before.split(",")
+    while len(parts) > 1 and _is_name(parts[0]):
+        parts.pop(0)
+    return ",".join(parts)
+
+
+def _is_name(part: str) -> bool:
+    words = part.split()
+    return 0 < len(words) <= PLACE_WORDS - 1 and words[0][0].isupper()
+
+
 def _with_dateline(text: str, found: list[Found], g: Grammar) -> list[Found]:
     for i, f in enumerate(found):
-        if _is_dateline(text, f, g):
+        if _is_dateline(text, f, found, g):
             return found[:i] + [replace(f, dateline=True)] + found[i + 1:]
     return found
 
