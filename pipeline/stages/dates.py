@@ -27,6 +27,7 @@ DATELINE_RESIDUE = 3  # letters allowed on a dateline besides the date, times, w
 MARKED_YEARS = (1000, 2100)  # a year with a marker ("1147 году")
 PREPOSED_YEARS = (1900, 2100)  # a year after a bare preposition ("в 1998")
 MAX_RANGE_YEARS = 50
+BACKGROUND_MONTHS = 2  # a day or month this many months before publication is background, not the news
 STAMP_REACH = 40  # characters between an "updated" stamp word and its date
 # the kinds whose pattern (see _grammar) begins with a number that no digit precedes
 NUMBER_LED = frozenset({"iso", "numeric", "day_month", "year_range", "year_after", "year_clause"})
@@ -41,6 +42,7 @@ PLACE_WORDS = 4
 CREDIT = re.compile(r"©\s*[^\W\d_]+")  # "© LETA 21 января, 2026": an agency credit
 # page furniture on one line: "23.11.2015 12:10 | Zprávy z radnic", "Lokal • 22. April 2024", "Политика  13:15"
 FURNITURE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s/\s|\s{2,}")
+RESTATED_GAP = re.compile(r"[\s,(–—-]*(?:[^\W\d_]{1,3}\s+)?")  # between a relative word and the date it restates
 TEMPERATURE = re.compile(r"\d\s*°")  # "Ingelheim 5 °C": a today/weather widget, no dates from it
 
 
@@ -52,7 +54,7 @@ class RelativeRule(_Strict):
     """A relative word resolved against the publication date ("вчера": day -1)."""
 
     form: str
-    unit: Literal["day", "month", "year"]
+    unit: Literal["day", "weekday", "month", "year"]
     offset: int
 
 
@@ -73,6 +75,8 @@ class DatesRules(_Strict):
     year_prepositions: list[str] = []  # "в 1998": a year when no word follows ("в 2000 человек" is a count)
     lowercase_after_preposition: bool = False  # en, de: "in 2019 the city" is still a year
     period_before: list[str] = []  # "до 2025 року": the year ends a period
+    period_for: list[str] = []  # "на 2024 год", "za 2017": a plan for the whole year (a period)
+    since: list[str] = []  # "od 1989.", "since 2017", "з 2002 року": a relation that began then (historical)
     range_joiners: list[str] = []  # "з 1 по 5 червня", "od 1. do 5. junija"
     not_after_year: list[str] = []  # "1990-х", "2000-летие": not a calendar year
     relative: list[RelativeRule] = []
@@ -81,6 +85,7 @@ class DatesRules(_Strict):
     dateline_labels: list[str] = []  # "Опубліковано", "Objavljeno" on a dateline
     # "eingestellt am 19.06.2023", "Posted October 2011": a line with one of these dates the page wherever it stands
     published_labels: list[str] = []
+    related_labels: list[str] = []  # "Lesen Sie auch:", "Читайте також": the line lists other pages
     month_first: bool = False  # "March 30, 2017"
 
     @field_validator("months")
@@ -108,10 +113,13 @@ class Found:
     day: int | None = None
     relative: RelativeRule | None = None
     in_range: bool = False  # one end of a range of years
+    until: int | None = None  # the last year of that range
     dateline: bool = False
 
     @property
     def precision(self) -> str:
+        if self.relative is not None and self.month is None:
+            return "day" if self.relative.unit in ("day", "weekday") else self.relative.unit
         return "day" if self.day else "month" if self.month else "year"
 
 
@@ -125,6 +133,7 @@ class Grammar:
     weekdays: re.Pattern | None
     labels: re.Pattern | None
     published_labels: re.Pattern | None
+    related: re.Pattern | None  # a line that opens with a related-pages label
     stamps: re.Pattern | None
     cues: Lexicon
     day_joint: re.Pattern  # what stands between two days that share the year given after the second
@@ -154,7 +163,8 @@ def _grammar(rules: DatesRules) -> Grammar:
     inflection = r"(?:-\w{1,3})?"  # "2022-м году", "2019-го року"
     patterns = [
         ("iso", re.compile(r"(?<![\d.])(?P<year>\d{4})(?P<sep>[-.])(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)")),
-        ("numeric", re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<year>\d{4})(?!\d)")),
+        ("numeric", re.compile(rf"(?<![\d.])(?:(?P<d1>[0-3]?\d)\.?\s*(?:[-–—]|{_word(rules.range_joiners)})\s*)?"
+                               r"(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<year>\d{4})(?!\d)")),
         ("numeric", re.compile(r"(?<![\d/])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>\d{4})(?!\d)")),
         ("day_month", re.compile(rf"(?<![\d.,:])\b{day_range}\s+{month}(?:,?\s+{year}{inflection}(?:\s*{after})?)?")),
         ("month_year", re.compile(rf"{month},?\s+{year}{inflection}(?:\s*{after})?")),
@@ -164,7 +174,8 @@ def _grammar(rules: DatesRules) -> Grammar:
         ("year_after", re.compile(rf"(?<![\d.,])(?P<year>\d{{4}}){inflection}\.?\s*{after}")),
         ("year_before", re.compile(rf"{_word(rules.year_markers_before)}\s+{year}")),
         ("year_preposition", re.compile(
-            rf"{_word(rules.year_prepositions + rules.period_before)}\s+{year}(?!\s*[-–—]\s*\d)(?!{inflection}\s*\w)"
+            rf"{_word(rules.year_prepositions + rules.period_before)}\s+{year}"
+            r"(?:-[^\W\d_]{1,3}(?!\w)|(?!\s*[-–—]\s*\d)(?!\s*\w))"  # "у 2023-му": the ending makes it a year
             if not rules.lowercase_after_preposition else
             rf"{_word(rules.year_prepositions + rules.period_before)}\s+{year}(?![.,]\d)")),
         ("relative", re.compile(_word([r.form for r in rules.relative]))),
@@ -181,6 +192,7 @@ def _grammar(rules: DatesRules) -> Grammar:
         weekdays=re.compile(_word(rules.weekdays)) if rules.weekdays else None,
         labels=re.compile(_word(rules.dateline_labels)) if rules.dateline_labels else None,
         published_labels=re.compile(_word(rules.published_labels)) if rules.published_labels else None,
+        related=re.compile(r"\W*" + _word(rules.related_labels)) if rules.related_labels else None,
         stamps=re.compile(_word(rules.stamps)) if rules.stamps else None,
         cues=cues, rules=rules,
         day_joint=re.compile(rf"\s*(?:[-–—]|{_word(rules.range_joiners)})\s*(?:{_word(rules.weekdays)},?\s*)?"),
@@ -217,8 +229,9 @@ def _read(kind: str, m: re.Match, g: Grammar, lowered: str) -> list[Found]:
     year = int(groups["year"]) if groups.get("year") else None
     if year is not None and not _year_ok(year, MARKED_YEARS):
         return []
-    if kind in ("iso", "numeric"):
-        values = [(year, int(groups["m"]), int(groups["d"]))]
+    if kind in ("iso", "numeric"):  # "od 18. do 20. 9. 2015": each day of the range
+        days = ([int(groups["d1"])] if groups.get("d1") else []) + [int(groups["d"])]
+        values = [(year, int(groups["m"]), d) for d in days]
     elif kind in ("day_month", "month_day"):
         month = g.month_of[normalise(groups["month"])]
         days = [int(groups["d1"])] + ([int(groups["d2"])] if groups.get("d2") else [])
@@ -234,7 +247,7 @@ def _read(kind: str, m: re.Match, g: Grammar, lowered: str) -> list[Found]:
         first, last = int(groups["y1"]), int(groups["y2"])
         if not (_year_ok(first, PREPOSED_YEARS) and first < last <= first + MAX_RANGE_YEARS):
             return []
-        return [Found(start, end, first, in_range=True), Found(start, end, last, in_range=True)]
+        return [Found(start, end, first, in_range=True, until=last), Found(start, end, last, in_range=True, until=last)]
     elif kind == "relative":
         return [Found(start, end, None, relative=g.relative_of[normalise(m.group())])]
     else:  # a year with a marker or a preposition
@@ -271,8 +284,21 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
             continue
         chosen.extend(found)
         taken_until = end
-    kept = [f for f in chosen if not _on_stamp_line(text, f.start, g) and not _on_widget_line(text, f.start)]
+    kept = [f for f in chosen if not _on_stamp_line(text, f.start, g) and not _on_furniture_line(text, f.start, g)]
     return _years_shared(text, kept, g)
+
+
+def _restatements_dropped(text: str, values: list[tuple[Found, str]]) -> list[tuple[Found, str]]:
+    """"next month, on 12 June", "у п'ятницю, 16 травня": the explicit date is the one entry (a relative
+    word that resolves to the same day stays as one more mention of it)."""
+    return [(f, v) for i, (f, v) in enumerate(values)
+            if not (f.relative is not None and i + 1 < len(values) and _restates(text, f, values[i + 1][0]))
+            or v == values[i + 1][1]]
+
+
+def _restates(text: str, relative: Found, explicit: Found) -> bool:
+    return (explicit.relative is None and explicit.month is not None
+            and bool(RESTATED_GAP.fullmatch(text, relative.end, explicit.start)))
 
 
 def _years_shared(text: str, found: list[Found], g: Grammar) -> list[Found]:
@@ -292,9 +318,12 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
     return start, (len(text) if end < 0 else end)
 
 
-def _on_widget_line(text: str, offset: int) -> bool:
+def _on_furniture_line(text: str, offset: int, g: Grammar) -> bool:
+    """A weather widget ("Ingelheim 5 °C") or a list of related pages ("Lesen Sie auch: ...")."""
     start, end = _line_bounds(text, offset)
-    return bool(TEMPERATURE.search(text, start, end))
+    if TEMPERATURE.search(text, start, end):
+        return True
+    return g.related is not None and bool(g.related.match(normalise(text[start:end])))
 
 
 def _on_stamp_line(text: str, offset: int, g: Grammar) -> bool:
@@ -312,13 +341,21 @@ def _is_dateline(text: str, found: Found, others: list[Found], g: Grammar) -> bo
     if found.relative is not None or (found.day is None and found.month is None):
         return False
     start, end = _line_bounds(text, found.start)
-    line = normalise(text[start:end])
-    labelled = g.published_labels is not None and bool(g.published_labels.search(line))
-    at_top = found.start <= DATELINE_CHARS and text.count("\n", 0, start) < DATELINE_LINES
-    if not (labelled or at_top) or (found.day is None and not labelled) or TEMPERATURE.search(line):
+    labelled = g.published_labels is not None and bool(g.published_labels.search(normalise(text[start:end])))
+    if not (labelled or _at_top(text, found, start)) or (found.day is None and not labelled):
         return False
     if found.day is not None and _place_and_dash(text, start, found, g):
         return True
+    return _stands_alone(text, found, others, g)
+
+
+def _at_top(text: str, found: Found, line_start: int) -> bool:
+    return found.start <= DATELINE_CHARS and text.count("\n", 0, line_start) < DATELINE_LINES
+
+
+def _stands_alone(text: str, found: Found, others: list[Found], g: Grammar) -> bool:
+    """The date is alone on its line among furniture (weekday, time, labels, source, section)."""
+    start, end = _line_bounds(text, found.start)
     seg_start, seg_end = _furniture_segment(text, start, end, found)
     if any(o is not found and seg_start <= o.start < seg_end for o in others):
         return False  # "Tuesday 21 May – Saturday 1 June 2024": a range, not a dateline
@@ -328,6 +365,14 @@ def _is_dateline(text: str, found: Found, others: list[Found], g: Grammar) -> bo
         if pattern is not None:
             rest = pattern.sub(" ", rest)
     return sum(map(str.isalpha, rest)) <= DATELINE_RESIDUE
+
+
+def _other_stamps_dropped(text: str, found: list[Found], g: Grammar) -> list[Found]:
+    """Below the article, a full date alone on its line stamps another item (related news, a comment)."""
+    if not any(f.dateline for f in found):
+        return found
+    return [f for f in found if f.dateline or f.day is None or f.year is None
+            or _at_top(text, f, _line_bounds(text, f.start)[0]) or not _stands_alone(text, f, found, g)]
 
 
 def _place_and_dash(text: str, line_start: int, found: Found, g: Grammar) -> bool:
@@ -402,6 +447,9 @@ def _resolve(f: Found, published: str | None) -> str | None:
             return _iso(index // 12, index % 12 + 1, None)
         if rel.unit == "day" and p_day:
             return (date(p_year, p_month, p_day) + timedelta(days=rel.offset)).isoformat()
+        if rel.unit == "weekday" and p_day:
+            day = date(p_year, p_month, p_day)
+            return (day - timedelta(days=(day.weekday() - rel.offset) % 7)).isoformat()
         return None
     year = f.year if f.year is not None else (p_year if f.day else None)
     if year is None and f.day is None:
@@ -425,25 +473,53 @@ def _reference_year(values: list[tuple[Found, str]], published: str | None) -> i
     return max(years) if years else None
 
 
-def _period_before(text: str, f: Found, g: Grammar) -> bool:
+def _word_before(text: str, f: Found, words: list[str]) -> bool:
+    """One of ``words`` just before the date, or opening it ("до 2025", "od roku 1989")."""
     before = normalise(text[max(0, f.start - 12):f.start]).split()
     head = normalise(text[f.start:f.end]).split()[:1]
-    words = {normalise(w) for w in g.rules.period_before}
-    return bool((before and before[-1] in words) or (head and head[0] in words))
+    wanted = {normalise(w) for w in words}
+    return bool((before and before[-1] in wanted) or (head and head[0] in wanted))
+
+
+def _months_before(value: str, published: str | None) -> int:
+    """How many calendar months ``value`` lies before a publication date that has a month (else 0)."""
+    p_year, p_month, _ = _parse_iso(published)
+    year, month, _ = _parse_iso(value)
+    if not (p_month and year and month):
+        return 0
+    return (p_year * 12 + p_month) - (year * 12 + month)
 
 
 def _kind(f: Found, value: str, published: str | None, reference: int | None,
           text: str, cue_kinds: list[str], g: Grammar) -> str:
     if f.dateline or (published and value == published):
         return DateKind.published.value
-    if f.in_range or _period_before(text, f, g):
-        return DateKind.period.value
     year = _year_of(value)
-    if reference and year and (year < reference - 1 or (f.precision == "year" and year < reference)):
+    if f.in_range:  # "у 2006 – 2010 роках" told of the past is background; "2019–2021" ahead bounds a programme
+        return DateKind.historical.value if reference and f.until < reference else DateKind.period.value
+    if _word_before(text, f, g.rules.period_before) or (
+            f.precision == "year" and f.relative is None and _word_before(text, f, g.rules.period_for)):
+        return DateKind.period.value
+    if cue_kinds[:1] == [DateKind.historical.value]:  # "Нагадаємо, ...": a reminder of the background
+        return DateKind.historical.value
+    if (f.relative is None or f.relative.unit in ("month", "year")) and year and _is_background(f, value, year, published, reference, text, cue_kinds, g):
         return DateKind.historical.value
     if cue_kinds:
         return cue_kinds[0]
     return DateKind.event.value if f.precision != "year" else DateKind.other.value
+
+
+def _is_background(f: Found, value: str, year: int, published: str | None, reference: int | None,
+                   text: str, cue_kinds: list[str], g: Grammar) -> bool:
+    """A past milestone told as background: long before the reported events, or a relation that
+    began then ("od 1989.", "since 2017"), or a year of a signing when the article's own year is unknown."""
+    if reference and (year < reference - 1 or (f.precision == "year" and year < reference)):
+        return True
+    if _months_before(value, published) >= BACKGROUND_MONTHS:
+        return True
+    if f.precision != "day" and _word_before(text, f, g.rules.since) and not (reference and year > reference):
+        return True
+    return f.precision == "year" and not published and DateKind.signing.value in cue_kinds
 
 
 def _cue_kinds_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int]], dict[int, list[str]]]:
@@ -470,12 +546,12 @@ def find_dates(doc: AnnotatedDoc, published: str | None) -> DatesResult:
     g = grammar_for(doc.language)
     if g is None:
         return DatesResult(published, [])
-    found = _with_dateline(doc.text, _candidates(doc.text, g), g)
+    found = _other_stamps_dropped(doc.text, _with_dateline(doc.text, _candidates(doc.text, g), g), g)
     if published is None:
         dateline = next((f for f in found if f.dateline), None)
         if dateline is not None and dateline.year is not None:
             published = _iso(dateline.year, dateline.month, dateline.day)
-    resolved = [(f, v) for f in found if (v := _resolve(f, published)) is not None]
+    resolved = _restatements_dropped(doc.text, [(f, v) for f in found if (v := _resolve(f, published)) is not None])
     reference = _reference_year(resolved, published)
     pieces, cue_kinds = _cue_kinds_by_segment(doc, g)
     items: dict[str, DateItem] = {}
