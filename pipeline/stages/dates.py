@@ -42,6 +42,7 @@ PLACE_WORDS = 4
 CREDIT = re.compile(r"©\s*[^\W\d_]+")  # "© LETA 21 января, 2026": an agency credit
 # page furniture on one line: "23.11.2015 12:10 | Zprávy z radnic", "Lokal • 22. April 2024", "Политика  13:15"
 FURNITURE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s/\s|\s{2,}")
+NAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)[ -]$")  # the word just before a number
 RESTATED_GAP = re.compile(r"[\s,(–—-]*(?:[^\W\d_]{1,3}\s+)?")  # between a relative word and the date it restates
 TEMPERATURE = re.compile(r"\d\s*°")  # "Ingelheim 5 °C": a today/weather widget, no dates from it
 
@@ -136,6 +137,7 @@ class Grammar:
     related: re.Pattern | None  # a line that opens with a related-pages label
     stamps: re.Pattern | None
     cues: Lexicon
+    date_words: frozenset[str]  # words that may stand before a year without making it a name
     day_joint: re.Pattern  # what stands between two days that share the year given after the second
     word_starts: re.Pattern  # where a word that begins a WORD_LED pattern stands
     rules: DatesRules = field(repr=False)
@@ -169,7 +171,7 @@ def _grammar(rules: DatesRules) -> Grammar:
         ("day_month", re.compile(rf"(?<![\d.,:])\b{day_range}\s+{month}(?:,?\s+{year}{inflection}(?:\s*{after})?)?")),
         ("month_year", re.compile(rf"{month},?\s+{year}{inflection}(?:\s*{after})?")),
         ("month_relative", re.compile(rf"{month}\s+(?P<rel>{relative_year})")),
-        ("year_range", re.compile(r"(?<![\d.,])(?P<y1>\d{4})\s*[-–—]\s*(?P<y2>\d{4})(?!\d)"
+        ("year_range", re.compile(r"(?<![\d.,])(?P<y1>\d{4})\.?\s*[-–—]\s*(?P<y2>\d{4})(?!\d)"
                                   rf"(?:\s*{after})?")),
         ("year_after", re.compile(rf"(?<![\d.,])(?P<year>\d{{4}}){inflection}\.?\s*{after}")),
         ("year_before", re.compile(rf"{_word(rules.year_markers_before)}\s+{year}")),
@@ -195,6 +197,9 @@ def _grammar(rules: DatesRules) -> Grammar:
         related=re.compile(r"\W*" + _word(rules.related_labels)) if rules.related_labels else None,
         stamps=re.compile(_word(rules.stamps)) if rules.stamps else None,
         cues=cues, rules=rules,
+        date_words=frozenset(normalise(w) for w in month_forms + rules.weekdays + rules.year_prepositions
+                             + rules.year_markers_before + rules.period_before + rules.period_for + rules.since
+                             + rules.range_joiners),
         day_joint=re.compile(rf"\s*(?:[-–—]|{_word(rules.range_joiners)})\s*(?:{_word(rules.weekdays)},?\s*)?"),
         word_starts=re.compile(r"(?<!\w)(?=" + _alternation(
             month_forms + rules.year_markers_before + rules.year_prepositions + rules.period_before
@@ -274,6 +279,8 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
         for m in matches_at(pattern, lowered, starts[led] if led else None):
             if kind == "year_clause" and not text[m.start("participle")].islower():
                 continue  # "2000 Menschen wurden": a count before a noun
+            if kind == "year_range" and _after_name(text, m.start(), g):
+                continue
             found = _read(kind, m, g, lowered)
             if found:
                 spans.append((m.start(), m.end(), order, found))
@@ -310,6 +317,12 @@ def _years_shared(text: str, found: list[Found], g: Grammar) -> list[Found]:
                 and nxt.year is not None and g.day_joint.fullmatch(normalise(text[day.end:nxt.start]))):
             shared[i] = replace(day, year=nxt.year)
     return shared
+
+
+def _after_name(text: str, start: int, g: Grammar) -> bool:
+    """"Interreg 2014–2020", "ЮГАГРО 2024": years right after a capitalised word belong to a name."""
+    m = NAME_BEFORE.search(text, max(0, start - 40), start)
+    return bool(m) and m.group(1)[0].isupper() and normalise(m.group(1)) not in g.date_words
 
 
 def _line_bounds(text: str, offset: int) -> tuple[int, int]:
