@@ -43,6 +43,8 @@ CREDIT = re.compile(r"©\s*[^\W\d_]+")  # "© LETA 21 января, 2026": an ag
 # page furniture on one line: "23.11.2015 12:10 | Zprávy z radnic", "Lokal • 22. April 2024", "Политика  13:15"
 FURNITURE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s/\s|\s{2,}")
 NAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)[ -]$")  # the word just before a number
+CLAUSE_BREAK = re.compile(r"[,;:()–—\n]")
+CLAUSE_REACH = 200
 RESTATED_GAP = re.compile(r"[\s,(–—-]*(?:[^\W\d_]{1,3}\s+)?")  # between a relative word and the date it restates
 TEMPERATURE = re.compile(r"\d\s*°")  # "Ingelheim 5 °C": a today/weather widget, no dates from it
 
@@ -62,6 +64,7 @@ class RelativeRule(_Strict):
 class KindCue(_Strict):
     kind: DateKind
     phrases: list[str]
+    sentence: bool = False  # the cue gives its kind to every date of the sentence ("Нагадаємо, ..."); else the nearest cue wins
 
     _check = field_validator("phrases")(lambda cls, v: [check_phrase(p) for p in v])
 
@@ -513,8 +516,6 @@ def _kind(f: Found, value: str, published: str | None, reference: int | None,
     if _word_before(text, f, g.rules.period_before) or (
             f.precision == "year" and f.relative is None and _word_before(text, f, g.rules.period_for)):
         return DateKind.period.value
-    if cue_kinds[:1] == [DateKind.historical.value]:  # "Нагадаємо, ...": a reminder of the background
-        return DateKind.historical.value
     if (f.relative is None or f.relative.unit in ("month", "year")) and year and _is_background(f, value, year, published, reference, text, cue_kinds, g):
         return DateKind.historical.value
     if cue_kinds:
@@ -535,14 +536,33 @@ def _is_background(f: Found, value: str, year: int, published: str | None, refer
     return f.precision == "year" and not published and DateKind.signing.value in cue_kinds
 
 
-def _cue_kinds_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int]], dict[int, list[str]]]:
+Cue = tuple[bool, int, int, str]  # (a whole-sentence cue, position, rank of its group, kind)
+
+
+def _cues_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int]], dict[int, list[Cue]]]:
     pieces = segments(doc)
-    found: dict[int, list[tuple[int, str]]] = {}
+    found: dict[int, list[Cue]] = {}
     for match in g.cues.find(doc_units(doc)):
         seg = segment_of(pieces, match.start)
         if seg is not None:
-            found.setdefault(seg, []).append((_cue_rank(g, match.phrase), match.label))
-    return pieces, {seg: [label for _, label in sorted(set(items))] for seg, items in found.items()}
+            rank = _cue_rank(g, match.phrase)
+            whole = rank < len(g.rules.kind_cues) and g.rules.kind_cues[rank].sentence
+            found.setdefault(seg, []).append((whole, match.start, rank, match.label))
+    return pieces, found
+
+
+def _cue_kinds(cues: list[Cue], f: Found, text: str) -> list[str]:
+    """The kinds the cues of a date's sentence suggest, the strongest first: a whole-sentence cue, then
+    the cues of the date's own clause ("usvojilo na sjednici 22. februara, a ..."), each by group order."""
+    start, end = _clause(text, f)
+    ordered = sorted(cues, key=lambda c: (not c[0], not start <= c[1] < end, c[2]))
+    return [kind for _, _, _, kind in ordered]
+
+
+def _clause(text: str, f: Found) -> tuple[int, int]:
+    before = CLAUSE_BREAK.search(text[max(0, f.start - CLAUSE_REACH):f.start][::-1])
+    after = CLAUSE_BREAK.search(text, f.end, f.end + CLAUSE_REACH)
+    return (f.start - before.start() if before else f.start - CLAUSE_REACH), (after.start() if after else f.end + CLAUSE_REACH)
 
 
 def _cue_rank(g: Grammar, phrase: str) -> int:
@@ -566,7 +586,7 @@ def find_dates(doc: AnnotatedDoc, published: str | None) -> DatesResult:
             published = _iso(dateline.year, dateline.month, dateline.day)
     resolved = _restatements_dropped(doc.text, [(f, v) for f in found if (v := _resolve(f, published)) is not None])
     reference = _reference_year(resolved, published)
-    pieces, cue_kinds = _cue_kinds_by_segment(doc, g)
+    pieces, cues = _cues_by_segment(doc, g)
     items: dict[str, DateItem] = {}
     for f, value in resolved:
         mention = Mention(text=doc.text[f.start:f.end], start=f.start, end=f.end)
@@ -577,7 +597,7 @@ def find_dates(doc: AnnotatedDoc, published: str | None) -> DatesResult:
             if f.dateline:
                 item.kind = DateKind.published.value
             continue
-        kinds = cue_kinds.get(segment_of(pieces, f.start), [])
+        kinds = _cue_kinds(cues.get(segment_of(pieces, f.start), []), f, doc.text)
         items[value] = DateItem(value=value, kind=_kind(f, value, published, reference, doc.text, kinds, g),
                                 mentions=[mention])
     dates = sorted(items.values(), key=lambda d: (d.mentions[0].start, d.value))
