@@ -43,6 +43,7 @@ CREDIT = re.compile(r"©\s*[^\W\d_]+")  # "© LETA 21 января, 2026": an ag
 # page furniture on one line: "23.11.2015 12:10 | Zprávy z radnic", "Lokal • 22. April 2024", "Политика  13:15"
 FURNITURE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s/\s|\s{2,}")
 NAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)[ -]$")  # the word just before a number
+RELATED_REACH = 150  # characters from the start of a "Read also:" line that its title may take
 CLAUSE_BREAK = re.compile(r"[,;:()–—\n]")
 CLAUSE_REACH = 200
 RESTATED_GAP = re.compile(r"[\s,(–—-]*(?:[^\W\d_]{1,3}\s+)?")  # between a relative word and the date it restates
@@ -339,7 +340,9 @@ def _on_furniture_line(text: str, offset: int, g: Grammar) -> bool:
     start, end = _line_bounds(text, offset)
     if TEMPERATURE.search(text, start, end):
         return True
-    return g.related is not None and bool(g.related.match(normalise(text[start:end])))
+    # the title of a related page; a scraper may glue the story's next paragraph onto the same line
+    head = text[start:min(end, start + 60)]
+    return g.related is not None and offset - start <= RELATED_REACH and bool(g.related.match(normalise(head)))
 
 
 def _on_stamp_line(text: str, offset: int, g: Grammar) -> bool:
