@@ -300,16 +300,23 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
 
 
 def _restatements_dropped(text: str, values: list[tuple[Found, str]]) -> list[tuple[Found, str]]:
-    """"next month, on 12 June", "у п'ятницю, 16 травня": the explicit date is the one entry (a relative
-    word that resolves to the same day stays as one more mention of it)."""
-    return [(f, v) for i, (f, v) in enumerate(values)
-            if not (f.relative is not None and i + 1 < len(values) and _restates(text, f, values[i + 1][0]))
-            or v == values[i + 1][1]]
+    """"next month, on 12 June", "26. maja ove godine": the explicit date beside a relative phrase is the
+    one entry (a relative word that resolves to the same day stays as one more mention of it)."""
+    kept = []
+    for i, (f, v) in enumerate(values):
+        beside = [values[j] for j in (i - 1, i + 1) if 0 <= j < len(values)]
+        if f.relative is not None and any(_restates(text, f, e) and w != v for e, w in beside):
+            continue
+        kept.append((f, v))
+    return kept
 
 
 def _restates(text: str, relative: Found, explicit: Found) -> bool:
-    return (explicit.relative is None and explicit.month is not None
-            and bool(RESTATED_GAP.fullmatch(text, relative.end, explicit.start)))
+    if explicit.relative is not None or explicit.month is None:
+        return False
+    if explicit.start >= relative.end:
+        return bool(RESTATED_GAP.fullmatch(text, relative.end, explicit.start))
+    return bool(RESTATED_GAP.fullmatch(text, explicit.end, relative.start))
 
 
 def _years_shared(text: str, found: list[Found], g: Grammar) -> list[Found]:
@@ -517,7 +524,7 @@ def _kind(f: Found, value: str, published: str | None, reference: int | None,
     if f.in_range:  # "у 2006 – 2010 роках" told of the past is background; "2019–2021" ahead bounds a programme
         return DateKind.historical.value if reference and f.until < reference else DateKind.period.value
     if _word_before(text, f, g.rules.period_before) or (
-            f.precision == "year" and f.relative is None and _word_before(text, f, g.rules.period_for)):
+            f.precision == "year" and _word_before(text, f, g.rules.period_for)):
         return DateKind.period.value
     if (f.relative is None or f.relative.unit in ("month", "year")) and year and _is_background(f, value, year, published, reference, text, cue_kinds, g):
         return DateKind.historical.value
