@@ -102,18 +102,29 @@ def test_dateline_with_weekday():
     assert [(d.value, d.kind) for d in result.dates][:2] == [("2019-09-11", "published"), ("2019-09-10", "signing")]
 
 
-# "CITY, DATE – story": a place and a comma before the date, a dash after it
-PLACE_DATELINES = [
+# datelines: "CITY, DATE – story" (a place and a comma before the date, a dash after it), and dates
+# among page furniture (weekday, time, section, source, labels)
+DATELINES = [
     ("hr", "Split, 12. svibnja 2022. – Gradonačelnik Splita Ivica Puljak otvorio je sajam.", "2022-05-12"),
     ("sl", "Ljubljana, 11. 9. 2019 - Župan Zoran Janković je sprejel goste.", "2019-09-11"),
     ("pl", "Gdańsk (PAP), 3 lutego 2020 - Prezydent miasta podpisała umowę.", "2020-02-03"),
     ("ru", "Калуга, 15 марта 2017 г. — Городской голова провел встречу.", "2017-03-15"),
     ("en", "LVIV, March 3, 2023 — The city council approved the plan.", "2023-03-03"),
+    ("cs", "Titulek zprávy\n\n23.11.2015 12:10 | Zprávy z radnic\n\nPrimátor podepsal memorandum.", "2015-11-23"),
+    ("uk", "2025.05.14 14:57 | Громада | Міжнародна співпраця | 100\n\nНа в'їзді встановили щит.", "2025-05-14"),
+    ("ru", "Политика  13:15   09.11.2025\n\nМэр подписал соглашение.", "2025-11-09"),
+    ("sl", "Gorenjski glas, ponedeljek, 5. januar 2015\n\nŽupan je sprejel goste.", "2015-01-05"),
+    ("bg", "Заглавие\n\nКозлодуй, 22 ноември 2017 г.\n\nОбщинският съвет се събра.", "2017-11-22"),
+    ("ru", "Заголовок\n\n© LETA 21 января, 2026 14:20   Важно   0 комментариев\n\nТекст.", "2026-01-21"),
+    ("en", "ALBUQUERQUE, N.M., July 17, 2023 —\n\nThe city is working on plans.", "2023-07-17"),
+    ("sk", "Dolný Kubín 2. júna 2023 (TASR) – Mesto oslavuje výročie.", "2023-06-02"),
+    ("de", "Die Stadt empfing Gäste.\n\neingestellt am 19.06.2023", "2023-06-19"),
+    ("en", "Association News\nPosted October 2011\n\nThe mayor came to celebrate.", "2011-10"),
 ]
 
 
-@pytest.mark.parametrize("lang,text,published", PLACE_DATELINES)
-def test_place_dateline_gives_published(lang, text, published):
+@pytest.mark.parametrize("lang,text,published", DATELINES)
+def test_dateline_gives_published(lang, text, published):
     result = dates_of(lang, text)
     assert result.published == published
     assert (published, "published") in [(d.value, d.kind) for d in result.dates]
@@ -163,26 +174,6 @@ def test_month_alone_is_not_a_date_and_evidence_offsets_point_into_text():
     assert text[mention.start:mention.end] == mention.text == "5 квітня 2019 року"
 
 
-# datelines among page furniture: (language, text, published found)
-FURNITURE_DATELINES = [
-    ("cs", "Titulek zprávy\n\n23.11.2015 12:10 | Zprávy z radnic\n\nPrimátor podepsal memorandum.", "2015-11-23"),
-    ("uk", "2025.05.14 14:57 | Громада | Міжнародна співпраця | 100\n\nНа в'їзді встановили щит.", "2025-05-14"),
-    ("ru", "Политика  13:15   09.11.2025\n\nМэр подписал соглашение.", "2025-11-09"),
-    ("sl", "Gorenjski glas, ponedeljek, 5. januar 2015\n\nŽupan je sprejel goste.", "2015-01-05"),
-    ("bg", "Заглавие\n\nКозлодуй, 22 ноември 2017 г.\n\nОбщинският съвет се събра.", "2017-11-22"),
-    ("ru", "Заголовок\n\n© LETA 21 января, 2026 14:20   Важно   0 комментариев\n\nТекст.", "2026-01-21"),
-    ("en", "ALBUQUERQUE, N.M., July 17, 2023 —\n\nThe city is working on plans.", "2023-07-17"),
-    ("sk", "Dolný Kubín 2. júna 2023 (TASR) – Mesto oslavuje výročie.", "2023-06-02"),
-    ("de", "Die Stadt empfing Gäste.\n\neingestellt am 19.06.2023", "2023-06-19"),
-    ("en", "Association News\nPosted October 2011\n\nThe mayor came to celebrate.", "2011-10"),
-]
-
-
-@pytest.mark.parametrize("lang,text,published", FURNITURE_DATELINES)
-def test_furniture_datelines_give_published(lang, text, published):
-    result = dates_of(lang, text)
-    assert result.published == published
-    assert (published, "published") in [(d.value, d.kind) for d in result.dates]
 
 
 def test_widgets_related_lists_and_later_stamps_give_no_dates():
