@@ -197,6 +197,7 @@ def test_a_range_of_days_is_no_dateline_and_shares_its_year():
     ("en", "Next month, on 12 June, the mayors will sign the agreement.", "2024-05-14", [("2024-06-12", "signing")]),
     ("sl", "Aktivnosti so potekale od 18. do 20. 9. 2015.", None, [("2015-09-18", "event"), ("2015-09-20", "event")]),
     ("uk", "Місто у 2023-му приймало дітей.", "2026-02-05", [("2023", "historical")]),
+    ("uk", "Перехідний період розпочнеться 30 березня наступного року.", "2018-11-15", [("2019-03-30", "period")]),
     ("en", "The repairs are funded by the Interreg 2014–2020 programme.", "2024-05-14", []),
 ])
 def test_weekdays_restatements_ranges_and_names(lang, text, published, expected):

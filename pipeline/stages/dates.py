@@ -299,6 +299,18 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
     return _years_shared(text, kept, g)
 
 
+def _relative_years_joined(text: str, found: list[Found]) -> list[Found]:
+    joined: list[Found] = []
+    for f in found:
+        last = joined[-1] if joined else None
+        if (last is not None and f.relative is not None and f.relative.unit == "year" and last.day is not None
+                and last.year is None and last.relative is None and not text[last.end:f.start].strip()):
+            joined[-1] = replace(last, end=f.end, relative=f.relative)
+            continue
+        joined.append(f)
+    return joined
+
+
 def _restatements_dropped(text: str, values: list[tuple[Found, str]]) -> list[tuple[Found, str]]:
     """"next month, on 12 June", "26. maja ove godine": the explicit date beside a relative phrase is the
     one entry (a relative word that resolves to the same day stays as one more mention of it)."""
@@ -320,8 +332,9 @@ def _restates(text: str, relative: Found, explicit: Found) -> bool:
 
 
 def _years_shared(text: str, found: list[Found], g: Grammar) -> list[Found]:
-    """A year given once for several days completes each: "21 May – Saturday 1 June 2024"."""
-    shared = list(found)
+    """A year given once for several days completes each: "21 May – Saturday 1 June 2024"; a relative
+    year completes the day before it: "29 березня наступного року"."""
+    shared = _relative_years_joined(text, found)
     for i in range(len(shared) - 2, -1, -1):
         day, nxt = shared[i], shared[i + 1]
         if (day.day is not None and day.year is None and day.relative is None and nxt.day is not None
@@ -467,7 +480,7 @@ def _resolve(f: Found, published: str | None) -> str | None:
     if f.relative is not None:
         rel = f.relative
         if rel.unit == "year" and p_year:
-            return _iso(p_year + rel.offset, f.month, None)
+            return _iso(p_year + rel.offset, f.month, f.day)
         if rel.unit == "month" and p_year and p_month and f.month is None:
             index = p_year * 12 + (p_month - 1) + rel.offset
             return _iso(index // 12, index % 12 + 1, None)
