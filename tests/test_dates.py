@@ -102,18 +102,29 @@ def test_dateline_with_weekday():
     assert [(d.value, d.kind) for d in result.dates][:2] == [("2019-09-11", "published"), ("2019-09-10", "signing")]
 
 
-# "CITY, DATE – story": a place and a comma before the date, a dash after it
-PLACE_DATELINES = [
+# datelines: "CITY, DATE – story" (a place and a comma before the date, a dash after it), and dates
+# among page furniture (weekday, time, section, source, labels)
+DATELINES = [
     ("hr", "Split, 12. svibnja 2022. – Gradonačelnik Splita Ivica Puljak otvorio je sajam.", "2022-05-12"),
     ("sl", "Ljubljana, 11. 9. 2019 - Župan Zoran Janković je sprejel goste.", "2019-09-11"),
     ("pl", "Gdańsk (PAP), 3 lutego 2020 - Prezydent miasta podpisała umowę.", "2020-02-03"),
     ("ru", "Калуга, 15 марта 2017 г. — Городской голова провел встречу.", "2017-03-15"),
     ("en", "LVIV, March 3, 2023 — The city council approved the plan.", "2023-03-03"),
+    ("cs", "Titulek zprávy\n\n23.11.2015 12:10 | Zprávy z radnic\n\nPrimátor podepsal memorandum.", "2015-11-23"),
+    ("uk", "2025.05.14 14:57 | Громада | Міжнародна співпраця | 100\n\nНа в'їзді встановили щит.", "2025-05-14"),
+    ("ru", "Политика  13:15   09.11.2025\n\nМэр подписал соглашение.", "2025-11-09"),
+    ("sl", "Gorenjski glas, ponedeljek, 5. januar 2015\n\nŽupan je sprejel goste.", "2015-01-05"),
+    ("bg", "Заглавие\n\nКозлодуй, 22 ноември 2017 г.\n\nОбщинският съвет се събра.", "2017-11-22"),
+    ("ru", "Заголовок\n\n© LETA 21 января, 2026 14:20   Важно   0 комментариев\n\nТекст.", "2026-01-21"),
+    ("en", "ALBUQUERQUE, N.M., July 17, 2023 —\n\nThe city is working on plans.", "2023-07-17"),
+    ("sk", "Dolný Kubín 2. júna 2023 (TASR) – Mesto oslavuje výročie.", "2023-06-02"),
+    ("de", "Die Stadt empfing Gäste.\n\neingestellt am 19.06.2023", "2023-06-19"),
+    ("en", "Association News\nPosted October 2011\n\nThe mayor came to celebrate.", "2011-10"),
 ]
 
 
-@pytest.mark.parametrize("lang,text,published", PLACE_DATELINES)
-def test_place_dateline_gives_published(lang, text, published):
+@pytest.mark.parametrize("lang,text,published", DATELINES)
+def test_dateline_gives_published(lang, text, published):
     result = dates_of(lang, text)
     assert result.published == published
     assert (published, "published") in [(d.value, d.kind) for d in result.dates]
@@ -161,3 +172,50 @@ def test_month_alone_is_not_a_date_and_evidence_offsets_point_into_text():
     assert [d.value for d in result.dates] == ["2019-04-05"]
     mention = result.dates[0].mentions[0]
     assert text[mention.start:mention.end] == mention.text == "5 квітня 2019 року"
+
+
+
+
+def test_widgets_related_lists_and_later_stamps_give_no_dates():
+    text = ("Montag, 9. Dezember 2024 | Ingelheim 5 °C, bedeckt\n\nLokal • 22. April 2024\n\n"
+            + "Der Stadtrat hat beschlossen.\n" * 12 + "\nLesen Sie auch: Neuer Kreisverkehr am 2. Dezember freigegeben\n"
+            "Andere Nachricht\n2023-03-11, 10:20")
+    result = dates_of("de", text)
+    assert result.published == "2024-04-22"
+    assert [d.value for d in result.dates] == ["2024-04-22"]
+
+
+def test_a_range_of_days_is_no_dateline_and_shares_its_year():
+    result = dates_of("en", "Dundee Central Library\nTuesday 21 May – Saturday 1 June 2024\n\nThe exhibition opens.")
+    assert result.published is None
+    assert [d.value for d in result.dates] == ["2024-05-21", "2024-06-01"]
+
+
+@pytest.mark.parametrize("lang,text,published,expected", [
+    ("en", "The council took little formal action on Monday.", "2023-01-24", [("2023-01-23", "event")]),
+    ("sl", "Osrednji dogodek je bil v soboto na trgu.", "2022-07-13", [("2022-07-09", "event")]),
+    ("en", "Next month, on 12 June, the mayors will sign the agreement.", "2024-05-14", [("2024-06-12", "signing")]),
+    ("sl", "Aktivnosti so potekale od 18. do 20. 9. 2015.", None, [("2015-09-18", "event"), ("2015-09-20", "event")]),
+    ("uk", "Місто у 2023-му приймало дітей.", "2026-02-05", [("2023", "historical")]),
+    ("uk", "Перехідний період розпочнеться 30 березня наступного року.", "2018-11-15", [("2019-03-30", "period")]),
+    ("en", "The repairs are funded by the Interreg 2014–2020 programme.", "2024-05-14", []),
+])
+def test_weekdays_restatements_ranges_and_names(lang, text, published, expected):
+    assert [(d.value, d.kind) for d in dates_of(lang, text, published).dates] == expected
+
+
+BACKGROUND = [
+    ("uk", "Угоду про партнерство міський голова підписав 25 лютого.", "2025-04-27", "2025-02-25", "historical"),
+    ("en", "A full council debate followed in July 2022.", "2023-12-06", "2022-07", "historical"),
+    ("pl", "Berdyczów jest związany z Częstochową umową od maja 2023 r.", None, "2023-05", "historical"),
+    ("hr", "Gradovi njeguju odnose od 1989., kada je potpisana povelja o prijateljstvu.", None, "1989", "historical"),
+    ("uk", "Нагадаємо, договір підписали 23 січня 2024 року.", None, "2024-01-23", "historical"),
+    ("ru", "В 2006 – 2010 годах города обменивались выставками.", "2011-10-07", "2006", "historical"),
+    ("ru", "Главным итогом стали дорожные карты на 2024 год.", None, "2024", "period"),
+    ("bs", "Odluke su usvojene 26. maja ove godine.", "2023-06-14", "2023-05-26", "event"),
+]
+
+
+@pytest.mark.parametrize("lang,text,published,value,kind", BACKGROUND)
+def test_background_milestones_and_periods(lang, text, published, value, kind):
+    assert {d.value: d.kind for d in dates_of(lang, text, published).dates}[value] == kind

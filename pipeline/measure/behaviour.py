@@ -147,7 +147,12 @@ def expand(suite: Suite, stem: str, capabilities: Iterable[str] = ()) -> Iterato
             for number in range(template.cases):
                 bindings = _bindings(suite, template, number, f"{suite.language}/{stem}.yaml {name}")
                 yield Case(suite.language, name, stem, index, _fill(template.text, bindings),
-                           template.published or suite.published, template.expect, bindings)
+                           _published(suite, template), template.expect, bindings)
+
+
+def _published(suite: Suite, template: Template) -> str | None:
+    """The template's own published date when it sets one (null: no input date), else the suite's."""
+    return template.published if "published" in template.model_fields_set else suite.published
 
 
 def _bindings(suite: Suite, template: Template, number: int, where: str) -> dict[str, dict[str, Any]]:
