@@ -57,10 +57,15 @@ class Rules:
         day = date_interval(report.published[:10])
         return (day[0] - self.window, day[1] + self.window) if day else None
 
-    def fit(self, a: Report, b: Report) -> bool:
-        if not (self.types_fit(a.type, b.type) and self.statuses_fit(a.status, b.status)):
+    def signature(self, report: Report) -> tuple:
+        """What fit compares: reports with one signature fit the same events."""
+        return report.type, report.status, self.when(report)
+
+    def fit(self, a: tuple, b: tuple) -> bool:
+        """Two signatures (type, status, interval) can tell the same event."""
+        if not (self.types_fit(a[0], b[0]) and self.statuses_fit(a[1], b[1])):
             return False
-        x, y = self.when(a), self.when(b)
+        x, y = a[2], b[2]
         return x is None or y is None or (x[0] <= y[1] and y[0] <= x[1])
 
     def first_of(self, values: list[str], precedence: list[str]) -> str:
@@ -80,14 +85,16 @@ def cluster(reports: list[Report], rules: Rules) -> list[list[Report]]:
             by_parties[report.parties].append(report)
     events: list[list[Report]] = []
     for parties in sorted(by_parties):
-        groups: list[list[Report]] = []
+        groups: list[tuple[list[Report], set[tuple]]] = []  # reports and their distinct signatures
         for report in sorted(by_parties[parties], key=_report_order):
-            home = next((g for g in groups if all(rules.fit(report, other) for other in g)), None)
+            mine = rules.signature(report)
+            home = next((g for g in groups if all(rules.fit(mine, other) for other in g[1])), None)
             if home is None:
-                groups.append([report])
+                groups.append(([report], {mine}))
             else:
-                home.append(report)
-        events += groups
+                home[0].append(report)
+                home[1].add(mine)
+        events += [reports_of for reports_of, _ in groups]
     return events
 
 

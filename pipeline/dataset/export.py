@@ -6,12 +6,12 @@ each event and the office holders from the written tables, out of core.
 """
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -22,6 +22,7 @@ from pipeline.dataset.sql import EVENT_EVIDENCE, OFFICE_HOLDERS
 
 BATCH = 2000  # records per Parquet row group
 DATABASE = "citylinks.duckdb"
+DERIVED = {"event_evidence": EVENT_EVIDENCE, "office_holders": OFFICE_HOLDERS}  # computed in DuckDB
 STREAMED = ("articles", "article_cities", "officials", "dates", "agreement_parties", "agreement_areas",
             "article_areas", "mentions")
 
@@ -32,19 +33,18 @@ class TableWriters:
     def __init__(self, out_dir: Path, names: Iterable[str]):
         self.out_dir = out_dir
         self.specs = {name: spec.tables()[name] for name in names}
-        self.buffers: dict[str, list[dict]] = {name: [] for name in self.specs}
+        self.buffers: dict[str, list[tuple]] = {name: [] for name in self.specs}
         self.writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", s.arrow_schema(), compression="zstd")
                         for name, s in self.specs.items()}
         self.counts = dict.fromkeys(self.specs, 0)
 
-    def add(self, table: str, new_rows: list[dict]) -> None:
+    def add(self, table: str, new_rows: list[tuple]) -> None:
         self.buffers[table] += new_rows
 
     def flush(self) -> None:
         for name, buffer in self.buffers.items():
             if buffer:
-                schema = self.specs[name].arrow_schema()
-                self.writers[name].write_table(pa.Table.from_pylist(buffer, schema=schema))
+                self.writers[name].write_table(arrow_table(self.specs[name].arrow_schema(), buffer))
                 self.counts[name] += len(buffer)
                 buffer.clear()
 
@@ -54,18 +54,26 @@ class TableWriters:
             writer.close()
 
 
-def write_table(out_dir: Path, name: str, table_rows: list[dict]) -> int:
-    schema = spec.tables()[name].arrow_schema()
-    pq.write_table(pa.Table.from_pylist(table_rows, schema=schema), out_dir / f"{name}.parquet", compression="zstd")
+def arrow_table(schema: pa.Schema, table_rows: list[tuple] | list[dict]) -> pa.Table:
+    """Rows as tuples in the schema's column order (or dicts by column name) -> an Arrow table."""
+    if table_rows and isinstance(table_rows[0], dict):
+        return pa.Table.from_pylist(table_rows, schema=schema)
+    columns = list(zip(*table_rows)) if table_rows else [[] for _ in schema]
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
+
+
+def write_table(out_dir: Path, name: str, table_rows: list[tuple] | list[dict]) -> int:
+    table = arrow_table(spec.tables()[name].arrow_schema(), table_rows)
+    pq.write_table(table, out_dir / f"{name}.parquet", compression="zstd")
     return len(table_rows)
 
 
 def read_records(paths: Iterable[Path]) -> Iterator[tuple[str, dict]]:
     for path in paths:
-        with open(path, encoding="utf-8") as stream:
+        with open(path, "rb") as stream:
             for line in stream:
                 if line.strip():
-                    yield str(path), json.loads(line)
+                    yield str(path), orjson.loads(line)
 
 
 class CityTally:
@@ -135,9 +143,9 @@ def load_database(out_dir: Path) -> Path:
     path.unlink(missing_ok=True)
     with duckdb.connect(str(path)) as db:
         for name in spec.tables():
-            if (out_dir / f"{name}.parquet").exists():
+            if name not in DERIVED:
                 db.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(out_dir / f"{name}.parquet")])
-        for name, query in (("event_evidence", EVENT_EVIDENCE), ("office_holders", OFFICE_HOLDERS)):
+        for name, query in DERIVED.items():
             columns = ", ".join(f'"{c}"' for c in spec.tables()[name].columns)
             db.execute(f"CREATE TABLE {name} AS SELECT {columns} FROM ({query})")
             db.execute(f"COPY {name} TO '{out_dir / (name + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)")

@@ -1,10 +1,12 @@
-"""One JSONL record -> rows of the per-article tables (tables.yaml), and its agreements as reports
-for consolidation."""
+"""One JSONL record -> rows of the per-article tables, as tuples in the column order of
+tables.yaml, and its agreements as reports for consolidation."""
 from __future__ import annotations
 
 from typing import NamedTuple
 
 ITEM_LISTS = ("cities", "officials", "dates", "agreements", "areas")
+ITEM_TABLE = {"cities": "article_cities", "officials": "officials", "dates": "dates", "areas": "article_areas"}
+ROW_TABLES = (*ITEM_TABLE.values(), "agreement_parties", "agreement_areas", "mentions")
 
 
 class Report(NamedTuple):
@@ -26,53 +28,38 @@ def item_id(article_id: str, kind: str, index: int) -> str:
     return f"{article_id}/{kind}/{index}"
 
 
-def article_row(record: dict, output_file: str, duplicate_of: str | None) -> dict:
-    return {
-        "article_id": record["id"], "status": record["status"], "reason": record["reason"],
-        "language": record["language"], "published": record["published"], "url": record["url"],
-        "title": record["title"], "source": (record.get("provenance") or {}).get("source"),
-        "output_file": output_file, "duplicate_of": duplicate_of,
-        "n_cities": len(record["cities"]), "n_agreements": len(record["agreements"]),
-        "text": record["text"],
-    }
+def article_row(record: dict, output_file: str, duplicate_of: str | None) -> tuple:
+    return (record["id"], record["status"], record["reason"], record["language"], record["published"],
+            record["url"], record["title"], (record.get("provenance") or {}).get("source"), output_file,
+            duplicate_of, len(record["cities"]), len(record["agreements"]), record["text"])
 
 
-def _item_row(kind: str, article_id: str, ident: str, item: dict) -> dict:
-    row = {"item_id": ident, "article_id": article_id}
+def _item_row(kind: str, article_id: str, ident: str, item: dict) -> tuple:
     if kind == "cities":
-        row.update(geonames_id=item["geonames_id"], local_name=item["local_name"])
-    elif kind == "officials":
-        row.update(name=item["name"], role=item["role"], city_geonames_id=item["city_geonames_id"])
-    elif kind == "dates":
-        row.update(value=item["value"], kind=item["kind"])
-    elif kind == "areas":
-        row.update(area=item["area"])
-    return row
+        return ident, article_id, item["geonames_id"], item["local_name"]
+    if kind == "officials":
+        return ident, article_id, item["name"], item["role"], item["city_geonames_id"]
+    if kind == "dates":
+        return ident, article_id, item["value"], item["kind"]
+    return ident, article_id, item["area"]
 
 
-_ITEM_TABLE = {"cities": "article_cities", "officials": "officials", "dates": "dates", "areas": "article_areas"}
-
-
-def record_rows(record: dict) -> dict[str, list[dict]]:
+def record_rows(record: dict) -> dict[str, list[tuple]]:
     """Rows of article_cities, officials, dates, article_areas, agreement_parties, agreement_areas
     and mentions for one record (agreements themselves wait for consolidation)."""
     article_id = record["id"]
-    out: dict[str, list[dict]] = {name: [] for name in (*_ITEM_TABLE.values(), "agreement_parties",
-                                                         "agreement_areas", "mentions")}
+    out: dict[str, list[tuple]] = {name: [] for name in ROW_TABLES}
+    mentions = out["mentions"]
     for kind in ITEM_LISTS:
         for index, item in enumerate(record[kind]):
-            ident = item_id(article_id, kind, index)
+            ident = f"{article_id}/{kind}/{index}"
             if kind == "agreements":
-                out["agreement_parties"] += [{"item_id": ident, "article_id": article_id, "geonames_id": g}
-                                             for g in item["city_geonames_ids"]]
-                out["agreement_areas"] += [{"item_id": ident, "article_id": article_id, "area": a}
-                                           for a in item.get("areas") or ()]
+                out["agreement_parties"] += [(ident, article_id, g) for g in item["city_geonames_ids"]]
+                out["agreement_areas"] += [(ident, article_id, a) for a in item.get("areas") or ()]
             else:
-                out[_ITEM_TABLE[kind]].append(_item_row(kind, article_id, ident, item))
-            out["mentions"] += [
-                {"item_id": ident, "item_kind": kind, "article_id": article_id, "mention_index": m,
-                 "text": mention["text"], "start": mention["start"], "end": mention["end"]}
-                for m, mention in enumerate(item["mentions"])]
+                out[ITEM_TABLE[kind]].append(_item_row(kind, article_id, ident, item))
+            mentions += [(ident, kind, article_id, m, mention["text"], mention["start"], mention["end"])
+                         for m, mention in enumerate(item["mentions"])]
     return out
 
 
@@ -83,7 +70,6 @@ def reports(record: dict, duplicate_of: str | None) -> list[Report]:
             for i, a in enumerate(record["agreements"])]
 
 
-def agreement_row(report: Report, event_id: str | None) -> dict:
-    return {"item_id": report.item_id, "article_id": report.article_id, "type": report.type,
-            "status": report.status, "date": report.date, "n_parties": len(report.parties),
-            "event_id": event_id}
+def agreement_row(report: Report, event_id: str | None) -> tuple:
+    return (report.item_id, report.article_id, report.type, report.status, report.date,
+            len(report.parties), event_id)
