@@ -22,6 +22,7 @@ from pipeline.dataset.sql import EVENT_EVIDENCE, OFFICE_HOLDERS
 
 BATCH = 2000  # records per Parquet row group
 DATABASE = "citylinks.duckdb"
+DUCKDB_MEMORY = "1GB"  # beyond it DuckDB spills to disk: memory stays bounded for any corpus size
 DERIVED = {"event_evidence": EVENT_EVIDENCE, "office_holders": OFFICE_HOLDERS}  # computed in DuckDB
 STREAMED = ("articles", "article_cities", "officials", "dates", "agreement_parties", "agreement_areas",
             "article_areas", "mentions")
@@ -141,7 +142,7 @@ def load_database(out_dir: Path) -> Path:
     derived tables computed there."""
     path = out_dir / DATABASE
     path.unlink(missing_ok=True)
-    with duckdb.connect(str(path)) as db:
+    with duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY}) as db:
         for name in spec.tables():
             if name not in DERIVED:
                 db.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(out_dir / f"{name}.parquet")])

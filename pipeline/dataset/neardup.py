@@ -22,9 +22,8 @@ class NearDuplicateIndex:
     def __init__(self, rules: NearDuplicates):
         self.rules = rules
         self.lsh = MinHashLSH(threshold=rules.threshold, num_perm=rules.num_perm)
-        self.exact: dict[bytes, str] = {}  # text digest -> first article with that text
-        self.first_of: dict[str, str] = {}  # article in the LSH -> its original
-        self.order: dict[str, int] = {}
+        self.exact: dict[bytes, str] = {}  # text digest -> the original of the first article with it
+        self.order: dict[str, int] = {}  # originals in the order they came
 
     def _minhash(self, text: str) -> MinHash | None:
         words = _WORD.findall(text.casefold())
@@ -41,17 +40,19 @@ class NearDuplicateIndex:
             return None
         digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
         if digest in self.exact:
-            return self.first_of.get(self.exact[digest], self.exact[digest])
-        self.exact[digest] = article_id
-        self.order[article_id] = len(self.order)
+            return self.exact[digest]
+        original = self._original(article_id, text)
+        self.exact[digest] = original or article_id
+        return original
+
+    def _original(self, article_id: str, text: str) -> str | None:
         signature = self._minhash(text)
         if signature is None:
             return None
         matches = self.lsh.query(signature)
-        self.lsh.insert(article_id, signature, check_duplication=False)
         if not matches:
+            self.lsh.insert(article_id, signature, check_duplication=False)
+            self.order[article_id] = len(self.order)
             return None
-        # the original of the earliest match, so that a chain of copies points at one article
-        original = min((self.first_of.get(m, m) for m in matches), key=self.order.__getitem__)
-        self.first_of[article_id] = original
-        return original
+        # only originals are indexed, so a copy finds the original it copies (the earliest one)
+        return min(matches, key=self.order.__getitem__)
