@@ -10,10 +10,7 @@ from datasketch import MinHash, MinHashLSH
 from pipeline.dataset.spec import NearDuplicates
 
 _WORD = re.compile(r"\w+")
-
-
-def _hash32(data: bytes) -> int:
-    return zlib.crc32(data)  # deterministic and ~10x faster than datasketch's sha1 default
+SCHEME = "affine32"  # datasketch 2 permutation scheme
 
 
 class NearDuplicateIndex:
@@ -22,16 +19,20 @@ class NearDuplicateIndex:
     def __init__(self, rules: NearDuplicates):
         self.rules = rules
         self.lsh = MinHashLSH(threshold=rules.threshold, num_perm=rules.num_perm)
+        # drawn once: MinHash draws its random permutations per object otherwise (~1 ms each)
+        self.permutations = MinHash(num_perm=rules.num_perm, scheme=SCHEME).permutations
         self.exact: dict[bytes, str] = {}  # text digest -> the original of the first article with it
         self.order: dict[str, int] = {}  # originals in the order they came
 
     def _minhash(self, text: str) -> MinHash | None:
-        words = _WORD.findall(text.casefold())
+        words = [w.encode() for w in _WORD.findall(text.casefold())]
         n = self.rules.shingle_words
         if len(words) < n:
             return None
-        shingles = [" ".join(words[i:i + n]).encode() for i in range(len(words) - n + 1)]
-        signature = MinHash(num_perm=self.rules.num_perm, hashfunc=_hash32)
+        shingles = [b" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+        # crc32: deterministic and much faster than datasketch's default sha1
+        signature = MinHash(num_perm=self.rules.num_perm, hashfunc=zlib.crc32,
+                            permutations=self.permutations, scheme=SCHEME)
         signature.update_batch(shingles)
         return signature
 
