@@ -113,6 +113,12 @@ class CityTally:
         return {g: c["name"] for g, c in self.cities.items()}
 
 
+def reports_a_link(record: dict) -> bool:
+    """Whether the article tells an agreement of two or more cities: only those are compared for
+    syndicated copies (events count them; most news in a corpus is about something else)."""
+    return any(len(set(a["city_geonames_ids"])) >= 2 for a in record["agreements"])
+
+
 def stream_pass(paths: list[Path], out_dir: Path) -> dict:
     """Write the streamed tables; return what the later steps need (reports, cities, counts)."""
     rules = spec.consolidation()
@@ -125,7 +131,7 @@ def stream_pass(paths: list[Path], out_dir: Path) -> dict:
             repeated += 1  # the same article in two output parts: the first one counts
             continue
         seen.add(record["id"])
-        duplicate_of = copies.add(record["id"], record["text"]) if record["status"] == "ok" else None
+        duplicate_of = copies.add(record["id"], record["text"]) if reports_a_link(record) else None
         writers.add("articles", [rows.article_row(record, output_file, duplicate_of)])
         for table, table_rows in rows.record_rows(record).items():
             writers.add(table, table_rows)
