@@ -1,5 +1,5 @@
 """The dataset: export of real extracted records (data/raw through the extractor, and the 85 dev
-articles' records) to tables, events, network and the HTML report; consolidation accuracy on
+articles, extracted from ../shared/corpus/dev at test time) to tables, events, network and the HTML report; consolidation accuracy on
 hand-made article groups (tests/data/dataset/consolidation_set.yaml)."""
 from __future__ import annotations
 
@@ -18,25 +18,36 @@ import polars as pl
 import pytest
 import yaml
 
-from conftest import ROOT, read_jsonl, run_cli
+from conftest import ROOT, SHARED, read_jsonl, run_cli
 from pipeline.dataset import spec
 from pipeline.dataset.events import consolidate
 from pipeline.dataset.rows import reports
 from schemas.record import ArticleRecord
 
 DATA = ROOT / "tests" / "data" / "dataset"
-DEV_RECORDS = DATA / "dev_records.jsonl"
+DEV_TEXTS = SHARED / "corpus" / "dev" / "texts"
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def dev_records(tmp_path_factory) -> Path:
+    """The 85 dev articles through the real extractor (read from ../shared, never copied here)."""
+    if not DEV_TEXTS.is_dir():
+        pytest.skip(f"{DEV_TEXTS} is not there")
+    out = tmp_path_factory.mktemp("dev") / "dev.jsonl"
+    done = run_cli("extract", str(DEV_TEXTS), "-o", str(out), "--force", "-j", "2", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, dev_records):
     """data/raw through the real extractor, plus the dev records: two parts of one corpus."""
     tmp = tmp_path_factory.mktemp("dataset")
     done = run_cli("extract", "data/raw", "-o", str(tmp / "raw.jsonl"), "--force", "-j", "1", "--no-progress")
     assert done.returncode == 0, done.stderr
-    done = run_cli("export", str(tmp / "raw.jsonl"), str(DEV_RECORDS), "--to", str(tmp / "out"))
+    done = run_cli("export", str(tmp / "raw.jsonl"), str(dev_records), "--to", str(tmp / "out"))
     assert done.returncode == 0, done.stderr
-    records = read_jsonl(tmp / "raw.jsonl") + read_jsonl(DEV_RECORDS)
+    records = read_jsonl(tmp / "raw.jsonl") + read_jsonl(dev_records)
     return tmp / "out", records
 
 
@@ -128,8 +139,8 @@ def test_office_holders_gather_one_person_over_articles(exported):
     assert sorted(holders["n_articles"]) == sorted(seen.values())
 
 
-def test_a_corpus_exported_in_parts_counts_a_repeated_article_once(exported, tmp_path):
-    done = run_cli("export", str(DEV_RECORDS), str(DEV_RECORDS), "--to", str(tmp_path))
+def test_a_corpus_exported_in_parts_counts_a_repeated_article_once(dev_records, tmp_path):
+    done = run_cli("export", str(dev_records), str(dev_records), "--to", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "repeated ids skipped: 85" in done.stderr
     assert len(pd.read_parquet(tmp_path / "articles.parquet")) == 85

@@ -47,5 +47,8 @@ def report_command(
     and a searchable table of events with their sources and evidence."""
     from pipeline.dataset.report import write_report
 
-    write_report(dataset, output)
+    try:
+        write_report(dataset, output)
+    except FileNotFoundError as exc:  # the map's outlines or a table of the dataset are missing
+        raise fail_usage(str(exc))
     typer.echo(f"report: {output}", err=True)
