@@ -15,13 +15,14 @@ countries; else null.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.stages.cities import ADJECTIVE, Candidate, city_rules, find_city_mentions
-from pipeline.resources.gazetteer import geo_rules
-from pipeline.stages.names import normalise_name
+from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, find_city_mentions
+from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
+from pipeline.stages.names import name_rules, normalise_name
 from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
@@ -53,6 +54,11 @@ class OfficialRules(_Strict):
     represented_by: list[RepresentedBy] = []
     # words allowed between a title and the name besides city names ("міста", "of", "města")
     connectors: list[str] = []
+    # a title that names several holders: a regex matched against the text ending with the title
+    # ("заступники міського голови", "the mayors", "die Bürgermeister"); names coordinated after it share it
+    plural: list[str] = []
+    # words that coordinate names ("і", "and", "in", "oraz")
+    conjunctions: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class Found:
     role: str
     city_id: int | None
     title: Title
+    settled: bool = False  # the city was decided by the phrase (also when none): no fallback
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -166,10 +173,29 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     return sorted(people, key=lambda p: p.start)
 
 
-def _connector_pattern(rules: OfficialRules) -> re.Pattern | None:
-    if not rules.connectors:
+@lru_cache(maxsize=None)
+def _connector_pattern(language: str) -> re.Pattern | None:
+    """Connector words and degrees or honorifics ("инж.", "dr. sc.", "г-жа"): what may stand between
+    a title (with its city) and the name."""
+    rules, honorifics = official_rules(language), name_rules(language).honorifics
+    parts = [f"(?:{c})" for c in rules.connectors] + [f"(?:{h})\\.?" for h in honorifics]
+    if not parts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(rules.connectors) + r")(?!\w)", re.I)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
+
+
+@lru_cache(maxsize=None)
+def _plural_pattern(language: str) -> re.Pattern | None:
+    rules = official_rules(language)
+    return re.compile(r"(?<!\w)(?:" + "|".join(rules.plural) + r")$", re.I) if rules.plural else None
+
+
+@lru_cache(maxsize=None)
+def _list_gap(language: str) -> re.Pattern:
+    """What separates coordinated names: a comma, a conjunction, or both."""
+    conjunctions = official_rules(language).conjunctions
+    conj = "|".join(conjunctions) if conjunctions else "(?!)"
+    return re.compile(r"\s*(?:,\s*(?:(?:" + conj + r")\s+)?|(?:" + conj + r")\s+)", re.I)
 
 
 def _blank(text: str, start: int, end: int, spans: list[tuple[int, int]], connectors: re.Pattern | None) -> str:
@@ -186,10 +212,14 @@ def _sentence(doc: AnnotatedDoc, offset: int) -> Span:
     return doc.sentence_of(offset) or Span(0, len(doc.text))
 
 
+APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
+
+
 def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: list[tuple[int, int]],
-          connectors: re.Pattern | None) -> NameRun | None:
+          plural: bool) -> NameRun | None:
     text = doc.text
     sentence = _sentence(doc, title.start)
+    connectors = _connector_pattern(doc.language)
     for person in people:  # apposition before the title: "NAME, title" / "NAME (title"
         if sentence.start <= person.start and person.end <= title.start:
             gap = _blank(text, person.end, title.start, city_spans, None)
@@ -198,11 +228,78 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
     for person in people:  # after the title, past city names and at most one clause
         if title.end <= person.start < sentence.end:
             gap = _blank(text, title.end, person.start, city_spans, connectors)
-            if not gap.strip() or CLAUSE.match(gap) or (_names_city(title.end, person.start, city_spans)
-                                                        and re.fullmatch(r"\s*,\s*", gap)):
-                return person  # also "the Mayor of Kyiv, Vitali Klitschko": title, its city, a comma, the name
+            if plural:  # "the mayors of A and B, X and Y"
+                gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
+            comma = re.fullmatch(r"\s*,\s*", gap)
+            if not gap.strip() or CLAUSE.match(gap) or (comma and (
+                    _names_city(title.end, person.start, city_spans)  # "the Mayor of Kyiv, Vitali Klitschko"
+                    or APPOSITION_END.match(text, person.end))):  # "its mayor, Ihor Terekhov, said"
+                return person
             break  # only the first name after a title can be its holder
     return None
+
+
+def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
+    """Names coordinated after a plural title's first holder, up to the last one a conjunction joins:
+    "заместник-кметовете A, B и C", "Župana A in B"."""
+    gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
+    sentence, last, items, closed = _sentence(doc, first.start), first, [], 0
+    for person in people:
+        if person.start < last.end or person.start >= sentence.end:
+            continue
+        gap = doc.text[last.end:person.start]
+        if not gap_pattern.fullmatch(gap):
+            break
+        items.append(person)
+        last = person
+        if conjunction.search(gap):
+            closed = len(items)
+    return items[:closed]
+
+
+@lru_cache(maxsize=None)
+def _conjunction(language: str) -> re.Pattern:
+    conjunctions = official_rules(language).conjunctions
+    return re.compile(r"(?<!\w)(?:" + ("|".join(conjunctions) or "(?!)") + r")(?!\w)", re.I)
+
+
+MIN_GLUED_POPULATION = 10000  # a place glued before a name, alone in its country in the article, from a town up
+GLUED_KINDS = frozenset({"geo_lemma", "lemma", "exact", "inflected"})  # a place's own name, not a derived word
+
+
+def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: list[CityItem]
+                   ) -> tuple[NameRun, Place | None]:
+    """"мер міста Прущ-Ґданськ Януш Врубель", "gradonačelnik Ptuja Miran Senčar": the title's city glued
+    to the front of a name run is cut off the name (two name words stay) and becomes the office's city."""
+    words = list(WORD.finditer(doc.text, person.start, person.end))
+    if len(words) < 3:
+        return person, None
+    window = doc.text[title.end:person.end]  # from the title on: "Belog Manastira" may begin before the run
+    for c in candidates(window, doc.language, load_gazetteer(), geo_rules()):
+        start, end = title.end + c.start, title.end + c.end
+        rest = [w for w in words if w.start() >= end]
+        if start > person.start or end <= person.start or len(rest) < 2 or c.lowercase \
+                or not set(c.keys.values()) & GLUED_KINDS:
+            continue
+        place = _likely_place(c, cities)
+        if place is not None:
+            return NameRun(rest[0].start(), person.end, doc.text[rest[0].start():person.end]), place
+    return person, None
+
+
+def _likely_place(candidate: Candidate, cities: list[CityItem]) -> Place | None:
+    """The place a glued name leads to: one the article names elsewhere, else one in a country of
+    the article's cities or a big one."""
+    gazetteer = load_gazetteer()
+    places = {p.geonames_id: p for key, kind in candidate.keys.items() if kind in GLUED_KINDS
+              for p in gazetteer.lookup(key)}
+    if not places:
+        return None
+    known, countries = {c.geonames_id for c in cities}, {c.country_code for c in cities}
+    best = max(places.values(), key=lambda p: (p.geonames_id in known, p.country_code in countries,
+                                                p.population, -p.geonames_id))
+    believed = best.geonames_id in known or best.country_code in countries or best.population >= MIN_GLUED_POPULATION
+    return best if believed else None
 
 
 def _names_city(start: int, end: int, city_spans: list[tuple[int, int]]) -> bool:
@@ -268,24 +365,46 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     city_spans = [(c.start, c.end) for c in mentions]
     titles = find_titles(doc.text, doc.language)
     people = name_runs(doc, city_spans + [(t.start, t.end) for t in titles])
-    connectors = _connector_pattern(rules)
     found = _represented(doc, rules, people, mentions)
     taken = {f.name.start for f in found}
+    plural = _plural_pattern(doc.language)
     for title in titles:
-        person = _pair(doc, title, people, city_spans, connectors)
+        is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
+        person = _pair(doc, title, people, city_spans, is_plural)
         if person is None or person.start in taken:
             continue
+        person, glued = _place_in_name(doc, title, person, cities)
         near = _cities_near(title, person, mentions, doc.text)
-        if title.needs_city and not any(c.end > title.start or c.kind == ADJECTIVE for c in near):
+        if title.needs_city and glued is None and not any(c.end > title.start or c.kind == ADJECTIVE for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
-        taken.add(person.start)
-        found.append(Found(person, title.role, near[0].place.geonames_id if near else None, title))
+        holders = [person] + (_coordinated(doc, person, people) if is_plural else [])
+        for holder, city_id in zip(holders, _holder_cities(title, holders, glued, near)):
+            if holder.start not in taken:
+                taken.add(holder.start)
+                found.append(Found(holder, title.role, city_id, title, settled=len(holders) > 1))
     claimed = {f.city_id for f in found if f.city_id is not None}
     home_city = _home_city(doc, cities)
     for f in found:
-        if f.city_id is None:
+        if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+
+
+def _holder_cities(title: Title, holders: list[NameRun], glued: Place | None,
+                   near: list[Candidate]) -> list[int | None]:
+    """One holder: the glued or nearest city. Several: the cities named inside the title phrase, one
+    per holder in order when the counts agree ("the mayors of A and B, X and Y"), the same city for
+    all when one is named, else none (an office shared or not said)."""
+    if glued is not None:
+        inside = [glued.geonames_id]
+    else:
+        inside = list(dict.fromkeys(c.place.geonames_id for c in near
+                                    if title.start <= c.start and c.end <= holders[0].start))
+    if len(holders) == 1:
+        return [glued.geonames_id if glued else (near[0].place.geonames_id if near else None)]
+    if len(inside) == len(holders):
+        return inside
+    return [inside[0] if len(inside) == 1 else None] * len(holders)
 
 
 def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], language: str) -> list[OfficialItem]:
