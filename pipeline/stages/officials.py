@@ -151,11 +151,13 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         if e > s:
             inside[s:e] = b"\x01" * (e - s)
     words = [m for m in WORD.finditer(text) if not inside[m.start()]]
+    degree = _honorific_word(doc.language)
     runs: list[list[re.Match]] = []
     current: list[re.Match] = []
     for word in words:
         name = word.group()
-        is_name = _is_name_word(name)
+        is_name = _is_name_word(name) and not (text[word.end():word.end() + 1] == "." and degree
+                                               and degree.fullmatch(name))  # "Dr." ends a run: "Leipzig Dr."
         if is_name and len(current) < MAX_NAME_PARTS and (
                 not current or text[current[-1].end():word.start()] in (" ", "\u00a0")):
             current.append(word)
@@ -209,7 +211,30 @@ def _blank(text: str, start: int, end: int, spans: list[tuple[int, int]], connec
 
 
 def _sentence(doc: AnnotatedDoc, offset: int) -> Span:
-    return doc.sentence_of(offset) or Span(0, len(doc.text))
+    """The sentence at offset, continued past a break the sentence splitter made after a degree
+    ("Primátor Brna Ing. | Tomáš Dvořák")."""
+    span = doc.sentence_of(offset) or Span(0, len(doc.text))
+    degree = _degree_at_end(doc.language)
+    while degree is not None and span.end < len(doc.text) and degree.search(doc.text, span.start, span.end):
+        following = doc.sentence_of(span.end) or doc.sentence_of(span.end + 1)
+        if following is None or following.end <= span.end:
+            break
+        span = Span(span.start, following.end)
+    return span
+
+
+@lru_cache(maxsize=None)
+def _honorific_word(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics
+    return re.compile("(?:" + "|".join(honorifics) + ")", re.I) if honorifics else None
+
+
+@lru_cache(maxsize=None)
+def _degree_at_end(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics
+    if not honorifics:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.\s*$", re.I)
 
 
 APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
@@ -220,23 +245,45 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
     text = doc.text
     sentence = _sentence(doc, title.start)
     connectors = _connector_pattern(doc.language)
-    for person in people:  # apposition before the title: "NAME, title" / "NAME (title"
-        if sentence.start <= person.start and person.end <= title.start:
-            gap = _blank(text, person.end, title.start, city_spans, None)
-            if re.fullmatch(r"\s*[,(–—-]\s*", gap):
-                return person
-    for person in people:  # after the title, past city names and at most one clause
+    after, gap = None, ""
+    for person in people:  # only the first name after a title can be its holder
         if title.end <= person.start < sentence.end:
-            gap = _blank(text, title.end, person.start, city_spans, connectors)
+            after, gap = person, _blank(text, title.end, person.start, city_spans, connectors)
             if plural:  # "the mayors of A and B, X and Y"
                 gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
-            comma = re.fullmatch(r"\s*,\s*", gap)
-            if not gap.strip() or CLAUSE.match(gap) or (comma and (
-                    _names_city(title.end, person.start, city_spans)  # "the Mayor of Kyiv, Vitali Klitschko"
-                    or APPOSITION_END.match(text, person.end))):  # "its mayor, Ihor Terekhov, said"
+            break
+    if after is not None and not gap.strip():
+        return after  # "заместник-кметовете Полина Иванова" even after "NAME, "
+    for person in people:  # apposition before the title: "NAME, title" / "NAME (title"
+        if sentence.start <= person.start and person.end <= title.start:
+            between = _blank(text, person.end, title.start, city_spans, connectors)
+            if re.fullmatch(r"\s*[,(–—-]\s*", between):
                 return person
-            break  # only the first name after a title can be its holder
+    if after is not None and (CLAUSE.match(gap) or (re.fullmatch(r"\s*,\s*", gap) and (
+            _names_city(title.end, after.start, city_spans)  # "the Mayor of Kyiv, Vitali Klitschko"
+            or APPOSITION_END.match(text, after.end)))):  # "its mayor, Ihor Terekhov, said"
+        return after
     return None
+
+
+ONE_NAME_AFTER = re.compile(r"[ \u00a0]+[^\W\d_]+(?:[-'’][^\W\d_]+)*(?![-'’\w])(?![ \u00a0]+[^\W\d_]*[^\W\d_a-zа-яіїєґёўђјљњћџ])")
+
+
+def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions: list[Candidate]
+                                ) -> list[Candidate]:
+    """"старшыня гарвыканкама Уладзімір Цумараў": a one-word place right after a title and followed by a
+    single capitalised word is the holder's given name (a city there is followed by a whole name)."""
+    connectors, out = _connector_pattern(doc.language), []
+    for title in titles:
+        first = next((c for c in mentions if c.start >= title.end), None)
+        if first is None or first.words != 1 or first.kind == ADJECTIVE or \
+                _blank(doc.text, title.end, first.start, [], connectors).strip():
+            continue
+        tail = ONE_NAME_AFTER.match(doc.text, first.end)
+        if tail and _is_name_word(tail.group().strip()) and doc.text[tail.end():tail.end() + 1] != "." \
+                and not _blank(doc.text, tail.start(), tail.end(), [], connectors).strip() == "":
+            out.append(first)
+    return out
 
 
 def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
@@ -362,8 +409,10 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         return []
     city_ids = {c.geonames_id for c in cities}
     mentions = [c for c in find_city_mentions(doc) if c.place.geonames_id in city_ids]
-    city_spans = [(c.start, c.end) for c in mentions]
     titles = find_titles(doc.text, doc.language)
+    given = _given_names_read_as_cities(doc, titles, mentions)
+    mentions = [c for c in mentions if c not in given]
+    city_spans = [(c.start, c.end) for c in mentions]
     people = name_runs(doc, city_spans + [(t.start, t.end) for t in titles])
     found = _represented(doc, rules, people, mentions)
     taken = {f.name.start for f in found}
@@ -378,10 +427,11 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if title.needs_city and glued is None and not any(c.end > title.start or c.kind == ADJECTIVE for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
         holders = [person] + (_coordinated(doc, person, people) if is_plural else [])
-        for holder, city_id in zip(holders, _holder_cities(title, holders, glued, near)):
+        city_ids, settled = _holder_cities(title, holders, glued, near)
+        for holder, city_id in zip(holders, city_ids):
             if holder.start not in taken:
                 taken.add(holder.start)
-                found.append(Found(holder, title.role, city_id, title, settled=len(holders) > 1))
+                found.append(Found(holder, title.role, city_id, title, settled=settled))
     claimed = {f.city_id for f in found if f.city_id is not None}
     home_city = _home_city(doc, cities)
     for f in found:
@@ -391,7 +441,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
 
 
 def _holder_cities(title: Title, holders: list[NameRun], glued: Place | None,
-                   near: list[Candidate]) -> list[int | None]:
+                   near: list[Candidate]) -> tuple[list[int | None], bool]:
     """One holder: the glued or nearest city. Several: the cities named inside the title phrase, one
     per holder in order when the counts agree ("the mayors of A and B, X and Y"), the same city for
     all when one is named, else none (an office shared or not said)."""
@@ -401,10 +451,11 @@ def _holder_cities(title: Title, holders: list[NameRun], glued: Place | None,
         inside = list(dict.fromkeys(c.place.geonames_id for c in near
                                     if title.start <= c.start and c.end <= holders[0].start))
     if len(holders) == 1:
-        return [glued.geonames_id if glued else (near[0].place.geonames_id if near else None)]
+        return [glued.geonames_id if glued else (near[0].place.geonames_id if near else None)], False
     if len(inside) == len(holders):
-        return inside
-    return [inside[0] if len(inside) == 1 else None] * len(holders)
+        return inside, True
+    # several cities, not one per holder: an office shared or not said, left null (no fallback)
+    return [inside[0] if len(inside) == 1 else None] * len(holders), len(inside) > 1
 
 
 def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], language: str) -> list[OfficialItem]:
