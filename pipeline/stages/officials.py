@@ -59,6 +59,10 @@ class OfficialRules(_Strict):
     plural: list[str] = []
     # words that coordinate names ("і", "and", "in", "oraz")
     conjunctions: list[str] = []
+    # words that link a city placed after the name to its office: "Mayor Tim Keller of Albuquerque"
+    city_after_name: list[str] = []
+    # a city right before a title modifies it ("his Kharkiv counterpart", "the Leeds council leader")
+    attributive_city: bool = False
 
 
 @dataclass(frozen=True)
@@ -367,6 +371,19 @@ def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: s
     return [c for _, _, c in sorted(near, key=lambda n: n[:2])]
 
 
+@lru_cache(maxsize=None)
+def _after_name_pattern(language: str) -> re.Pattern | None:
+    words = official_rules(language).city_after_name
+    return re.compile(r"[ \u00a0]*,?[ \u00a0]*(?:" + "|".join(words) + r")[ \u00a0]+", re.I) if words else None
+
+
+def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]) -> list[Candidate]:
+    """"Mayor Tim Keller of Albuquerque", "gradonačelnik Ivan Horvat iz Splita"."""
+    pattern = _after_name_pattern(doc.language)
+    link = pattern.match(doc.text, person.end) if pattern else None
+    return [c for c in cities if link and c.start == link.end()][:1]
+
+
 def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
                  cities: list[Candidate]) -> list[Found]:
     found = []
@@ -397,6 +414,14 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     return min(options)[2] if options else None
 
 
+def _main_city(cities: list[CityItem]) -> int | None:
+    """The city the article names most often, if one does so more than every other."""
+    counts = sorted((len(c.mentions), c.geonames_id) for c in cities)
+    if not counts or (len(counts) > 1 and counts[-1][0] == counts[-2][0]):
+        return None
+    return counts[-1][1]
+
+
 def _home_city(doc: AnnotatedDoc, cities: list[CityItem]) -> int | None:
     home = set(geo_rules().home_countries.get(doc.language, []))
     ids = [c.geonames_id for c in cities if c.country_code in home]
@@ -423,8 +448,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if person is None or person.start in taken:
             continue
         person, glued = _place_in_name(doc, title, person, cities)
-        near = _cities_near(title, person, mentions, doc.text)
-        if title.needs_city and glued is None and not any(c.end > title.start or c.kind == ADJECTIVE for c in near):
+        near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
+        if title.needs_city and glued is None and not any(
+                c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
         holders = [person] + (_coordinated(doc, person, people) if is_plural else [])
         city_ids, settled = _holder_cities(title, holders, glued, near)
@@ -433,10 +459,14 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
                 taken.add(holder.start)
                 found.append(Found(holder, title.role, city_id, title, settled=settled))
     claimed = {f.city_id for f in found if f.city_id is not None}
-    home_city = _home_city(doc, cities)
+    home_city, main_city = _home_city(doc, cities), _main_city(cities)
     for f in found:
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
+    for f in found:  # "Mayor Tim Keller": a bare title is the office of the city the article is about
+        if f.city_id is None and not f.settled and main_city is not None and \
+                not any(o.city_id == main_city and o.role == f.role for o in found):
+            f.city_id = main_city
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
 
 
