@@ -273,21 +273,38 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
 ONE_NAME_AFTER = re.compile(r"[ \u00a0]+[^\W\d_]+(?:[-'’][^\W\d_]+)*(?![-'’\w])(?![ \u00a0]+[^\W\d_]*[^\W\d_a-zа-яіїєґёўђјљњћџ])")
 
 
+NAME_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:[-'’][^\W\d_]+)*)[ \u00a0]+$")
+CAPITAL_AFTER = re.compile(r"[ \u00a0]+([^\W\d_])")
+
+
 def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions: list[Candidate]
                                 ) -> list[Candidate]:
-    """"старшыня гарвыканкама Уладзімір Цумараў": a one-word place right after a title and followed by a
-    single capitalised word is the holder's given name (a city there is followed by a whole name)."""
+    """A one-word place that makes a two-word name with the word beside it, right after a title, is a part
+    of the holder's name: "старшыня гарвыканкама Уладзімір Цумараў" (given name), "burmistrz Ołeh Wolski"
+    (surname). A city there is followed by a whole name."""
     connectors, out = _connector_pattern(doc.language), []
     for title in titles:
         first = next((c for c in mentions if c.start >= title.end), None)
-        if first is None or first.words != 1 or first.kind == ADJECTIVE or \
-                _blank(doc.text, title.end, first.start, [], connectors).strip():
+        if first is None or first.words != 1:
+            continue
+        if _blank(doc.text, title.end, first.start, [], connectors).strip():
+            before = NAME_WORD_BEFORE.search(doc.text, title.end, first.start)
+            if before and _is_name_word(before.group(1)) and not _capital_after(doc.text, first.end) \
+                    and not _blank(doc.text, title.end, before.start(), [], connectors).strip() \
+                    and _blank(doc.text, before.start(), before.end(), [], connectors).strip():
+                out.append(first)  # surname
             continue
         tail = ONE_NAME_AFTER.match(doc.text, first.end)
-        if tail and _is_name_word(tail.group().strip()) and doc.text[tail.end():tail.end() + 1] != "." \
-                and not _blank(doc.text, tail.start(), tail.end(), [], connectors).strip() == "":
-            out.append(first)
+        if first.kind != ADJECTIVE and tail and _is_name_word(tail.group().strip()) \
+                and doc.text[tail.end():tail.end() + 1] != "." \
+                and _blank(doc.text, tail.start(), tail.end(), [], connectors).strip():
+            out.append(first)  # given name
     return out
+
+
+def _capital_after(text: str, end: int) -> bool:
+    following = CAPITAL_AFTER.match(text, end)
+    return bool(following and following.group(1).isupper())
 
 
 def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
