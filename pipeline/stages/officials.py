@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, find_city_mentions
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
-from pipeline.stages.names import name_rules, normalise_name
+from pipeline.stages.names import looks_nominative, name_rules, normalise_name
 from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
@@ -87,6 +87,7 @@ class Found:
     city_id: int | None
     title: Title
     settled: bool = False  # the city was decided by the phrase (also when none): no fallback
+    nominative: bool = False  # the name follows a title in the nominative, so it is in the nominative
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -211,7 +212,7 @@ def _blank(text: str, start: int, end: int, spans: list[tuple[int, int]], connec
         for i in range(max(s, start), min(e, end)):
             chars[i - start] = " "
     gap = "".join(chars)
-    return connectors.sub(" ", gap) if connectors else gap
+    return connectors.sub(lambda m: " " * len(m.group()), gap) if connectors else gap  # offsets kept
 
 
 def _sentence(doc: AnnotatedDoc, offset: int) -> Span:
@@ -305,6 +306,23 @@ def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions
 def _capital_after(text: str, end: int) -> bool:
     following = CAPITAL_AFTER.match(text, end)
     return bool(following and following.group(1).isupper())
+
+
+def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mentions: list[Candidate]
+                       ) -> tuple[bool, int | None]:
+    """(True, city) when, past connector words ("of", "немецкого города"), the title is followed by a
+    capitalised word that is not its holder's name: the place of the office, a city mention or (None)
+    a place no city mention resolved."""
+    connectors = _connector_pattern(doc.language)
+    end = min(len(doc.text), title.end + 60)
+    following = re.match(r"\s*([^\W\d_][^\s,.;:!?()]*)", _blank(doc.text, title.end, end, [], connectors))
+    if following is None or not following.group(1)[:1].isupper():
+        return False, None
+    start = title.end + following.start(1)
+    if holder.start <= start < holder.end:
+        return False, None
+    city = next((c for c in mentions if c.start == start), None)
+    return True, city.place.geonames_id if city else None
 
 
 def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
@@ -471,10 +489,15 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
         holders = [person] + (_coordinated(doc, person, people) if is_plural else [])
         city_ids, settled = _holder_cities(title, holders, glued, near)
+        if not near and glued is None and len(holders) == 1:
+            named, place = _place_after_title(doc, title, person, mentions)
+            if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
+                city_ids, settled = [place], True
         for holder, city_id in zip(holders, city_ids):
             if holder.start not in taken:
                 taken.add(holder.start)
-                found.append(Found(holder, title.role, city_id, title, settled=settled))
+                found.append(Found(holder, title.role, city_id, title, settled=settled,
+                                   nominative=holder.start >= title.end and _nominative_title(doc, title)))
     claimed = {f.city_id for f in found if f.city_id is not None}
     home_city, main_city = _home_city(doc, cities), _main_city(cities)
     for f in found:
@@ -517,11 +540,17 @@ def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], lan
     return sorted(items, key=lambda o: (o.mentions[0].start, o.name))
 
 
+def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
+    """The title's first word is its own lemma ("župan", "Primátor", "мер"; not "županom", "мером")."""
+    word = WORD.match(doc.text, title.start)
+    return bool(word) and looks_nominative(word.group(), doc.language)
+
+
 def _merge(found: list[Found], language: str) -> list[OfficialItem]:
     """One item per person (by normalised name), mentions in text order, first role and city kept."""
     by_name: dict[str, OfficialItem] = {}
     for f in sorted(found, key=lambda f: f.name.start):
-        name = normalise_name(f.name.text, language)
+        name = normalise_name(f.name.text, language, f.nominative)
         if len(name.split()) < 1:
             continue
         key = name.casefold()
