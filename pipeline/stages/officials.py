@@ -252,6 +252,8 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
     connectors = _connector_pattern(doc.language)
     after, gap = None, ""
     for person in people:  # only the first name after a title can be its holder
+        if plural and " " not in person.text.strip():
+            continue  # one word in a plural title's phrase is a place the cities stage missed ("і Житомира")
         if title.end <= person.start < sentence.end:
             after, gap = person, _blank(text, title.end, person.start, city_spans, connectors)
             if plural:  # "the mayors of A and B, X and Y"
@@ -323,6 +325,38 @@ def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mention
         return False, None
     city = next((c for c in mentions if c.start == start), None)
     return True, city.place.geonames_id if city else None
+
+
+def _coordinated_before(doc: AnnotatedDoc, last: NameRun, people: list[NameRun]) -> list[NameRun]:
+    """Names coordinated before an apposited plural title's nearest holder: "Vojko Obersnel i Jasmin
+    Imamović, bivši gradonačelnici"; none unless a conjunction joins them."""
+    gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
+    sentence, first, items, joined = _sentence(doc, last.start), last, [], False
+    for person in reversed(people):
+        if person.end > first.start or person.start < sentence.start:
+            continue
+        gap = doc.text[person.end:first.start]
+        if not gap_pattern.fullmatch(gap):
+            break
+        items.insert(0, person)
+        first = person
+        joined = joined or bool(conjunction.search(gap))
+    return items if joined else []
+
+
+def _cities_in_title_phrase(doc: AnnotatedDoc, title: Title, mentions: list[Candidate]) -> list[int]:
+    """The cities coordinated right after a title, up to the end of its phrase ("gradonačelnici Rijeke i
+    Tuzle,"): only connectors and conjunctions between them."""
+    connectors, conjunction, ids, position = _connector_pattern(doc.language), _conjunction(doc.language), [], title.end
+    for c in mentions:
+        if c.start < position:
+            continue
+        gap = _blank(doc.text, position, c.start, [], connectors)
+        if conjunction.sub(" ", gap).strip():
+            break
+        ids.append(c.place.geonames_id)
+        position = c.end
+    return ids
 
 
 def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
@@ -487,8 +521,14 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if title.needs_city and glued is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
-        holders = [person] + (_coordinated(doc, person, people) if is_plural else [])
-        city_ids, settled = _holder_cities(title, holders, glued, near)
+        holders, phrase = [person], [c.place.geonames_id for c in near
+                                     if title.start <= c.start and c.end <= person.start]
+        if is_plural and person.end <= title.start:  # "X i Y, bivši gradonačelnici Rijeke i Tuzle"
+            holders = _coordinated_before(doc, person, people) + [person]
+            phrase = _cities_in_title_phrase(doc, title, mentions)
+        elif is_plural:
+            holders += _coordinated(doc, person, people)
+        city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
         if not near and glued is None and len(holders) == 1:
             named, place = _place_after_title(doc, title, person, mentions)
             if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
@@ -510,16 +550,12 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
 
 
-def _holder_cities(title: Title, holders: list[NameRun], glued: Place | None,
-                   near: list[Candidate]) -> tuple[list[int | None], bool]:
+def _holder_cities(holders: list[NameRun], glued: Place | None, near: list[Candidate],
+                   phrase: list[int]) -> tuple[list[int | None], bool]:
     """One holder: the glued or nearest city. Several: the cities named inside the title phrase, one
     per holder in order when the counts agree ("the mayors of A and B, X and Y"), the same city for
     all when one is named, else none (an office shared or not said)."""
-    if glued is not None:
-        inside = [glued.geonames_id]
-    else:
-        inside = list(dict.fromkeys(c.place.geonames_id for c in near
-                                    if title.start <= c.start and c.end <= holders[0].start))
+    inside = [glued.geonames_id] if glued is not None else phrase
     if len(holders) == 1:
         return [glued.geonames_id if glued else (near[0].place.geonames_id if near else None)], False
     if len(inside) == len(holders):
