@@ -63,6 +63,10 @@ class OfficialRules(_Strict):
     city_after_name: list[str] = []
     # a city right before a title modifies it ("his Kharkiv counterpart", "the Leeds council leader")
     attributive_city: bool = False
+    # words that point back to the city last named, right before a title ("its", "the city's") or right
+    # after it ("tego miasta", "этого города"): the office is that city's
+    anaphora_before: list[str] = []
+    anaphora_after: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -310,6 +314,23 @@ def _capital_after(text: str, end: int) -> bool:
     return bool(following and following.group(1).isupper())
 
 
+@lru_cache(maxsize=None)
+def _anaphora_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    rules = official_rules(language)
+    before = re.compile(r"(?<!\w)(?:" + "|".join(rules.anaphora_before) + r")[ \u00a0]+$", re.I) \
+        if rules.anaphora_before else None
+    after = re.compile(r"[ \u00a0]+(?:" + "|".join(rules.anaphora_after) + r")(?!\w)", re.I) \
+        if rules.anaphora_after else None
+    return before, after
+
+
+def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
+    """"Its mayor, Ihor Terekhov", "burmistrz tego miasta Serhij Orliuk": the city last named."""
+    before, after = _anaphora_patterns(doc.language)
+    return bool((before and before.search(doc.text, max(0, title.start - 20), title.start))
+                or (after and after.match(doc.text, title.end)))
+
+
 def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mentions: list[Candidate]
                        ) -> tuple[bool, int | None]:
     """(True, city) when, past connector words ("of", "немецкого города"), the title is followed by a
@@ -529,7 +550,10 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         elif is_plural:
             holders += _coordinated(doc, person, people)
         city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
-        if not near and glued is None and len(holders) == 1:
+        if not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
+            previous = [c for c in mentions if c.end <= title.start]
+            city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
+        elif not near and glued is None and len(holders) == 1:
             named, place = _place_after_title(doc, title, person, mentions)
             if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
                 city_ids, settled = [place], True
