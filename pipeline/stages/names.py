@@ -166,16 +166,28 @@ def _nominative_rules(parts: list[str], language: str) -> list[str]:
     return best
 
 
+def looks_nominative(word: str, language: str) -> bool:
+    """A common noun in the nominative: its own lemma, and (where no pymorphy3 dictionary tells) no
+    oblique case ending of names.yaml explains it better ("podžupan", not "podžupanom" or "župana")."""
+    low = word.lower()
+    lemma = morphology.lemma(low, language)
+    if lemma is None or lemma.lower() != low:
+        return False
+    return morphology.analyser(language) is not None or _nominative_rules([low], language) == [low]
+
+
 # ---------------------------------------------------------------- entry point
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
-def normalise_name(text: str, language: str) -> str:
-    """The nominative form of a person's name as the article writes it."""
+def normalise_name(text: str, language: str, nominative: bool = False) -> str:
+    """The nominative form of a person's name as the article writes it; ``nominative``: the text
+    says the name is in the nominative already (it follows a title in the nominative), so only
+    honorifics and capitals are repaired ("Župan Miha Ješe" stays "Miha Ješe")."""
     rules = name_rules(language)
     text = strip_honorifics(" ".join(text.split()), language)
     parts = text.split(" ")
-    if not text:
-        return text
+    if not text or nominative:
+        return " ".join(recase(p, rules.particles) for p in parts)
     if morphology.analyser(language) is not None:
         parts = _nominative_pymorphy(parts, language)
     else:

@@ -15,13 +15,14 @@ countries; else null.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.stages.cities import ADJECTIVE, Candidate, city_rules, find_city_mentions
-from pipeline.resources.gazetteer import geo_rules
-from pipeline.stages.names import normalise_name
+from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, find_city_mentions
+from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
+from pipeline.stages.names import looks_nominative, name_rules, normalise_name
 from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
@@ -53,6 +54,19 @@ class OfficialRules(_Strict):
     represented_by: list[RepresentedBy] = []
     # words allowed between a title and the name besides city names ("міста", "of", "města")
     connectors: list[str] = []
+    # a title that names several holders: a regex matched against the text ending with the title
+    # ("заступники міського голови", "the mayors", "die Bürgermeister"); names coordinated after it share it
+    plural: list[str] = []
+    # words that coordinate names ("і", "and", "in", "oraz")
+    conjunctions: list[str] = []
+    # words that link a city placed after the name to its office: "Mayor Tim Keller of Albuquerque"
+    city_after_name: list[str] = []
+    # a city right before a title modifies it ("his Kharkiv counterpart", "the Leeds council leader")
+    attributive_city: bool = False
+    # words that point back to the city last named, right before a title ("its", "the city's") or right
+    # after it ("tego miasta", "этого города"): the office is that city's
+    anaphora_before: list[str] = []
+    anaphora_after: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,8 @@ class Found:
     role: str
     city_id: int | None
     title: Title
+    settled: bool = False  # the city was decided by the phrase (also when none): no fallback
+    nominative: bool = False  # the name follows a title in the nominative, so it is in the nominative
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -144,11 +160,13 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         if e > s:
             inside[s:e] = b"\x01" * (e - s)
     words = [m for m in WORD.finditer(text) if not inside[m.start()]]
+    degree = _honorific_word(doc.language)
     runs: list[list[re.Match]] = []
     current: list[re.Match] = []
     for word in words:
         name = word.group()
-        is_name = _is_name_word(name)
+        is_name = _is_name_word(name) and not (text[word.end():word.end() + 1] == "." and degree
+                                               and degree.fullmatch(name))  # "Dr." ends a run: "Leipzig Dr."
         if is_name and len(current) < MAX_NAME_PARTS and (
                 not current or text[current[-1].end():word.start()] in (" ", "\u00a0")):
             current.append(word)
@@ -166,10 +184,29 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     return sorted(people, key=lambda p: p.start)
 
 
-def _connector_pattern(rules: OfficialRules) -> re.Pattern | None:
-    if not rules.connectors:
+@lru_cache(maxsize=None)
+def _connector_pattern(language: str) -> re.Pattern | None:
+    """Connector words and degrees or honorifics ("инж.", "dr. sc.", "г-жа"): what may stand between
+    a title (with its city) and the name."""
+    rules, honorifics = official_rules(language), name_rules(language).honorifics
+    parts = [f"(?:{c})" for c in rules.connectors] + [f"(?:{h})\\.?" for h in honorifics]
+    if not parts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(rules.connectors) + r")(?!\w)", re.I)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
+
+
+@lru_cache(maxsize=None)
+def _plural_pattern(language: str) -> re.Pattern | None:
+    rules = official_rules(language)
+    return re.compile(r"(?<!\w)(?:" + "|".join(rules.plural) + r")$", re.I) if rules.plural else None
+
+
+@lru_cache(maxsize=None)
+def _list_gap(language: str) -> re.Pattern:
+    """What separates coordinated names: a comma, a conjunction, or both."""
+    conjunctions = official_rules(language).conjunctions
+    conj = "|".join(conjunctions) if conjunctions else "(?!)"
+    return re.compile(r"\s*(?:,\s*(?:(?:" + conj + r")\s+)?|(?:" + conj + r")\s+)", re.I)
 
 
 def _blank(text: str, start: int, end: int, spans: list[tuple[int, int]], connectors: re.Pattern | None) -> str:
@@ -179,30 +216,231 @@ def _blank(text: str, start: int, end: int, spans: list[tuple[int, int]], connec
         for i in range(max(s, start), min(e, end)):
             chars[i - start] = " "
     gap = "".join(chars)
-    return connectors.sub(" ", gap) if connectors else gap
+    return connectors.sub(lambda m: " " * len(m.group()), gap) if connectors else gap  # offsets kept
 
 
 def _sentence(doc: AnnotatedDoc, offset: int) -> Span:
-    return doc.sentence_of(offset) or Span(0, len(doc.text))
+    """The sentence at offset, continued past a break the sentence splitter made after a degree
+    ("Primátor Brna Ing. | Tomáš Dvořák")."""
+    span = doc.sentence_of(offset) or Span(0, len(doc.text))
+    degree = _degree_at_end(doc.language)
+    while degree is not None and span.end < len(doc.text) and degree.search(doc.text, span.start, span.end):
+        following = doc.sentence_of(span.end) or doc.sentence_of(span.end + 1)
+        if following is None or following.end <= span.end:
+            break
+        span = Span(span.start, following.end)
+    return span
+
+
+@lru_cache(maxsize=None)
+def _honorific_word(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics
+    return re.compile("(?:" + "|".join(honorifics) + ")", re.I) if honorifics else None
+
+
+@lru_cache(maxsize=None)
+def _degree_at_end(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics
+    if not honorifics:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.\s*$", re.I)
+
+
+APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
 
 
 def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: list[tuple[int, int]],
-          connectors: re.Pattern | None) -> NameRun | None:
+          plural: bool) -> NameRun | None:
     text = doc.text
     sentence = _sentence(doc, title.start)
+    connectors = _connector_pattern(doc.language)
+    after, gap = None, ""
+    for person in people:  # only the first name after a title can be its holder
+        if plural and " " not in person.text.strip():
+            continue  # one word in a plural title's phrase is a place the cities stage missed ("і Житомира")
+        if title.end <= person.start < sentence.end:
+            after, gap = person, _blank(text, title.end, person.start, city_spans, connectors)
+            if plural:  # "the mayors of A and B, X and Y"
+                gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
+            break
+    if after is not None and not gap.strip():
+        return after  # "заместник-кметовете Полина Иванова" even after "NAME, "
     for person in people:  # apposition before the title: "NAME, title" / "NAME (title"
         if sentence.start <= person.start and person.end <= title.start:
-            gap = _blank(text, person.end, title.start, city_spans, None)
-            if re.fullmatch(r"\s*[,(–—-]\s*", gap):
+            between = _blank(text, person.end, title.start, city_spans, connectors)
+            if re.fullmatch(r"\s*[,(–—-]\s*", between):
                 return person
-    for person in people:  # after the title, past city names and at most one clause
-        if title.end <= person.start < sentence.end:
-            gap = _blank(text, title.end, person.start, city_spans, connectors)
-            if not gap.strip() or CLAUSE.match(gap) or (_names_city(title.end, person.start, city_spans)
-                                                        and re.fullmatch(r"\s*,\s*", gap)):
-                return person  # also "the Mayor of Kyiv, Vitali Klitschko": title, its city, a comma, the name
-            break  # only the first name after a title can be its holder
+    if after is not None and (CLAUSE.match(gap) or (re.fullmatch(r"\s*,\s*", gap) and (
+            _names_city(title.end, after.start, city_spans)  # "the Mayor of Kyiv, Vitali Klitschko"
+            or APPOSITION_END.match(text, after.end)))):  # "its mayor, Ihor Terekhov, said"
+        return after
     return None
+
+
+ONE_NAME_AFTER = re.compile(r"[ \u00a0]+[^\W\d_]+(?:[-'’][^\W\d_]+)*(?![-'’\w])(?![ \u00a0]+[^\W\d_]*[^\W\d_a-zа-яіїєґёўђјљњћџ])")
+
+
+NAME_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:[-'’][^\W\d_]+)*)[ \u00a0]+$")
+CAPITAL_AFTER = re.compile(r"[ \u00a0]+([^\W\d_])")
+
+
+def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions: list[Candidate]
+                                ) -> list[Candidate]:
+    """A one-word place that makes a two-word name with the word beside it, right after a title, is a part
+    of the holder's name: "старшыня гарвыканкама Уладзімір Цумараў" (given name), "burmistrz Ołeh Wolski"
+    (surname). A city there is followed by a whole name."""
+    connectors, out = _connector_pattern(doc.language), []
+    for title in titles:
+        first = next((c for c in mentions if c.start >= title.end), None)
+        if first is None or first.words != 1:
+            continue
+        if _blank(doc.text, title.end, first.start, [], connectors).strip():
+            before = NAME_WORD_BEFORE.search(doc.text, title.end, first.start)
+            if before and _is_name_word(before.group(1)) and not _capital_after(doc.text, first.end) \
+                    and not _blank(doc.text, title.end, before.start(), [], connectors).strip() \
+                    and _blank(doc.text, before.start(), before.end(), [], connectors).strip():
+                out.append(first)  # surname
+            continue
+        tail = ONE_NAME_AFTER.match(doc.text, first.end)
+        if first.kind != ADJECTIVE and tail and _is_name_word(tail.group().strip()) \
+                and doc.text[tail.end():tail.end() + 1] != "." \
+                and _blank(doc.text, tail.start(), tail.end(), [], connectors).strip():
+            out.append(first)  # given name
+    return out
+
+
+def _capital_after(text: str, end: int) -> bool:
+    following = CAPITAL_AFTER.match(text, end)
+    return bool(following and following.group(1).isupper())
+
+
+@lru_cache(maxsize=None)
+def _anaphora_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    rules = official_rules(language)
+    before = re.compile(r"(?<!\w)(?:" + "|".join(rules.anaphora_before) + r")[ \u00a0]+$", re.I) \
+        if rules.anaphora_before else None
+    after = re.compile(r"[ \u00a0]+(?:" + "|".join(rules.anaphora_after) + r")(?!\w)", re.I) \
+        if rules.anaphora_after else None
+    return before, after
+
+
+def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
+    """"Its mayor, Ihor Terekhov", "burmistrz tego miasta Serhij Orliuk": the city last named."""
+    before, after = _anaphora_patterns(doc.language)
+    return bool((before and before.search(doc.text, max(0, title.start - 20), title.start))
+                or (after and after.match(doc.text, title.end)))
+
+
+def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mentions: list[Candidate]
+                       ) -> tuple[bool, int | None]:
+    """(True, city) when, past connector words ("of", "немецкого города"), the title is followed by a
+    capitalised word that is not its holder's name: the place of the office, a city mention or (None)
+    a place no city mention resolved."""
+    connectors = _connector_pattern(doc.language)
+    end = min(len(doc.text), title.end + 60)
+    following = re.match(r"\s*([^\W\d_][^\s,.;:!?()]*)", _blank(doc.text, title.end, end, [], connectors))
+    if following is None or not following.group(1)[:1].isupper():
+        return False, None
+    start = title.end + following.start(1)
+    if holder.start <= start < holder.end:
+        return False, None
+    city = next((c for c in mentions if c.start == start), None)
+    return True, city.place.geonames_id if city else None
+
+
+def _coordinated_before(doc: AnnotatedDoc, last: NameRun, people: list[NameRun]) -> list[NameRun]:
+    """Names coordinated before an apposited plural title's nearest holder: "Vojko Obersnel i Jasmin
+    Imamović, bivši gradonačelnici"; none unless a conjunction joins them."""
+    gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
+    sentence, first, items, joined = _sentence(doc, last.start), last, [], False
+    for person in reversed(people):
+        if person.end > first.start or person.start < sentence.start:
+            continue
+        gap = doc.text[person.end:first.start]
+        if not gap_pattern.fullmatch(gap):
+            break
+        items.insert(0, person)
+        first = person
+        joined = joined or bool(conjunction.search(gap))
+    return items if joined else []
+
+
+def _cities_in_title_phrase(doc: AnnotatedDoc, title: Title, mentions: list[Candidate]) -> list[int]:
+    """The cities coordinated right after a title, up to the end of its phrase ("gradonačelnici Rijeke i
+    Tuzle,"): only connectors and conjunctions between them."""
+    connectors, conjunction, ids, position = _connector_pattern(doc.language), _conjunction(doc.language), [], title.end
+    for c in mentions:
+        if c.start < position:
+            continue
+        gap = _blank(doc.text, position, c.start, [], connectors)
+        if conjunction.sub(" ", gap).strip():
+            break
+        ids.append(c.place.geonames_id)
+        position = c.end
+    return ids
+
+
+def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
+    """Names coordinated after a plural title's first holder, up to the last one a conjunction joins:
+    "заместник-кметовете A, B и C", "Župana A in B"."""
+    gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
+    sentence, last, items, closed = _sentence(doc, first.start), first, [], 0
+    for person in people:
+        if person.start < last.end or person.start >= sentence.end:
+            continue
+        gap = doc.text[last.end:person.start]
+        if not gap_pattern.fullmatch(gap):
+            break
+        items.append(person)
+        last = person
+        if conjunction.search(gap):
+            closed = len(items)
+    return items[:closed]
+
+
+@lru_cache(maxsize=None)
+def _conjunction(language: str) -> re.Pattern:
+    conjunctions = official_rules(language).conjunctions
+    return re.compile(r"(?<!\w)(?:" + ("|".join(conjunctions) or "(?!)") + r")(?!\w)", re.I)
+
+
+MIN_GLUED_POPULATION = 10000  # a place glued before a name, alone in its country in the article, from a town up
+GLUED_KINDS = frozenset({"geo_lemma", "lemma", "exact", "inflected"})  # a place's own name, not a derived word
+
+
+def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: list[CityItem]
+                   ) -> tuple[NameRun, Place | None]:
+    """"мер міста Прущ-Ґданськ Януш Врубель", "gradonačelnik Ptuja Miran Senčar": the title's city glued
+    to the front of a name run is cut off the name (two name words stay) and becomes the office's city."""
+    words = list(WORD.finditer(doc.text, person.start, person.end))
+    if len(words) < 3:
+        return person, None
+    window = doc.text[title.end:person.end]  # from the title on: "Belog Manastira" may begin before the run
+    for c in candidates(window, doc.language, load_gazetteer(), geo_rules()):
+        start, end = title.end + c.start, title.end + c.end
+        rest = [w for w in words if w.start() >= end]
+        if start > person.start or end <= person.start or len(rest) < 2 or c.lowercase \
+                or not set(c.keys.values()) & GLUED_KINDS:
+            continue
+        place = _likely_place(c, cities)
+        if place is not None:
+            return NameRun(rest[0].start(), person.end, doc.text[rest[0].start():person.end]), place
+    return person, None
+
+
+def _likely_place(candidate: Candidate, cities: list[CityItem]) -> Place | None:
+    """The place a glued name leads to: one the article names elsewhere, else one in a country of
+    the article's cities or a big one."""
+    gazetteer = load_gazetteer()
+    places = {p.geonames_id: p for key, kind in candidate.keys.items() if kind in GLUED_KINDS
+              for p in gazetteer.lookup(key)}
+    if not places:
+        return None
+    known, countries = {c.geonames_id for c in cities}, {c.country_code for c in cities}
+    best = max(places.values(), key=lambda p: (p.geonames_id in known, p.country_code in countries,
+                                                p.population, -p.geonames_id))
+    believed = best.geonames_id in known or best.country_code in countries or best.population >= MIN_GLUED_POPULATION
+    return best if believed else None
 
 
 def _names_city(start: int, end: int, city_spans: list[tuple[int, int]]) -> bool:
@@ -221,6 +459,19 @@ def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: s
         if inside or before or after:
             near.append((not inside, c.start, c))
     return [c for _, _, c in sorted(near, key=lambda n: n[:2])]
+
+
+@lru_cache(maxsize=None)
+def _after_name_pattern(language: str) -> re.Pattern | None:
+    words = official_rules(language).city_after_name
+    return re.compile(r"[ \u00a0]*,?[ \u00a0]*(?:" + "|".join(words) + r")[ \u00a0]+", re.I) if words else None
+
+
+def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]) -> list[Candidate]:
+    """"Mayor Tim Keller of Albuquerque", "gradonačelnik Ivan Horvat iz Splita"."""
+    pattern = _after_name_pattern(doc.language)
+    link = pattern.match(doc.text, person.end) if pattern else None
+    return [c for c in cities if link and c.start == link.end()][:1]
 
 
 def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
@@ -253,6 +504,14 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     return min(options)[2] if options else None
 
 
+def _main_city(cities: list[CityItem]) -> int | None:
+    """The city the article names most often, if one does so more than every other."""
+    counts = sorted((len(c.mentions), c.geonames_id) for c in cities)
+    if not counts or (len(counts) > 1 and counts[-1][0] == counts[-2][0]):
+        return None
+    return counts[-1][1]
+
+
 def _home_city(doc: AnnotatedDoc, cities: list[CityItem]) -> int | None:
     home = set(geo_rules().home_countries.get(doc.language, []))
     ids = [c.geonames_id for c in cities if c.country_code in home]
@@ -265,27 +524,68 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         return []
     city_ids = {c.geonames_id for c in cities}
     mentions = [c for c in find_city_mentions(doc) if c.place.geonames_id in city_ids]
-    city_spans = [(c.start, c.end) for c in mentions]
     titles = find_titles(doc.text, doc.language)
+    given = _given_names_read_as_cities(doc, titles, mentions)
+    mentions = [c for c in mentions if c not in given]
+    city_spans = [(c.start, c.end) for c in mentions]
     people = name_runs(doc, city_spans + [(t.start, t.end) for t in titles])
-    connectors = _connector_pattern(rules)
     found = _represented(doc, rules, people, mentions)
     taken = {f.name.start for f in found}
+    plural = _plural_pattern(doc.language)
     for title in titles:
-        person = _pair(doc, title, people, city_spans, connectors)
+        is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
+        person = _pair(doc, title, people, city_spans, is_plural)
         if person is None or person.start in taken:
             continue
-        near = _cities_near(title, person, mentions, doc.text)
-        if title.needs_city and not any(c.end > title.start or c.kind == ADJECTIVE for c in near):
+        person, glued = _place_in_name(doc, title, person, cities)
+        near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
+        if title.needs_city and glued is None and not any(
+                c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
-        taken.add(person.start)
-        found.append(Found(person, title.role, near[0].place.geonames_id if near else None, title))
+        holders, phrase = [person], [c.place.geonames_id for c in near
+                                     if title.start <= c.start and c.end <= person.start]
+        if is_plural and person.end <= title.start:  # "X i Y, bivši gradonačelnici Rijeke i Tuzle"
+            holders = _coordinated_before(doc, person, people) + [person]
+            phrase = _cities_in_title_phrase(doc, title, mentions)
+        elif is_plural:
+            holders += _coordinated(doc, person, people)
+        city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
+        if not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
+            previous = [c for c in mentions if c.end <= title.start]
+            city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
+        elif not near and glued is None and len(holders) == 1:
+            named, place = _place_after_title(doc, title, person, mentions)
+            if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
+                city_ids, settled = [place], True
+        for holder, city_id in zip(holders, city_ids):
+            if holder.start not in taken:
+                taken.add(holder.start)
+                found.append(Found(holder, title.role, city_id, title, settled=settled,
+                                   nominative=holder.start >= title.end and _nominative_title(doc, title)))
     claimed = {f.city_id for f in found if f.city_id is not None}
-    home_city = _home_city(doc, cities)
+    home_city, main_city = _home_city(doc, cities), _main_city(cities)
     for f in found:
-        if f.city_id is None:
+        if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
+    for f in found:  # "Mayor Tim Keller": a bare title is the office of the city the article is about
+        if f.city_id is None and not f.settled and main_city is not None and \
+                not any(o.city_id == main_city and o.role == f.role for o in found):
+            f.city_id = main_city
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+
+
+def _holder_cities(holders: list[NameRun], glued: Place | None, near: list[Candidate],
+                   phrase: list[int]) -> tuple[list[int | None], bool]:
+    """One holder: the glued or nearest city. Several: the cities named inside the title phrase, one
+    per holder in order when the counts agree ("the mayors of A and B, X and Y"), the same city for
+    all when one is named, else none (an office shared or not said)."""
+    inside = [glued.geonames_id] if glued is not None else phrase
+    if len(holders) == 1:
+        return [glued.geonames_id if glued else (near[0].place.geonames_id if near else None)], False
+    if len(inside) == len(holders):
+        return inside, True
+    # several cities, not one per holder: an office shared or not said, left null (no fallback)
+    return [inside[0] if len(inside) == 1 else None] * len(holders), len(inside) > 1
 
 
 def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], language: str) -> list[OfficialItem]:
@@ -300,11 +600,17 @@ def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], lan
     return sorted(items, key=lambda o: (o.mentions[0].start, o.name))
 
 
+def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
+    """The title's first word is its own lemma ("župan", "Primátor", "мер"; not "županom", "мером")."""
+    word = WORD.match(doc.text, title.start)
+    return bool(word) and looks_nominative(word.group(), doc.language)
+
+
 def _merge(found: list[Found], language: str) -> list[OfficialItem]:
     """One item per person (by normalised name), mentions in text order, first role and city kept."""
     by_name: dict[str, OfficialItem] = {}
     for f in sorted(found, key=lambda f: f.name.start):
-        name = normalise_name(f.name.text, language)
+        name = normalise_name(f.name.text, language, f.nominative)
         if len(name.split()) < 1:
             continue
         key = name.casefold()
