@@ -27,6 +27,10 @@ def ids(language: str, text: str) -> list[int]:
     return [c.geonames_id for c in find_cities(doc(language, text))]
 
 
+def names(language: str, text: str) -> list[str]:
+    return [c.name for c in find_cities(doc(language, text))]
+
+
 INFLECTED = [
     ("uk", "Учора делегація прибула у Житомирі.", [ZHYTOMYR]),
     ("uk", "Це другий подібний захід після Рівного.", [RIVNE]),
@@ -113,12 +117,28 @@ def test_barysaw_as_a_place_but_not_as_a_surname():
     assert BARYSAW in ids("ru", text)
 
 
-def test_ner_person_label_vetoes_a_place():
+def test_ner_person_label_vetoes_a_town():
+    document = doc("sl", "Na srečanju v Kranju je sodeloval tudi minister.")
+    assert [c.name for c in find_cities(document)] == ["Kranj"]
+    start = document.text.index("Kranju")
+    labelled = replace(document, entities=[Entity("Kranju", start, start + 6, "PER")])
+    assert find_cities(labelled) == []
+
+
+def test_a_big_city_with_no_name_beside_it_outweighs_a_person_label():
     document = doc("sl", "Na srečanju v Ljubljani je sodeloval tudi minister.")
-    assert [c.geonames_id for c in find_cities(document)] == [LJUBLJANA]
     start = document.text.index("Ljubljani")
     labelled = replace(document, entities=[Entity("Ljubljani", start, start + 9, "PER")])
-    assert find_cities(labelled) == []
+    assert [c.geonames_id for c in find_cities(labelled)] == [LJUBLJANA]
+
+
+def test_a_list_of_places_with_their_countries_is_found_whole():
+    text = "Побратими міста: Миргород (Україна), Нарва (Естонія), Сигетсентміклош (Угорщина) та Кретинга (Литва)."
+    assert set(names("uk", text)) >= {"Myrhorod", "Narva", "Kretinga"}
+
+
+def test_a_country_adjective_chooses_the_namesake_in_that_country():
+    assert "Eger" in names("cs", "Připravili program pro hosty z maďarského Egeru.")
 
 
 TITLE_OR_TRIGGER_OVER_PERSON_LABEL = [  # the engine's PER label swallowed the city: the title or trigger wins

@@ -62,6 +62,9 @@ class Scoring(_Strict):
     choose_home_country: float
     choose_co_country: float
     choose_region_named: float
+    country_hint_points: float
+    list_member_points: float
+    list_max_points: float
 
 
 class FuzzySettings(_Strict):
@@ -74,6 +77,8 @@ class GeoRules(_Strict):
     home_countries: dict[str, list[str]]
     scoring: Scoring
     fuzzy: FuzzySettings
+    country_adjectives: dict[str, list[str]] = {}  # ISO code -> stems of its adjectives
+    country_abbreviations: dict[str, list[str]] = {}  # ISO code -> short names ("США", "BiH")
 
 
 def geo_rules() -> GeoRules:

@@ -28,6 +28,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                 population_weight)
 from pipeline.rules import load_compiled
+from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
 
@@ -65,6 +66,8 @@ class CityRules(_Strict):
     region_after: list[str] = []
     organisation_before: list[str] = []
     organisation_after: list[str] = []
+    list_conjunctions: list[str] = []  # "і", "and": words that join the members of a list of places
+    country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ class CompiledCityRules:
     region_after: re.Pattern | None
     organisation_before: re.Pattern | None
     organisation_after: re.Pattern | None
+    conjunctions: re.Pattern | None = None
 
 
 def _before(patterns: list[str]) -> re.Pattern | None:
@@ -131,6 +135,7 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         rules, _ending_tables(rules), _before(rules.trigger_before), _before(rules.institution_before), _after(rules.institution_after),
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
+        re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
     )
 
 
@@ -290,6 +295,8 @@ class Candidate:
     score: float = 0.0
     veto: str | None = None
     country_keys: tuple[str, ...] = ()  # keys of the word that are country names ("Mehika", "Irska")
+    hints: frozenset[str] = frozenset()  # countries named beside it ("Нарва (Естонія)", "holenderskim Enschede")
+    list_size: int = 1  # how many places the list it stands in names ("Tuzla, Zenica i Široki Brijeg": 3)
 
 
 def _is_capitalised(word: str) -> bool:
@@ -442,7 +449,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 score += geo.scoring.choose_home_country
             if co_countries.get(place.country_code, set()) - namesakes:
                 score += geo.scoring.choose_co_country  # another place of the article lies in that country
-            if region and place.country_code == region[0] and region[1] in (None, place.admin1):
+            if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
+                    or place.country_code in candidate.hints:
                 score += geo.scoring.choose_region_named
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
@@ -553,6 +561,15 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     trigger = bool(rules.trigger_before and rules.trigger_before.search(before))
     if trigger:
         tail.append(s.trigger_points)
+    hinted = place.country_code in c.hints
+    if hinted:
+        tail.append(s.country_hint_points)
+    if c.list_size > 1:
+        tail.append(min(s.list_max_points, s.list_member_points * (c.list_size - 1)))
+    person = _person_context(c, text, {}, language)
+    # a place named beside its country, listed among places, or big and with no name beside it
+    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
+    placed = hinted or c.list_size >= 3 or (place.population >= s.big_population and person is None)
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
@@ -561,7 +578,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 tail.append(s.ner_loc_points)  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 tail.append(s.ner_org_points)
-            elif entity.label == "PER" and not ((institution or trigger) and place.population >= s.medium_population):
+            elif entity.label == "PER" and not placed and not (
+                    (institution or trigger) and place.population >= s.medium_population):
                 # but "primátor Košic Jaroslav", "місто Люблін": a title or trigger before a town says place
                 # ("prezydenta Donalda Trumpa" is no village Donald)
                 veto = "ner_person"
@@ -572,12 +590,12 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
         tail.append(s.lowercase_points)
-    if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
+    if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(
+            c.text, language, text, place.population >= s.big_population):
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
-    person = _person_context(c, text, {}, language)
     if person == "veto":
         veto = "person_name"
     elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
@@ -620,10 +638,12 @@ def _may_be_genitive(surface: str, language: str) -> bool:
     return not found or any("gent" in r.grammemes for r in found)
 
 
-def _common_word(surface: str, language: str, text: str) -> bool:
+def _common_word(surface: str, language: str, text: str, big: bool = False) -> bool:
+    """Also an ordinary word; a big city's name only where this text writes it lowercase (pymorphy3's uk
+    dictionary lists "Львів", "Бремен" as plain nouns)."""
     if any(ch.isupper() for ch in surface[1:]):
         return False  # "Нью-Йорка", "McAllen": the shape of a name, not of an ordinary word
-    if morphology.analyser(language) is not None:
+    if morphology.analyser(language) is not None and not big:
         return morphology.is_common_word(surface, language)
     low = surface.lower()
     # also written lowercase in this text
@@ -665,12 +685,54 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
     found = candidates(doc.text, doc.language, gazetteer, geo)
+    _mark_context(found, doc.text, doc.language, gazetteer, geo, rules)
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
     first = _assess(found, doc, gazetteer, geo, rules, home, {}, known)
     co_countries: dict[str, set[int]] = {}  # country -> the places accepted there in the first pass
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
     return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known)
+
+
+def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: Gazetteer, geo: GeoRules,
+                  rules: CompiledCityRules) -> None:
+    """Each candidate's countries named beside it and the size of its list of places."""
+    lexicon = _country_lexicon(geo, rules)
+    hints, sizes = country_hints(found, text, lambda words: _country_of(words, language, gazetteer, lexicon),
+                                 lexicon, rules.conjunctions)
+    for c, hint, size in zip(found, hints, sizes):
+        c.hints, c.list_size = hint, size
+
+
+_LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
+
+
+def _country_lexicon(geo: GeoRules, rules: CompiledCityRules) -> CountryLexicon:
+    key = (id(geo), id(rules))
+    if key not in _LEXICONS:
+        adjectives = {code: list(stems) for code, stems in geo.country_adjectives.items()}
+        for code, stems in rules.rules.country_adjectives.items():
+            adjectives[code] = adjectives.get(code, []) + stems
+        _LEXICONS[key] = country_lexicon(adjectives, geo.country_abbreviations)
+    return _LEXICONS[key]
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _country_of(words: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> str | None:
+    """The country that a word or two name: a short name ("США"), a name in any case ("Irlandii"),
+    an adjective ("holenderskim")."""
+    if words in lexicon.abbreviations:
+        return lexicon.abbreviations[words]
+    key = name_key(words)
+    if key in gazetteer.countries:
+        return gazetteer.countries[key]
+    if " " in words or not words[:1].isalpha():
+        return None
+    if words[:1].isupper():
+        for found, kind in word_keys(words, language, False):
+            if found in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM):
+                return gazetteer.countries[found]
+    return adjective_country(words, lexicon)
 
 
 def find_cities(doc: AnnotatedDoc) -> list[CityItem]:
