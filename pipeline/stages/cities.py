@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
-                                population_weight)
+                                          population_weight, skeleton)
 from pipeline.rules import load_compiled
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
@@ -68,6 +68,7 @@ class CityRules(_Strict):
     organisation_after: list[str] = []
     list_conjunctions: list[str] = []  # "і", "and": words that join the members of a list of places
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
+    furniture_labels: list[str] = []  # "Читайте також", "Tagi": a line they open is page furniture
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class CompiledCityRules:
     organisation_before: re.Pattern | None
     organisation_after: re.Pattern | None
     conjunctions: re.Pattern | None = None
+    furniture: re.Pattern | None = None
 
 
 def _before(patterns: list[str]) -> re.Pattern | None:
@@ -136,7 +138,32 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
+        _furniture(rules.furniture_labels),
     )
+
+
+def _furniture(labels: list[str]) -> re.Pattern | None:
+    """A line opened by a furniture label and a colon (or nothing, or a few words) after it."""
+    if not labels:
+        return None
+    return re.compile(r"^[ \t·•*>|\-–—]*(?:" + "|".join(labels) + r")(?![^\W_])[^\n:.!?]{0,30}?(?:\(\d+\))?[ \t]*(:?)(.*)$",
+                      re.M | re.I)
+
+
+def furniture_spans(text: str, rules: CompiledCityRules) -> list[tuple[int, int]]:
+    """Spans of page furniture: a labelled line; a label alone on its line takes the lines after it up to a blank one."""
+    if rules.furniture is None:
+        return []
+    spans = []
+    for match in rules.furniture.finditer(text):
+        if not match.group(1) and match.group(2).strip():
+            continue  # "Tags like these are rare" is a sentence, not a label
+        end = match.end()
+        if not match.group(2).strip():
+            blank = re.compile(r"\n[ \t]*\n").search(text, end + 1)
+            end = blank.start() if blank else len(text)
+        spans.append((match.start(), end))
+    return spans
 
 
 @lru_cache(maxsize=1)
@@ -154,7 +181,9 @@ def city_rules(language: str) -> CompiledCityRules:
 # how a key was reached from the text, most trusted first ("geo_lemma": pymorphy3's place-name reading)
 GEO_LEMMA, LEMMA, EXACT, INFLECTED = "geo_lemma", "lemma", "exact", "inflected"
 ADJECTIVE, DEMONYM, FUZZY = "adjective", "demonym", "fuzzy"
-KIND_RANK = {GEO_LEMMA: 0, LEMMA: 1, EXACT: 2, INFLECTED: 3, ADJECTIVE: 4, DEMONYM: 5, FUZZY: 6}
+TRANSLITERATED = "transliterated"  # a Cyrillic spelling matched to a Latin name by its skeleton ("Едегем")
+KIND_RANK = {GEO_LEMMA: 0, LEMMA: 1, EXACT: 2, INFLECTED: 3, ADJECTIVE: 4, DEMONYM: 5, TRANSLITERATED: 6, FUZZY: 7}
+CYRILLIC = re.compile("[\u0400-\u052f]")
 
 
 def _stem_variants(base: str, rules: CityRules, endings: EndingTables) -> list[str]:
@@ -411,6 +440,8 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     all_keys = word_keys(surface, language, lowercase, compiled)
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
+    if not keys and not lowercase and CYRILLIC.match(surface):
+        keys = _transliterated_keys(all_keys, gazetteer)
     if not keys:
         sources = fuzzy_sources(surface, language)
         # a stem is a prefix of its source, and near() looks only in the bucket of the stem's first letters
@@ -423,6 +454,17 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     if not keys:
         return None
     return tuple(keys.items()), countries
+
+
+def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer) -> dict[str, str]:
+    """Latin names whose skeleton equals that of one of the word's nominative readings ("Едегем" -> edegem)."""
+    settings = geo_rules().gazetteer.transliteration
+    keys: dict[str, str] = {}
+    for key, kind in all_keys:
+        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+            for latin in gazetteer.transliterated(skeleton(key, settings)):
+                keys.setdefault(latin, TRANSLITERATED)
+    return keys
 
 
 # ---------------------------------------------------------------- choosing and accepting
@@ -507,6 +549,20 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
     return None
 
 
+def _given_name_after_title(c: Candidate, text: str, before: str, rules: CompiledCityRules, language: str) -> bool:
+    """"Primátor Martin Charvát", "Міський голова Олександр Мамай": a title, then one word and a surname
+    is a given name; a city between title and name has the whole name after it ("gradonačelnik Ptuja
+    Miran Senčar"), and where pymorphy3 can tell, stands in the genitive ("мэр Москвы Собянин")."""
+    if c.words != 1 or c.lowercase or not (rules.institution_before and rules.institution_before.search(before)):
+        return False
+    after = re.match(r"[ \u00a0]([^\W\d_]+)(?:[ \u00a0]([^\W\d_]+))?", text[c.end:c.end + 60])
+    if not after or not _is_capitalised(after.group(1)) or after.group(1).isupper():
+        return False
+    if after.group(2) and _is_capitalised(after.group(2)):
+        return False
+    return not (morphology.analyser(language) and _may_be_genitive(c.text, language))
+
+
 def _quoted(text: str, start: int, end: int) -> bool:
     """«Лева», "Вашингтон пост": a name opening a quotation is the name of something else (a firm, a paper)."""
     if text[start - 1:start] not in ("«", '"', "„", "“"):
@@ -585,6 +641,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 veto = "ner_person"
     if c.kind == FUZZY:
         tail.append(s.fuzzy_points)
+    elif c.kind == TRANSLITERATED:
+        tail.append(s.transliterated_points)
     if alias_only and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
@@ -609,6 +667,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         veto = "organisation"
     if _quoted(text, c.start, c.end) and not institution:
         veto = "quoted"
+    if institution and _given_name_after_title(c, text, before, rules, language):
+        veto = "given_name"
     if c.lowercase and not institution and place.population < s.big_population:
         veto = "lowercase_small"
     return head, tail, veto
@@ -684,7 +744,9 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     gazetteer, geo = load_gazetteer(), geo_rules()
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
-    found = candidates(doc.text, doc.language, gazetteer, geo)
+    furniture = furniture_spans(doc.text, rules)
+    found = [c for c in candidates(doc.text, doc.language, gazetteer, geo)
+             if not any(start <= c.start < end for start, end in furniture)]
     _mark_context(found, doc.text, doc.language, gazetteer, geo, rules)
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
     first = _assess(found, doc, gazetteer, geo, rules, home, {}, known)
