@@ -35,6 +35,7 @@ class TransliterationSettings(_Strict):
     alternate_min_population: int
     latin_letters: dict[str, str]
     cyrillic_letters: dict[str, str]
+    latin_sequences: list[tuple[str, str]]
     sequences: list[tuple[str, str]]
     merged_letters: dict[str, str]
 
@@ -140,6 +141,7 @@ def fold_diacritics(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_CYRILLIC = re.compile("[\u0400-\u052f]")
 _GLIDE = re.compile(r"i(?=[aeou])|(?<=[aeou])i")
 _REPEATS = re.compile(r"(.)\1+")
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -163,6 +165,9 @@ def skeleton(name: str, settings: TransliterationSettings) -> str:
     """The spelling that Latin and Cyrillic transliterations of one name share ("Edegem", "Едегем" -> "edegem")."""
     letters, pattern, sequences, merged = _skeleton_tables(settings)
     text = fold_diacritics(name.lower()).translate(letters) if not name.isascii() else name.lower()
+    if not _CYRILLIC.search(name):
+        for latin, replacement in settings.latin_sequences:
+            text = text.replace(latin, replacement)
     text = _NOT_LETTER.sub("", pattern.sub(lambda m: sequences[m.group()], text)).translate(merged)
     text = _GLIDE.sub("", _REPEATS.sub(r"\1", text))
     return _REPEATS.sub(r"\1", text).rstrip("aeiou")

@@ -28,7 +28,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                           population_weight, skeleton)
 from pipeline.rules import load_compiled
-from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
+from pipeline.stages.city_context import CountryLexicon, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
 
@@ -440,8 +440,12 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     all_keys = word_keys(surface, language, lowercase, compiled)
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
-    if not keys and not lowercase and CYRILLIC.match(surface):
-        keys = _transliterated_keys(all_keys, gazetteer)
+    if not lowercase and CYRILLIC.match(surface):
+        # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
+        # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
+        for key, kind in _transliterated_keys(all_keys, gazetteer).items():
+            if not keys or _big_own_name(key, gazetteer):
+                keys.setdefault(key, kind)
     if not keys:
         sources = fuzzy_sources(surface, language)
         # a stem is a prefix of its source, and near() looks only in the bucket of the stem's first letters
@@ -454,6 +458,11 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     if not keys:
         return None
     return tuple(keys.items()), countries
+
+
+def _big_own_name(key: str, gazetteer: Gazetteer) -> bool:
+    big = geo_rules().scoring.big_population
+    return any(_own_name(p) == key and p.population >= big for p in _places_named(gazetteer, key))
 
 
 def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer) -> dict[str, str]:
@@ -482,10 +491,16 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             co_countries: dict[str, set[int]], region: tuple[str, str | None] | None) -> None:
     best: tuple | None = None
     namesakes = {i for key in candidate.keys for i in gazetteer.names.get(key, ())}
-    for key, kind in candidate.keys.items():
+    own_name_reached = {place.geonames_id for key in candidate.keys for place in _places_named(gazetteer, key)
+                        if _own_name(place) == key}
+    reached: set[int] = set()
+    for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
         for place in _places_named(gazetteer, key):
+            if place.geonames_id in reached:
+                continue
+            reached.add(place.geonames_id)
             score = population_weight(place.population)
-            if _own_name(place) == key:
+            if place.geonames_id in own_name_reached:
                 score += geo.scoring.choose_own_name
             if place.country_code in home:
                 score += geo.scoring.choose_home_country
@@ -643,16 +658,19 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.fuzzy_points)
     elif c.kind == TRANSLITERATED:
         tail.append(s.transliterated_points)
+        if not hinted and place.country_code not in home and place.population < s.big_population:
+            veto = "transliteration_unconfirmed"  # a skeleton is loose: a small foreign place needs its country
     if alias_only and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
         tail.append(s.lowercase_points)
-    if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(
+    if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED) and _common_word(
             c.text, language, text, place.population >= s.big_population):
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
-    if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
+    if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED) \
+            and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
     if person == "veto":
         veto = "person_name"
@@ -760,7 +778,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
                   rules: CompiledCityRules) -> None:
     """Each candidate's countries named beside it and the size of its list of places."""
     lexicon = _country_lexicon(geo, rules)
-    hints, sizes = country_hints(found, text, lambda words: _country_of(words, language, gazetteer, lexicon),
+    hints, sizes = country_hints(found, text, lambda words: _country_in_words(words, language, gazetteer, lexicon),
                                  lexicon, rules.conjunctions)
     for c, hint, size in zip(found, hints, sizes):
         c.hints, c.list_size = hint, size
@@ -780,9 +798,8 @@ def _country_lexicon(geo: GeoRules, rules: CompiledCityRules) -> CountryLexicon:
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
-def _country_of(words: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> str | None:
-    """The country that a word or two name: a short name ("США"), a name in any case ("Irlandii"),
-    an adjective ("holenderskim")."""
+def _country_in_words(words: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> str | None:
+    """The country that a word or two name: a short name ("США"), a name in any case ("Irlandii")."""
     if words in lexicon.abbreviations:
         return lexicon.abbreviations[words]
     key = name_key(words)
@@ -794,7 +811,7 @@ def _country_of(words: str, language: str, gazetteer: Gazetteer, lexicon: Countr
         for found, kind in word_keys(words, language, False):
             if found in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM):
                 return gazetteer.countries[found]
-    return adjective_country(words, lexicon)
+    return None
 
 
 def find_cities(doc: AnnotatedDoc) -> list[CityItem]:

@@ -28,6 +28,7 @@ class Span(Protocol):
     end: int
     text: str
     lowercase: bool
+    country_keys: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,27 +124,29 @@ def _line_head(c: Span, text: str, country_of: CountryOf) -> frozenset[str]:
 
 def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.Pattern | None) -> list[list[int]]:
     """Chains of capitalised candidates separated only by commas, semicolons, slashes, dashes or a
-    conjunction (a parenthesis in between is skipped): the lists of places."""
+    conjunction (a parenthesis in between is skipped): the lists of places (a lone place is a list of one)."""
     runs: list[list[int]] = []
     current: list[int] = []
     previous: Span | None = None
     for c, i in zip(ordered, indices):
-        if c.lowercase:
+        if c.lowercase or c.country_keys:  # "Польща – Битом, ...": a country heads a list, it is no member
             previous = None
             continue
         if previous is not None and _joined(text[previous.end:c.start], conjunctions):
             current.append(i)
         else:
-            if len(current) > 1:
+            if current:
                 runs.append(current)
             current = [i]
         previous = c
-    if len(current) > 1:
+    if current:
         runs.append(current)
     return runs
 
 
 def _joined(between: str, conjunctions: re.Pattern | None) -> bool:
+    if "\n" in between:
+        return False  # one list per line ("Польща – ...;\nФранція – ...")
     between = PARENTHESIS.sub(" ", between).strip()
     if between in (",", ";", "/", "–", "—", "-", "&"):
         return True
