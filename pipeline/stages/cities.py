@@ -440,7 +440,7 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     all_keys = word_keys(surface, language, lowercase, compiled)
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
-    if not lowercase and CYRILLIC.match(surface):
+    if not lowercase and CYRILLIC.match(surface) and not _ordinary_or_personal(surface, language):
         # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
         # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
         for key, kind in _transliterated_keys(all_keys, gazetteer).items():
@@ -458,6 +458,15 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     if not keys:
         return None
     return tuple(keys.items()), countries
+
+
+def _ordinary_or_personal(surface: str, language: str) -> bool:
+    """"Воду", "Мухаммеда": a word pymorphy3 reads as a common word or a person's name is not transliterated."""
+    if morphology.analyser(language) is None:
+        return False
+    if any(r.grammemes & {"Name", "Surn", "Patr"} for r in morphology.readings(surface, language)):
+        return True
+    return morphology.is_common_word(surface, language) and not morphology.readings(surface, language)[0].grammemes & {"Geox"}
 
 
 def _big_own_name(key: str, gazetteer: Gazetteer) -> bool:
@@ -494,9 +503,10 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
     own_name_reached = {place.geonames_id for key in candidate.keys for place in _places_named(gazetteer, key)
                         if _own_name(place) == key}
     reached: set[int] = set()
+    read_otherwise = any(kind != TRANSLITERATED for kind in candidate.keys.values())
     for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
         for place in _places_named(gazetteer, key):
-            if place.geonames_id in reached:
+            if place.geonames_id in reached or (kind == TRANSLITERATED and read_otherwise and _own_name(place) != key):
                 continue
             reached.add(place.geonames_id)
             score = population_weight(place.population)
@@ -556,6 +566,8 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
     if after and _is_capitalised(after.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA) \
             and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
         return "veto"  # "Владимир Цумарев"
+    if re.match(r"[ \u00a0][^\W\d_]\.[ \u00a0]?[^\W\d_]", text[candidate.end:candidate.end + 6]):
+        return "near"  # "George W. Bush": an initial follows, as in a name
     if before and _sentence_start(text, candidate.start - len(before.group(0))):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
     for match in (before, after):
@@ -658,7 +670,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.fuzzy_points)
     elif c.kind == TRANSLITERATED:
         tail.append(s.transliterated_points)
-        if not hinted and place.country_code not in home and place.population < s.big_population:
+        if not hinted and not (_own_name(place) == c.key and (place.country_code in home
+                                                              or place.population >= s.big_population)):
             veto = "transliteration_unconfirmed"  # a skeleton is loose: a small foreign place needs its country
     if alias_only and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):

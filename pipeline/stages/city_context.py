@@ -123,7 +123,7 @@ def _line_head(c: Span, text: str, country_of: CountryOf) -> frozenset[str]:
 
 
 def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.Pattern | None) -> list[list[int]]:
-    """Chains of capitalised candidates separated only by commas, semicolons, slashes, dashes or a
+    """Chains of capitalised candidates separated only by commas, semicolons, slashes or a
     conjunction (a parenthesis in between is skipped): the lists of places (a lone place is a list of one)."""
     runs: list[list[int]] = []
     current: list[int] = []
@@ -148,7 +148,7 @@ def _joined(between: str, conjunctions: re.Pattern | None) -> bool:
     if "\n" in between:
         return False  # one list per line ("Польща – ...;\nФранція – ...")
     between = PARENTHESIS.sub(" ", between).strip()
-    if between in (",", ";", "/", "–", "—", "-", "&"):
+    if between in (",", ";", "/", "&"):  # not a dash: "Arizona - Calgary 2:4" is a score line
         return True
     between = re.sub(r"^[,;]\s*", "", between)
     return bool(between and conjunctions and conjunctions.fullmatch(between))
