@@ -64,6 +64,7 @@ class Scoring(_Strict):
     ner_org_points: float
     fuzzy_points: float
     transliterated_points: float
+    preposition_points: float
     lowercase_points: float
     common_word_points: float
     sentence_start_points: float
@@ -164,7 +165,7 @@ def _skeleton_tables(settings: TransliterationSettings) -> tuple[dict[int, str],
 def skeleton(name: str, settings: TransliterationSettings) -> str:
     """The spelling that Latin and Cyrillic transliterations of one name share ("Edegem", "Едегем" -> "edegem")."""
     letters, pattern, sequences, merged = _skeleton_tables(settings)
-    text = fold_diacritics(name.lower()).translate(letters) if not name.isascii() else name.lower()
+    text = fold_diacritics(name.lower().translate(letters)) if not name.isascii() else name.lower()
     if not _CYRILLIC.search(name):
         for latin, replacement in settings.latin_sequences:
             text = text.replace(latin, replacement)

@@ -33,7 +33,7 @@ from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
-MAX_NGRAM = 3
+MAX_NGRAM = 5  # "Bad Homburg vor der Höhe", "Brandenburg an der Havel"
 # how far before/after a mention the context patterns look (characters)
 CONTEXT_CHARS = 80
 
@@ -67,6 +67,8 @@ class CityRules(_Strict):
     organisation_before: list[str] = []
     organisation_after: list[str] = []
     list_conjunctions: list[str] = []  # "і", "and": words that join the members of a list of places
+    name_part_endings: list[EndingRule] = []  # "Novoj Gradiški" -> "nova gradiška": each word of a multiword name
+    place_prepositions: list[str] = []  # "u", "do", "aus": a capitalised word right after one is likely a place
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
     furniture_labels: list[str] = []  # "Читайте також", "Tagi": a line they open is page furniture
 
@@ -120,6 +122,7 @@ class CompiledCityRules:
     organisation_after: re.Pattern | None
     conjunctions: re.Pattern | None = None
     furniture: re.Pattern | None = None
+    preposition: re.Pattern | None = None
 
 
 def _before(patterns: list[str]) -> re.Pattern | None:
@@ -139,6 +142,8 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         _before(rules.organisation_before), _after(rules.organisation_after),
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
         _furniture(rules.furniture_labels),
+        re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
+        if rules.place_prepositions else None,
     )
 
 
@@ -338,7 +343,8 @@ def _separator_ok(text: str, left_end: int, right_start: int) -> bool:
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
 def _name_part_forms(word: str, language: str) -> tuple[str, ...]:
-    """Up to four keys of one word of a multi-word name: as written, its nominative forms, its lemma."""
+    """Up to six keys of one word of a multi-word name: as written, its nominative forms, its lemma, its
+    forms by the language's name-part endings."""
     forms = [name_key(word)]
     for parse in morphology.parses(word, language)[:4]:
         form = morphology.inflect(parse, {"nomn", "sing"}) if "ADJF" in str(parse.tag) else parse.normal_form
@@ -347,7 +353,11 @@ def _name_part_forms(word: str, language: str) -> tuple[str, ...]:
     lemma = morphology.lemma(word, language) if not morphology.analyser(language) else None
     if lemma:
         forms.append(name_key(lemma))
-    return tuple(dict.fromkeys(forms))[:4]
+    low = name_key(word)
+    for rule in city_rules(language).rules.name_part_endings:  # longest endings are listed first
+        if low.endswith(rule.ending) and len(low) > len(rule.ending) + 1:
+            forms += [low[:len(low) - len(rule.ending)] + nominative for nominative in rule.nominative]
+    return tuple(dict.fromkeys(forms))[:6]
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
@@ -440,7 +450,7 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     all_keys = word_keys(surface, language, lowercase, compiled)
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
-    if not lowercase and CYRILLIC.match(surface) and not _ordinary_or_personal(surface, language):
+    if not lowercase and not countries and CYRILLIC.match(surface) and not _ordinary_or_personal(surface, language):
         # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
         # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
         for key, kind in _transliterated_keys(all_keys, gazetteer).items():
@@ -644,6 +654,9 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     trigger = bool(rules.trigger_before and rules.trigger_before.search(before))
     if trigger:
         tail.append(s.trigger_points)
+    elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before) \
+            and not _sentence_start(text, c.start - 4):
+        tail.append(s.preposition_points)  # "boravila je u Krakovu", "přijela do Lince"
     hinted = place.country_code in c.hints
     if hinted:
         tail.append(s.country_hint_points)

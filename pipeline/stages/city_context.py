@@ -65,10 +65,11 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
                   conjunctions: re.Pattern | None) -> tuple[list[frozenset[str]], list[int]]:
     """Per candidate (in text order): the countries named beside it, and the size of its list of places."""
     order = sorted(range(len(found)), key=lambda i: found[i].start)
+    places = [i for i in order if not found[i].country_keys]  # a country's name is no place of a list
     hints: list[frozenset[str]] = [frozenset()] * len(found)
     sizes = [1] * len(found)
-    for position, i in enumerate(order):
-        limit = found[order[position + 1]].start if position + 1 < len(order) else len(text)
+    for position, i in enumerate(places):
+        limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
         own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon)
         hints[i] = frozenset(own)
     for run in _runs([found[i] for i in order], order, text, conjunctions):
@@ -102,12 +103,10 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
 
 def _before(c: Span, text: str, lexicon: CountryLexicon) -> set[str]:
     words = [w.group() for w in WORD.finditer(text[max(0, c.start - 40):c.start])][-2:]
-    for word in reversed(words):
+    for word in reversed(words):  # "polskie miasto Nowy Sącz", "der tschechischen Stadt Ostrava"
         code = adjective_country(word, lexicon)
         if code:
             return {code}
-        if word[:1].isupper():
-            break  # "polskie miasto Nowy Sącz" may reach past "miasto", not past another name
     return set()
 
 
@@ -129,7 +128,9 @@ def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.P
     current: list[int] = []
     previous: Span | None = None
     for c, i in zip(ordered, indices):
-        if c.lowercase or c.country_keys:  # "Польща – Битом, ...": a country heads a list, it is no member
+        if c.country_keys:  # "Тарту (Эстония), Каунас": a country beside a member is no member itself
+            continue
+        if c.lowercase:
             previous = None
             continue
         if previous is not None and _joined(text[previous.end:c.start], conjunctions):
