@@ -78,11 +78,13 @@ class Scoring(_Strict):
     country_hint_points: float
     list_member_points: float
     list_max_points: float
+    list_same_country_points: float
 
 
 class FuzzySettings(_Strict):
     min_ratio: float
     min_stem_letters: int
+    min_skeleton_letters: int
 
 
 class GeoRules(_Strict):

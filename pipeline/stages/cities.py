@@ -151,7 +151,7 @@ def _furniture(labels: list[str]) -> re.Pattern | None:
     """A line opened by a furniture label and a colon (or nothing, or a few words) after it."""
     if not labels:
         return None
-    return re.compile(r"^[ \t·•*>|\-–—]*(?:" + "|".join(labels) + r")(?![^\W_])[^\n:.!?]{0,30}?(?:\(\d+\))?[ \t]*(:?)(.*)$",
+    return re.compile(r"^[ \t·•*>|\-–—]*(?:" + "|".join(labels) + r")(?![^\W_])[^\n:.!?]{0,30}[ \t]*(:?)(.*)$",
                       re.M | re.I)
 
 
@@ -331,6 +331,7 @@ class Candidate:
     country_keys: tuple[str, ...] = ()  # keys of the word that are country names ("Mehika", "Irska")
     hints: frozenset[str] = frozenset()  # countries named beside it ("Нарва (Естонія)", "holenderskim Enschede")
     list_size: int = 1  # how many places the list it stands in names ("Tuzla, Zenica i Široki Brijeg": 3)
+    list_number: int = -1  # which list of the text it stands in
 
 
 def _is_capitalised(word: str) -> bool:
@@ -486,11 +487,13 @@ def _big_own_name(key: str, gazetteer: Gazetteer) -> bool:
 
 def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer) -> dict[str, str]:
     """Latin names whose skeleton equals that of one of the word's nominative readings ("Едегем" -> edegem)."""
-    settings = geo_rules().gazetteer.transliteration
+    geo = geo_rules()
+    settings = geo.gazetteer.transliteration
     keys: dict[str, str] = {}
     for key, kind in all_keys:
-        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
-            for latin in gazetteer.transliterated(skeleton(key, settings)):
+        found = skeleton(key, settings)
+        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) and len(found) >= geo.fuzzy.min_skeleton_letters:
+            for latin in gazetteer.transliterated(found):
                 keys.setdefault(latin, TRANSLITERATED)
     return keys
 
@@ -609,7 +612,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
               home: set[str], co_countries: dict[str, set[int]], gazetteer: Gazetteer, surnames: set[str],
-              known: dict) -> None:
+              known: dict, peers: list[Candidate] = ()) -> None:
     """The candidate's score and veto. Only the co-country points depend on the pass; the other terms are
     kept in ``known`` (per candidate and choice) and summed again in the same order, so the sums are equal."""
     place = c.place
@@ -623,6 +626,9 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
         score += term
     if co_countries.get(place.country_code, set()) - {place.geonames_id}:
         score += geo.scoring.co_country_points
+    if c.list_size > 2 and any(o.place and o.place.country_code == place.country_code
+                               and o.place.geonames_id != place.geonames_id for o in peers):
+        score += geo.scoring.list_same_country_points  # "Кохтла-Ярве, Нарвы, Силламяэ, Тапа": one country's towns
     for term in tail:
         score += term
     if veto is not None:
@@ -758,11 +764,16 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
             known: dict) -> list[Candidate]:
     surnames = _surnames(found, doc.text)
+    lists: dict[int, list[Candidate]] = {}
     for c in found:
         c.veto = None
         _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
+        if c.list_number >= 0:
+            lists.setdefault(c.list_number, []).append(c)
+    for c in found:
         if c.place is not None:
-            _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known)
+            _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known,
+                      lists.get(c.list_number, []))
             if _country_named(c, gazetteer, geo.scoring.alias_trust_population):
                 c.veto = "country"
     accepted_ids = {c.place.geonames_id for c in found
@@ -804,10 +815,10 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
                   rules: CompiledCityRules) -> None:
     """Each candidate's countries named beside it and the size of its list of places."""
     lexicon = _country_lexicon(geo, rules)
-    hints, sizes = country_hints(found, text, lambda words: _country_in_words(words, language, gazetteer, lexicon),
+    hints, sizes, lists = country_hints(found, text, lambda words: _country_in_words(words, language, gazetteer, lexicon),
                                  lexicon, rules.conjunctions)
-    for c, hint, size in zip(found, hints, sizes):
-        c.hints, c.list_size = hint, size
+    for c, hint, size, number in zip(found, hints, sizes, lists):
+        c.hints, c.list_size, c.list_number = hint, size, number
 
 
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}

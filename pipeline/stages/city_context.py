@@ -62,26 +62,27 @@ CountryOf = Callable[[str], "str | None"]  # a word (or two words) -> the ISO co
 
 
 def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: CountryLexicon,
-                  conjunctions: re.Pattern | None) -> tuple[list[frozenset[str]], list[int]]:
-    """Per candidate (in text order): the countries named beside it, and the size of its list of places."""
+                  conjunctions: re.Pattern | None) -> tuple[list[frozenset[str]], list[int], list[int]]:
+    """Per candidate: the countries named beside it, the size of its list of places and the list's number."""
     order = sorted(range(len(found)), key=lambda i: found[i].start)
     places = [i for i in order if not found[i].country_keys]  # a country's name is no place of a list
     hints: list[frozenset[str]] = [frozenset()] * len(found)
     sizes = [1] * len(found)
+    lists = [-1] * len(found)
     for position, i in enumerate(places):
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
         own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon)
         hints[i] = frozenset(own)
-    for run in _runs([found[i] for i in order], order, text, conjunctions):
+    for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
         for i in reversed(run):  # "Ланьцут, Гнєзно (Польща)": the next member's country
-            sizes[i] = len(run)
+            sizes[i], lists[i] = len(run), number
             if hints[i]:
                 carried = hints[i]
             else:
                 hints[i] = carried
-    return hints, sizes
+    return hints, sizes, lists
 
 
 def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
