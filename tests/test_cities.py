@@ -206,3 +206,31 @@ def test_deterministic_output():
     second = [c.model_dump() for c in find_cities(doc("ru", text))]
     assert first == second
     assert [c["geonames_id"] for c in first] == [MAHILYOW, HOMYEL, KALUGA]
+
+
+def test_a_cyrillic_spelling_reaches_the_latin_name_through_its_skeleton():
+    from pipeline.resources.gazetteer import geo_rules, skeleton
+
+    settings = geo_rules().gazetteer.transliteration
+    assert skeleton("Едегем", settings) == skeleton("Edegem", settings)
+    assert skeleton("Сигетсентміклош", settings) == skeleton("Szigetszentmiklós", settings)
+    assert skeleton("Кохтла-Ярве", settings) == skeleton("Kohtla-Järve", settings)
+    assert "Edegem" in names("uk", "Бельгія – Едегем;")
+
+
+def test_a_transliterated_small_town_needs_its_country():
+    assert "Edegem" not in names("uk", "Учора Едегем оголосив про це.")
+
+
+def test_page_furniture_names_no_city():
+    text = "Делегація з Житомира прибула до Кракова.\n\nЧитайте також: Вінниця отримала нові автобуси"
+    assert names("uk", text) == ["Zhytomyr", "Kraków"]
+
+
+def test_each_word_of_a_multiword_name_in_an_oblique_case():
+    assert "Nova Gradiška" in names("hr", "Izaslanstvo je boravilo u Novoj Gradiški.")
+    assert "České Budějovice" in names("cs", "Zástupci města jednali v Českých Budějovicích.")
+
+
+def test_a_title_then_a_given_name_and_a_surname_is_no_city():
+    assert "Martin" not in names("cs", "Smlouvu podepsal primátor Martin Novák.")

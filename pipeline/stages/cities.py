@@ -701,7 +701,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
             c.text, language, text, place.population >= s.big_population):
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
-    if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED) \
+    if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
             and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
     if person == "veto":
