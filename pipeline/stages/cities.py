@@ -55,6 +55,7 @@ class CityRules(_Strict):
     derivation_suffixes: list[str] = []
     demonym_suffixes: list[str] = []
     demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
+    nouns_capitalised: bool = False  # de: "der tschechischen Stadt Ostrava" (a country adjective may stand before a noun)
     # share of the common-word penalty kept inside a sentence, where capitals say more
     common_word_mid_sentence: float = 0.5
     stem_alternations: dict[str, list[str]] = {}
@@ -671,7 +672,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     person = _person_context(c, text, {}, language)
     # a place named beside its country, listed among places, or big and with no name beside it
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
-    placed = hinted or c.list_size >= 3 or (place.population >= s.big_population and person is None)
+    placed = c.list_size >= 3 or (person is None and (hinted or place.population >= s.big_population))
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
@@ -816,7 +817,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
     """Each candidate's countries named beside it and the size of its list of places."""
     lexicon = _country_lexicon(geo, rules)
     hints, sizes, lists = country_hints(found, text, lambda words: _country_in_words(words, language, gazetteer, lexicon),
-                                 lexicon, rules.conjunctions)
+                                        lexicon, rules.conjunctions, rules.rules.nouns_capitalised)
     for c, hint, size, number in zip(found, hints, sizes, lists):
         c.hints, c.list_size, c.list_number = hint, size, number
 

@@ -62,7 +62,8 @@ CountryOf = Callable[[str], "str | None"]  # a word (or two words) -> the ISO co
 
 
 def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: CountryLexicon,
-                  conjunctions: re.Pattern | None) -> tuple[list[frozenset[str]], list[int], list[int]]:
+                  conjunctions: re.Pattern | None, nouns_capitalised: bool = False
+                  ) -> tuple[list[frozenset[str]], list[int], list[int]]:
     """Per candidate: the countries named beside it, the size of its list of places and the list's number."""
     order = sorted(range(len(found)), key=lambda i: found[i].start)
     places = [i for i in order if not found[i].country_keys]  # a country's name is no place of a list
@@ -71,7 +72,7 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
     lists = [-1] * len(found)
     for position, i in enumerate(places):
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
-        own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon)
+        own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon, nouns_capitalised)
         hints[i] = frozenset(own)
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions)):
         head = _line_head(found[run[0]], text, country_of)
@@ -102,12 +103,14 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
     return found
 
 
-def _before(c: Span, text: str, lexicon: CountryLexicon) -> set[str]:
+def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool) -> set[str]:
     words = [w.group() for w in WORD.finditer(text[max(0, c.start - 40):c.start])][-2:]
     for word in reversed(words):  # "polskie miasto Nowy Sącz", "der tschechischen Stadt Ostrava"
         code = adjective_country(word, lexicon)
         if code:
             return {code}
+        if word[:1].isupper() and not nouns_capitalised:
+            break  # not past another name ("Američkih Država Donald")
     return set()
 
 
