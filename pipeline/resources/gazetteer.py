@@ -65,6 +65,7 @@ class Scoring(_Strict):
     fuzzy_points: float
     transliterated_points: float
     preposition_points: float
+    multiword_points: float
     lowercase_points: float
     common_word_points: float
     sentence_start_points: float

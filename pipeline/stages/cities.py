@@ -686,6 +686,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 # but "primátor Košic Jaroslav", "місто Люблін": a title or trigger before a town says place
                 # ("prezydenta Donalda Trumpa" is no village Donald)
                 veto = "ner_person"
+    if c.words > 1:
+        tail.append(s.multiword_points)  # "Murskoj Soboti": capitalised words that together name a place
     if c.kind == FUZZY:
         tail.append(s.fuzzy_points)
     elif c.kind == TRANSLITERATED:
