@@ -55,6 +55,7 @@ class CityRules(_Strict):
     derivation_suffixes: list[str] = []
     demonym_suffixes: list[str] = []
     demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
+    lowercase_name_parts: bool = False  # sl: "Novo mesto", a two-word name whose second word is lowercase
     nouns_capitalised: bool = False  # de: "der tschechischen Stadt Ostrava" (a country adjective may stand before a noun)
     # share of the common-word penalty kept inside a sentence, where capitals say more
     common_word_mid_sentence: float = 0.5
@@ -413,8 +414,8 @@ def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
         span = words[i: i + n]
         if len(span) < n or not all(_separator_ok(text, a.end(), b.start()) for a, b in zip(span, span[1:])):
             continue
-        if not _is_capitalised(span[-1].group()):
-            continue
+        if not _is_capitalised(span[-1].group()) and (n > 2 or not city_rules(language).rules.lowercase_name_parts):
+            continue  # but "Novo mesto", "v Novem mestu" (sl)
         keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
         if keys:
             start, end = span[0].start(), span[-1].end()
@@ -450,6 +451,10 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     """What one word can name wherever it stands: its gazetteer keys with their kinds and its country keys."""
     lowercase = not _is_capitalised(surface)
     all_keys = word_keys(surface, language, lowercase, compiled)
+    if "-" in surface and not lowercase:  # "Франкфурті-на-Майні": only the first part of the name inflects
+        head, rest = surface.split("-", 1)
+        all_keys += tuple((f"{key}-{name_key(rest)}", kind) for key, kind in word_keys(head, language, False, compiled)
+                          if kind not in (ADJECTIVE, DEMONYM))
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
     if not lowercase and not countries and CYRILLIC.match(surface) and not _ordinary_or_personal(surface, language):
