@@ -378,6 +378,8 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     for forms in per_word:
         combos = [f"{c} {f}".strip() for c in combos for f in forms][:64]
     for key in combos:
+        if key not in gazetteer:
+            key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
     return tuple(keys.items())
@@ -457,7 +459,9 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
                           if kind not in (ADJECTIVE, DEMONYM))
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
-    if not lowercase and not countries and CYRILLIC.match(surface) and not _ordinary_or_personal(surface, language):
+    latin_fallback = not keys and not CYRILLIC.match(surface)  # "Volodymyr-Volynskyj", "Tschernihiw": other schemes
+    if not lowercase and not countries and (CYRILLIC.match(surface) or latin_fallback) \
+            and not _ordinary_or_personal(surface, language):
         # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
         # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
         for key, kind in _transliterated_keys(all_keys, gazetteer).items():
@@ -697,8 +701,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.fuzzy_points)
     elif c.kind == TRANSLITERATED:
         tail.append(s.transliterated_points)
-        if not hinted and not (_own_name(place) == c.key and (place.country_code in home
-                                                              or place.population >= s.big_population)):
+        if not hinted and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
+                _own_name(place) == c.key and (place.country_code in home or place.population >= s.big_population))):
             veto = "transliteration_unconfirmed"  # a skeleton is loose: a small foreign place needs its country
     if alias_only and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
