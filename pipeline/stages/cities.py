@@ -28,7 +28,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                           population_weight, skeleton)
 from pipeline.rules import load_compiled
-from pipeline.stages.city_context import CountryLexicon, country_hints, country_lexicon
+from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
 
@@ -56,7 +56,8 @@ class CityRules(_Strict):
     demonym_suffixes: list[str] = []
     demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
     lowercase_name_parts: bool = False  # sl: "Novo mesto", a two-word name whose second word is lowercase
-    nouns_capitalised: bool = False  # de: "der tschechischen Stadt Ostrava" (a country adjective may stand before a noun)
+    nouns_capitalised: bool = False
+    adjectives_capitalised: bool = False  # en: "the Polish city of X" (elsewhere a capitalised "Deutsche Welle" is a name)  # de: "der tschechischen Stadt Ostrava" (a country adjective may stand before a noun)
     # share of the common-word penalty kept inside a sentence, where capitals say more
     common_word_mid_sentence: float = 0.5
     stem_alternations: dict[str, list[str]] = {}
@@ -681,7 +682,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     person = _person_context(c, text, {}, language)
     # a place named beside its country, listed among places, or big and with no name beside it
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
-    placed = c.list_size >= 3 or (person is None and (hinted or place.population >= s.big_population))
+    placed = person is None and (hinted or place.population >= s.big_population)
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
@@ -786,8 +787,10 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         if c.place is not None:
             _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known,
                       lists.get(c.list_number, []))
-            if _country_named(c, gazetteer, geo.scoring.alias_trust_population):
-                c.veto = "country"
+            if _country_named(c, gazetteer, geo.scoring.alias_trust_population) or (
+                    c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED)
+                    and adjective_country(c.text, _country_lexicon(geo, rules))):
+                c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
     accepted_ids = {c.place.geonames_id for c in found
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed
@@ -828,7 +831,8 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
     """Each candidate's countries named beside it and the size of its list of places."""
     lexicon = _country_lexicon(geo, rules)
     hints, sizes, lists = country_hints(found, text, lambda words: _country_in_words(words, language, gazetteer, lexicon),
-                                        lexicon, rules.conjunctions, rules.rules.nouns_capitalised)
+                                        lexicon, rules.conjunctions, rules.rules.nouns_capitalised,
+                                        rules.rules.adjectives_capitalised)
     for c, hint, size, number in zip(found, hints, sizes, lists):
         c.hints, c.list_size, c.list_number = hint, size, number
 

@@ -62,8 +62,8 @@ CountryOf = Callable[[str], "str | None"]  # a word (or two words) -> the ISO co
 
 
 def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: CountryLexicon,
-                  conjunctions: re.Pattern | None, nouns_capitalised: bool = False
-                  ) -> tuple[list[frozenset[str]], list[int], list[int]]:
+                  conjunctions: re.Pattern | None, nouns_capitalised: bool = False,
+                  adjectives_capitalised: bool = False) -> tuple[list[frozenset[str]], list[int], list[int]]:
     """Per candidate: the countries named beside it, the size of its list of places and the list's number."""
     order = sorted(range(len(found)), key=lambda i: found[i].start)
     places = [i for i in order if not found[i].country_keys]  # a country's name is no place of a list
@@ -72,7 +72,8 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
     lists = [-1] * len(found)
     for position, i in enumerate(places):
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
-        own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon, nouns_capitalised)
+        own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon, nouns_capitalised,
+                                                                  adjectives_capitalised)
         hints[i] = frozenset(own)
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions)):
         head = _line_head(found[run[0]], text, country_of)
@@ -103,10 +104,13 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
     return found
 
 
-def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool) -> set[str]:
-    words = [w.group() for w in WORD.finditer(text[max(0, c.start - 40):c.start])][-2:]
-    for word in reversed(words):  # "polskie miasto Nowy Sącz", "der tschechischen Stadt Ostrava"
-        code = adjective_country(word, lexicon)
+def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool, adjectives_capitalised: bool) -> set[str]:
+    window = ("" if c.start <= 40 else "x") + text[max(0, c.start - 40):c.start]  # "x": the text goes on before
+    matches = list(WORD.finditer(window))[-2:]
+    for match in reversed(matches):  # "polskie miasto Nowy Sącz", "der tschechischen Stadt Ostrava"
+        word = match.group()
+        opens = re.search(r"(?:^|[.!?:|\n–—-])\s*$", window[:match.start()]) is not None  # a sentence's first word
+        code = adjective_country(word, lexicon) if adjectives_capitalised or opens or not word[:1].isupper() else None
         if code:
             return {code}
         if word[:1].isupper() and not nouns_capitalised:
