@@ -399,7 +399,7 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
         if word.start() < covered_until:
             continue
         if _is_capitalised(surface):  # only capitalised words start a multi-word name
-            ngram = _longest_ngram(words, i, text, language, gazetteer)
+            ngram = _longest_ngram(words, i, text, language, gazetteer, compiled.rules.lowercase_name_parts)
             if ngram is not None:
                 found.append(ngram)
                 covered_until = ngram.end
@@ -411,13 +411,15 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
     return found
 
 
-def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
+def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) -> Candidate | None:
     """The longest multi-word name from the capitalised word ``words[i]`` on."""
-    for n in range(MAX_NGRAM, 1, -1):
+    last = i  # the words joined to words[i] by a space or hyphen only
+    while last + 1 < len(words) and last - i + 1 < MAX_NGRAM and _separator_ok(text, words[last].end(),
+                                                                              words[last + 1].start()):
+        last += 1
+    for n in range(last - i + 1, 1, -1):
         span = words[i: i + n]
-        if len(span) < n or not all(_separator_ok(text, a.end(), b.start()) for a, b in zip(span, span[1:])):
-            continue
-        if not _is_capitalised(span[-1].group()) and (n > 2 or not city_rules(language).rules.lowercase_name_parts):
+        if not _is_capitalised(span[-1].group()) and (n > 2 or not lowercase_last):
             continue  # but "Novo mesto", "v Novem mestu" (sl)
         keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
         if keys:
