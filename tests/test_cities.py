@@ -27,6 +27,10 @@ def ids(language: str, text: str) -> list[int]:
     return [c.geonames_id for c in find_cities(doc(language, text))]
 
 
+def names(language: str, text: str) -> list[str]:
+    return [c.name for c in find_cities(doc(language, text))]
+
+
 INFLECTED = [
     ("uk", "Учора делегація прибула у Житомирі.", [ZHYTOMYR]),
     ("uk", "Це другий подібний захід після Рівного.", [RIVNE]),
@@ -113,12 +117,28 @@ def test_barysaw_as_a_place_but_not_as_a_surname():
     assert BARYSAW in ids("ru", text)
 
 
-def test_ner_person_label_vetoes_a_place():
+def test_ner_person_label_vetoes_a_town():
+    document = doc("sl", "Na srečanju v Kranju je sodeloval tudi minister.")
+    assert [c.name for c in find_cities(document)] == ["Kranj"]
+    start = document.text.index("Kranju")
+    labelled = replace(document, entities=[Entity("Kranju", start, start + 6, "PER")])
+    assert find_cities(labelled) == []
+
+
+def test_a_big_city_with_no_name_beside_it_outweighs_a_person_label():
     document = doc("sl", "Na srečanju v Ljubljani je sodeloval tudi minister.")
-    assert [c.geonames_id for c in find_cities(document)] == [LJUBLJANA]
     start = document.text.index("Ljubljani")
     labelled = replace(document, entities=[Entity("Ljubljani", start, start + 9, "PER")])
-    assert find_cities(labelled) == []
+    assert [c.geonames_id for c in find_cities(labelled)] == [LJUBLJANA]
+
+
+def test_a_list_of_places_with_their_countries_is_found_whole():
+    text = "Побратими міста: Миргород (Україна), Нарва (Естонія), Сигетсентміклош (Угорщина) та Кретинга (Литва)."
+    assert set(names("uk", text)) >= {"Myrhorod", "Narva", "Kretinga"}
+
+
+def test_a_country_adjective_chooses_the_namesake_in_that_country():
+    assert "Eger" in names("cs", "Připravili program pro hosty z maďarského Egeru.")
 
 
 TITLE_OR_TRIGGER_OVER_PERSON_LABEL = [  # the engine's PER label swallowed the city: the title or trigger wins
@@ -186,3 +206,31 @@ def test_deterministic_output():
     second = [c.model_dump() for c in find_cities(doc("ru", text))]
     assert first == second
     assert [c["geonames_id"] for c in first] == [MAHILYOW, HOMYEL, KALUGA]
+
+
+def test_a_cyrillic_spelling_reaches_the_latin_name_through_its_skeleton():
+    from pipeline.resources.gazetteer import geo_rules, skeleton
+
+    settings = geo_rules().gazetteer.transliteration
+    assert skeleton("Едегем", settings) == skeleton("Edegem", settings)
+    assert skeleton("Сигетсентміклош", settings) == skeleton("Szigetszentmiklós", settings)
+    assert skeleton("Кохтла-Ярве", settings) == skeleton("Kohtla-Järve", settings)
+    assert "Edegem" in names("uk", "Бельгія – Едегем;")
+
+
+def test_a_transliterated_small_town_needs_its_country():
+    assert "Edegem" not in names("uk", "Учора Едегем оголосив про це.")
+
+
+def test_page_furniture_names_no_city():
+    text = "Делегація з Житомира прибула до Кракова.\n\nЧитайте також: Вінниця отримала нові автобуси"
+    assert names("uk", text) == ["Zhytomyr", "Kraków"]
+
+
+def test_each_word_of_a_multiword_name_in_an_oblique_case():
+    assert "Nova Gradiška" in names("hr", "Izaslanstvo je boravilo u Novoj Gradiški.")
+    assert "České Budějovice" in names("cs", "Zástupci města jednali v Českých Budějovicích.")
+
+
+def test_a_title_then_a_given_name_and_a_surname_is_no_city():
+    assert "Martin" not in names("cs", "Smlouvu podepsal primátor Martin Novák.")

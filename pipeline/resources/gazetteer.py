@@ -23,14 +23,25 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.rules import load_rules, rules_dir
 
-FORMAT_VERSION = 4  # 4: columnar places, sorted name index (303 -> ~100 MB in memory)
+FORMAT_VERSION = 5  # 4: columnar places, sorted name index (303 -> ~100 MB in memory); 5: skeleton index
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class TransliterationSettings(_Strict):
+    min_population: int
+    alternate_min_population: int
+    latin_letters: dict[str, str]
+    cyrillic_letters: dict[str, str]
+    latin_sequences: list[tuple[str, str]]
+    sequences: list[tuple[str, str]]
+    merged_letters: dict[str, str]
+
+
 class GazetteerSettings(_Strict):
+    transliteration: TransliterationSettings
     scripts: list[str]
     min_name_letters: int
     fuzzy_min_population: int
@@ -52,6 +63,9 @@ class Scoring(_Strict):
     ner_loc_points: float
     ner_org_points: float
     fuzzy_points: float
+    transliterated_points: float
+    preposition_points: float
+    multiword_points: float
     lowercase_points: float
     common_word_points: float
     sentence_start_points: float
@@ -62,11 +76,16 @@ class Scoring(_Strict):
     choose_home_country: float
     choose_co_country: float
     choose_region_named: float
+    country_hint_points: float
+    list_member_points: float
+    list_max_points: float
+    list_same_country_points: float
 
 
 class FuzzySettings(_Strict):
     min_ratio: float
     min_stem_letters: int
+    min_skeleton_letters: int
 
 
 class GeoRules(_Strict):
@@ -74,6 +93,8 @@ class GeoRules(_Strict):
     home_countries: dict[str, list[str]]
     scoring: Scoring
     fuzzy: FuzzySettings
+    country_adjectives: dict[str, list[str]] = {}  # ISO code -> stems of its adjectives
+    country_abbreviations: dict[str, list[str]] = {}  # ISO code -> short names ("США", "BiH")
 
 
 def geo_rules() -> GeoRules:
@@ -122,6 +143,38 @@ def compact_stem(key: str) -> str:
 def fold_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+_GLIDE = re.compile(r"i(?=[aeou])|(?<=[aeou])i")
+_REPEATS = re.compile(r"(.)\1+")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+_TABLES: dict[int, tuple] = {}
+
+
+def _skeleton_tables(settings: TransliterationSettings) -> tuple[dict[int, str], re.Pattern, dict[str, str], dict]:
+    if id(settings) in _TABLES:
+        return _TABLES[id(settings)][1]
+    letters = {ord(k): v for k, v in {**settings.cyrillic_letters, **settings.latin_letters}.items()}
+    sequences = dict(settings.sequences)
+    pattern = re.compile("|".join(re.escape(a) for a, _ in settings.sequences))
+    merged = str.maketrans(settings.merged_letters)
+    _TABLES[id(settings)] = (settings, (letters, pattern, sequences, merged))  # kept alive: ids stay unique
+    return letters, pattern, sequences, merged
+
+
+def skeleton(name: str, settings: TransliterationSettings) -> str:
+    """The spelling that Latin and Cyrillic transliterations of one name share ("Edegem", "Едегем" -> "edegem")."""
+    letters, pattern, sequences, merged = _skeleton_tables(settings)
+    text = fold_diacritics(name.lower().translate(letters)) if not name.isascii() else name.lower()
+    if not _CYRILLIC.search(name):
+        for latin, replacement in settings.latin_sequences:
+            text = text.replace(latin, replacement)
+    text = _NOT_LETTER.sub("", pattern.sub(lambda m: sequences[m.group()], text)).translate(merged)
+    text = _GLIDE.sub("", _REPEATS.sub(r"\1", text))
+    return _REPEATS.sub(r"\1", text).rstrip("aeiou")
 
 
 def _name_pattern(scripts: list[str]) -> re.Pattern[str]:
@@ -201,6 +254,23 @@ class NameIndex:
         return len(self.keys)
 
 
+class SkeletonIndex:
+    """Skeleton -> Latin name keys, as two sorted parallel lists (found by bisection)."""
+
+    def __init__(self, pairs: dict[str, set[str]]):
+        rows = sorted((sk, key) for sk, keys in pairs.items() for key in keys)
+        self.skeletons = [sk for sk, _ in rows]
+        self.keys = [key for _, key in rows]
+
+    def get(self, skeleton_key: str) -> tuple[str, ...]:
+        i = bisect_left(self.skeletons, skeleton_key)
+        found = []
+        while i < len(self.skeletons) and self.skeletons[i] == skeleton_key:
+            found.append(self.keys[i])
+            i += 1
+        return tuple(found)
+
+
 class Gazetteer:
     """Name key -> places (largest first), plus a prefix index of big cities for near matches.
 
@@ -210,7 +280,8 @@ class Gazetteer:
 
     def __init__(self, places: PlaceTable, names: NameIndex,
                  display: dict[str, str], fuzzy: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-                 regions: dict[str, tuple[str, str | None]], countries: dict[str, str], meta: dict[str, str]):
+                 regions: dict[str, tuple[str, str | None]], countries: dict[str, str], meta: dict[str, str],
+                 skeletons: "SkeletonIndex | None" = None):
         self._places = places
         self.names = names
         self.display = display
@@ -218,6 +289,11 @@ class Gazetteer:
         self.regions = regions
         self.countries = countries
         self.meta = meta
+        self.skeletons = skeletons or SkeletonIndex({})
+
+    def transliterated(self, skeleton_key: str) -> tuple[str, ...]:
+        """Latin name keys whose skeleton is ``skeleton_key``."""
+        return self.skeletons.get(skeleton_key)
 
     def place(self, geonames_id: int) -> Place:
         return self._places.place(geonames_id)
@@ -290,6 +366,7 @@ def compile_gazetteer(settings: GazetteerSettings) -> Gazetteer:
                 ids_by_key.setdefault(key, set()).add(gid)
                 display.setdefault(key, name)
     names = {key: _population_order(ids, places) for key, ids in sorted(ids_by_key.items())}
+    skeletons = _skeletons(cache.get_cities().values(), pattern, settings)
     display = {key: name for key, name in display.items() if name != key.title()}
     buckets: dict[str, tuple[list[str], list[str]]] = {}
     for key, ids in names.items():
@@ -308,8 +385,30 @@ def compile_gazetteer(settings: GazetteerSettings) -> Gazetteer:
     index = NameIndex(names)
     canonical = {key: key for key in index.keys}  # the fuzzy index shares the key strings of the name index
     fuzzy = {prefix: (stems, tuple(canonical[k] for k in keys)) for prefix, (stems, keys) in fuzzy.items()}
+    skeletons = {sk: {canonical[k] for k in keys if k in canonical} for sk, keys in skeletons.items()}
     return Gazetteer(PlaceTable(places), index, display, fuzzy, regions,
-                     country_names(settings.country_name_locales), meta)
+                     country_names(settings.country_name_locales), meta, SkeletonIndex(skeletons))
+
+
+def _skeletons(cities, pattern: re.Pattern[str], settings: GazetteerSettings) -> dict[str, set[str]]:
+    """Skeleton -> the Latin name keys of places big enough to be matched by transliteration."""
+    table = settings.transliteration
+    found: dict[str, set[str]] = {}
+    for raw in cities:
+        population = int(raw["population"] or 0)
+        if population < table.min_population:
+            continue
+        names = {raw["name"]}
+        if population >= table.alternate_min_population:
+            names.update(raw.get("alternatenames", []))
+        for name in names:
+            name = " ".join(name.split())
+            if name.isascii() or not re.search("[\u0400-\u052f]", name):
+                if _keep_name(name, pattern, settings.min_name_letters):
+                    sk = skeleton(name, table)
+                    if len(sk) >= 3:
+                        found.setdefault(sk, set()).add(name_key(name))
+    return found
 
 
 def country_names(locales: list[str]) -> dict[str, str]:
@@ -330,7 +429,7 @@ def build_gazetteer(path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     gazetteer = compile_gazetteer(geo_rules().gazetteer)
     state = (gazetteer._places, gazetteer.names, gazetteer.display, gazetteer.fuzzy,
-             gazetteer.regions, gazetteer.countries, gazetteer.meta)
+             gazetteer.regions, gazetteer.countries, gazetteer.meta, gazetteer.skeletons)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     with open(tmp, "wb") as stream:
         pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)

@@ -26,13 +26,14 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
-                                population_weight)
+                                          population_weight, skeleton)
 from pipeline.rules import load_compiled
+from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
-MAX_NGRAM = 3
+MAX_NGRAM = 5  # "Bad Homburg vor der Höhe", "Brandenburg an der Havel"
 # how far before/after a mention the context patterns look (characters)
 CONTEXT_CHARS = 80
 
@@ -54,6 +55,9 @@ class CityRules(_Strict):
     derivation_suffixes: list[str] = []
     demonym_suffixes: list[str] = []
     demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
+    lowercase_name_parts: bool = False  # sl: "Novo mesto", a two-word name whose second word is lowercase
+    nouns_capitalised: bool = False
+    adjectives_capitalised: bool = False  # en: "the Polish city of X" (elsewhere a capitalised "Deutsche Welle" is a name)  # de: "der tschechischen Stadt Ostrava" (a country adjective may stand before a noun)
     # share of the common-word penalty kept inside a sentence, where capitals say more
     common_word_mid_sentence: float = 0.5
     stem_alternations: dict[str, list[str]] = {}
@@ -65,6 +69,11 @@ class CityRules(_Strict):
     region_after: list[str] = []
     organisation_before: list[str] = []
     organisation_after: list[str] = []
+    list_conjunctions: list[str] = []  # "і", "and": words that join the members of a list of places
+    name_part_endings: list[EndingRule] = []  # "Novoj Gradiški" -> "nova gradiška": each word of a multiword name
+    place_prepositions: list[str] = []  # "u", "do", "aus": a capitalised word right after one is likely a place
+    country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
+    furniture_labels: list[str] = []  # "Читайте також", "Tagi": a line they open is page furniture
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,9 @@ class CompiledCityRules:
     region_after: re.Pattern | None
     organisation_before: re.Pattern | None
     organisation_after: re.Pattern | None
+    conjunctions: re.Pattern | None = None
+    furniture: re.Pattern | None = None
+    preposition: re.Pattern | None = None
 
 
 def _before(patterns: list[str]) -> re.Pattern | None:
@@ -131,7 +143,35 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         rules, _ending_tables(rules), _before(rules.trigger_before), _before(rules.institution_before), _after(rules.institution_after),
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
+        re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
+        _furniture(rules.furniture_labels),
+        re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
+        if rules.place_prepositions else None,
     )
+
+
+def _furniture(labels: list[str]) -> re.Pattern | None:
+    """A line opened by a furniture label and a colon (or nothing, or a few words) after it."""
+    if not labels:
+        return None
+    return re.compile(r"^[ \t·•*>|\-–—]*(?:" + "|".join(labels) + r")(?![^\W_])[^\n:.!?]{0,30}[ \t]*(:?)(.*)$",
+                      re.M | re.I)
+
+
+def furniture_spans(text: str, rules: CompiledCityRules) -> list[tuple[int, int]]:
+    """Spans of page furniture: a labelled line; a label alone on its line takes the lines after it up to a blank one."""
+    if rules.furniture is None:
+        return []
+    spans = []
+    for match in rules.furniture.finditer(text):
+        if not match.group(1) and match.group(2).strip():
+            continue  # "Tags like these are rare" is a sentence, not a label
+        end = match.end()
+        if not match.group(2).strip():
+            blank = re.compile(r"\n[ \t]*\n").search(text, end + 1)
+            end = blank.start() if blank else len(text)
+        spans.append((match.start(), end))
+    return spans
 
 
 @lru_cache(maxsize=1)
@@ -149,7 +189,9 @@ def city_rules(language: str) -> CompiledCityRules:
 # how a key was reached from the text, most trusted first ("geo_lemma": pymorphy3's place-name reading)
 GEO_LEMMA, LEMMA, EXACT, INFLECTED = "geo_lemma", "lemma", "exact", "inflected"
 ADJECTIVE, DEMONYM, FUZZY = "adjective", "demonym", "fuzzy"
-KIND_RANK = {GEO_LEMMA: 0, LEMMA: 1, EXACT: 2, INFLECTED: 3, ADJECTIVE: 4, DEMONYM: 5, FUZZY: 6}
+TRANSLITERATED = "transliterated"  # a Cyrillic spelling matched to a Latin name by its skeleton ("Едегем")
+KIND_RANK = {GEO_LEMMA: 0, LEMMA: 1, EXACT: 2, INFLECTED: 3, ADJECTIVE: 4, DEMONYM: 5, TRANSLITERATED: 6, FUZZY: 7}
+CYRILLIC = re.compile("[\u0400-\u052f]")
 
 
 def _stem_variants(base: str, rules: CityRules, endings: EndingTables) -> list[str]:
@@ -290,6 +332,9 @@ class Candidate:
     score: float = 0.0
     veto: str | None = None
     country_keys: tuple[str, ...] = ()  # keys of the word that are country names ("Mehika", "Irska")
+    hints: frozenset[str] = frozenset()  # countries named beside it ("Нарва (Естонія)", "holenderskim Enschede")
+    list_size: int = 1  # how many places the list it stands in names ("Tuzla, Zenica i Široki Brijeg": 3)
+    list_number: int = -1  # which list of the text it stands in
 
 
 def _is_capitalised(word: str) -> bool:
@@ -302,7 +347,8 @@ def _separator_ok(text: str, left_end: int, right_start: int) -> bool:
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
 def _name_part_forms(word: str, language: str) -> tuple[str, ...]:
-    """Up to four keys of one word of a multi-word name: as written, its nominative forms, its lemma."""
+    """Up to six keys of one word of a multi-word name: as written, its nominative forms, its lemma, its
+    forms by the language's name-part endings."""
     forms = [name_key(word)]
     for parse in morphology.parses(word, language)[:4]:
         form = morphology.inflect(parse, {"nomn", "sing"}) if "ADJF" in str(parse.tag) else parse.normal_form
@@ -311,7 +357,11 @@ def _name_part_forms(word: str, language: str) -> tuple[str, ...]:
     lemma = morphology.lemma(word, language) if not morphology.analyser(language) else None
     if lemma:
         forms.append(name_key(lemma))
-    return tuple(dict.fromkeys(forms))[:4]
+    low = name_key(word)
+    for rule in city_rules(language).rules.name_part_endings:  # longest endings are listed first
+        if low.endswith(rule.ending) and len(low) > len(rule.ending) + 1:
+            forms += [low[:len(low) - len(rule.ending)] + nominative for nominative in rule.nominative]
+    return tuple(dict.fromkeys(forms))[:6]
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
@@ -329,6 +379,8 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     for forms in per_word:
         combos = [f"{c} {f}".strip() for c in combos for f in forms][:64]
     for key in combos:
+        if key not in gazetteer:
+            key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
     return tuple(keys.items())
@@ -347,7 +399,7 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
         if word.start() < covered_until:
             continue
         if _is_capitalised(surface):  # only capitalised words start a multi-word name
-            ngram = _longest_ngram(words, i, text, language, gazetteer)
+            ngram = _longest_ngram(words, i, text, language, gazetteer, compiled.rules.lowercase_name_parts)
             if ngram is not None:
                 found.append(ngram)
                 covered_until = ngram.end
@@ -359,14 +411,16 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
     return found
 
 
-def _longest_ngram(words, i, text, language, gazetteer) -> Candidate | None:
+def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) -> Candidate | None:
     """The longest multi-word name from the capitalised word ``words[i]`` on."""
-    for n in range(MAX_NGRAM, 1, -1):
+    last = i  # the words joined to words[i] by a space or hyphen only
+    while last + 1 < len(words) and last - i + 1 < MAX_NGRAM and _separator_ok(text, words[last].end(),
+                                                                              words[last + 1].start()):
+        last += 1
+    for n in range(last - i + 1, 1, -1):
         span = words[i: i + n]
-        if len(span) < n or not all(_separator_ok(text, a.end(), b.start()) for a, b in zip(span, span[1:])):
-            continue
-        if not _is_capitalised(span[-1].group()):
-            continue
+        if not _is_capitalised(span[-1].group()) and (n > 2 or not lowercase_last):
+            continue  # but "Novo mesto", "v Novem mestu" (sl)
         keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
         if keys:
             start, end = span[0].start(), span[-1].end()
@@ -402,8 +456,20 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     """What one word can name wherever it stands: its gazetteer keys with their kinds and its country keys."""
     lowercase = not _is_capitalised(surface)
     all_keys = word_keys(surface, language, lowercase, compiled)
+    if "-" in surface and not lowercase:  # "Франкфурті-на-Майні": only the first part of the name inflects
+        head, rest = surface.split("-", 1)
+        all_keys += tuple((f"{key}-{name_key(rest)}", kind) for key, kind in word_keys(head, language, False, compiled)
+                          if kind not in (ADJECTIVE, DEMONYM))
     countries = tuple(k for k, kind in all_keys if k in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM))
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
+    latin_fallback = not keys and not CYRILLIC.match(surface)  # "Volodymyr-Volynskyj", "Tschernihiw": other schemes
+    if not lowercase and not countries and (CYRILLIC.match(surface) or latin_fallback) \
+            and not _ordinary_or_personal(surface, language):
+        # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
+        # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
+        for key, kind in _transliterated_keys(all_keys, gazetteer).items():
+            if not keys or _big_own_name(key, gazetteer):
+                keys.setdefault(key, kind)
     if not keys:
         sources = fuzzy_sources(surface, language)
         # a stem is a prefix of its source, and near() looks only in the bucket of the stem's first letters
@@ -416,6 +482,33 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     if not keys:
         return None
     return tuple(keys.items()), countries
+
+
+def _ordinary_or_personal(surface: str, language: str) -> bool:
+    """"Воду", "Мухаммеда": a word pymorphy3 reads as a common word or a person's name is not transliterated."""
+    if morphology.analyser(language) is None:
+        return False
+    if any(r.grammemes & {"Name", "Surn", "Patr"} for r in morphology.readings(surface, language)):
+        return True
+    return morphology.is_common_word(surface, language) and not morphology.readings(surface, language)[0].grammemes & {"Geox"}
+
+
+def _big_own_name(key: str, gazetteer: Gazetteer) -> bool:
+    big = geo_rules().scoring.big_population
+    return any(_own_name(p) == key and p.population >= big for p in _places_named(gazetteer, key))
+
+
+def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer) -> dict[str, str]:
+    """Latin names whose skeleton equals that of one of the word's nominative readings ("Едегем" -> edegem)."""
+    geo = geo_rules()
+    settings = geo.gazetteer.transliteration
+    keys: dict[str, str] = {}
+    for key, kind in all_keys:
+        found = skeleton(key, settings)
+        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) and len(found) >= geo.fuzzy.min_skeleton_letters:
+            for latin in gazetteer.transliterated(found):
+                keys.setdefault(latin, TRANSLITERATED)
+    return keys
 
 
 # ---------------------------------------------------------------- choosing and accepting
@@ -433,16 +526,24 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             co_countries: dict[str, set[int]], region: tuple[str, str | None] | None) -> None:
     best: tuple | None = None
     namesakes = {i for key in candidate.keys for i in gazetteer.names.get(key, ())}
-    for key, kind in candidate.keys.items():
+    own_name_reached = {place.geonames_id for key in candidate.keys for place in _places_named(gazetteer, key)
+                        if _own_name(place) == key}
+    reached: set[int] = set()
+    read_otherwise = any(kind != TRANSLITERATED for kind in candidate.keys.values())
+    for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
         for place in _places_named(gazetteer, key):
+            if place.geonames_id in reached or (kind == TRANSLITERATED and read_otherwise and _own_name(place) != key):
+                continue
+            reached.add(place.geonames_id)
             score = population_weight(place.population)
-            if _own_name(place) == key:
+            if place.geonames_id in own_name_reached:
                 score += geo.scoring.choose_own_name
             if place.country_code in home:
                 score += geo.scoring.choose_home_country
             if co_countries.get(place.country_code, set()) - namesakes:
                 score += geo.scoring.choose_co_country  # another place of the article lies in that country
-            if region and place.country_code == region[0] and region[1] in (None, place.admin1):
+            if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
+                    or place.country_code in candidate.hints:
                 score += geo.scoring.choose_region_named
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
@@ -491,12 +592,28 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
     if after and _is_capitalised(after.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA) \
             and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
         return "veto"  # "Владимир Цумарев"
+    if re.match(r"[ \u00a0][^\W\d_]\.[ \u00a0]?[^\W\d_]", text[candidate.end:candidate.end + 6]):
+        return "near"  # "George W. Bush": an initial follows, as in a name
     if before and _sentence_start(text, candidate.start - len(before.group(0))):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
     for match in (before, after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
     return None
+
+
+def _given_name_after_title(c: Candidate, text: str, before: str, rules: CompiledCityRules, language: str) -> bool:
+    """"Primátor Martin Charvát", "Міський голова Олександр Мамай": a title, then one word and a surname
+    is a given name; a city between title and name has the whole name after it ("gradonačelnik Ptuja
+    Miran Senčar"), and where pymorphy3 can tell, stands in the genitive ("мэр Москвы Собянин")."""
+    if c.words != 1 or c.lowercase or not (rules.institution_before and rules.institution_before.search(before)):
+        return False
+    after = re.match(r"[ \u00a0]([^\W\d_]+)(?:[ \u00a0]([^\W\d_]+))?", text[c.end:c.end + 60])
+    if not after or not _is_capitalised(after.group(1)) or after.group(1).isupper():
+        return False
+    if after.group(2) and _is_capitalised(after.group(2)):
+        return False
+    return not (morphology.analyser(language) and _may_be_genitive(c.text, language))
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -508,7 +625,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
               home: set[str], co_countries: dict[str, set[int]], gazetteer: Gazetteer, surnames: set[str],
-              known: dict) -> None:
+              known: dict, peers: list[Candidate] = ()) -> None:
     """The candidate's score and veto. Only the co-country points depend on the pass; the other terms are
     kept in ``known`` (per candidate and choice) and summed again in the same order, so the sums are equal."""
     place = c.place
@@ -522,6 +639,9 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
         score += term
     if co_countries.get(place.country_code, set()) - {place.geonames_id}:
         score += geo.scoring.co_country_points
+    if c.list_size > 2 and any(o.place and o.place.country_code == place.country_code
+                               and o.place.geonames_id != place.geonames_id for o in peers):
+        score += geo.scoring.list_same_country_points  # "Кохтла-Ярве, Нарвы, Силламяэ, Тапа": one country's towns
     for term in tail:
         score += term
     if veto is not None:
@@ -553,6 +673,18 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     trigger = bool(rules.trigger_before and rules.trigger_before.search(before))
     if trigger:
         tail.append(s.trigger_points)
+    elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before) \
+            and not _sentence_start(text, c.start - 4):
+        tail.append(s.preposition_points)  # "boravila je u Krakovu", "přijela do Lince"
+    hinted = place.country_code in c.hints
+    if hinted:
+        tail.append(s.country_hint_points)
+    if c.list_size > 1:
+        tail.append(min(s.list_max_points, s.list_member_points * (c.list_size - 1)))
+    person = _person_context(c, text, {}, language)
+    # a place named beside its country, listed among places, or big and with no name beside it
+    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
+    placed = person is None and (hinted or place.population >= s.big_population)
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     for entity in doc.entities:
         if entity.start <= c.start and c.end <= entity.end:
@@ -561,23 +693,32 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 tail.append(s.ner_loc_points)  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 tail.append(s.ner_org_points)
-            elif entity.label == "PER" and not ((institution or trigger) and place.population >= s.medium_population):
+            elif entity.label == "PER" and not placed and not (
+                    (institution or trigger) and place.population >= s.medium_population):
                 # but "primátor Košic Jaroslav", "місто Люблін": a title or trigger before a town says place
                 # ("prezydenta Donalda Trumpa" is no village Donald)
                 veto = "ner_person"
+    if c.words > 1:
+        tail.append(s.multiword_points)  # "Murskoj Soboti": capitalised words that together name a place
     if c.kind == FUZZY:
         tail.append(s.fuzzy_points)
+    elif c.kind == TRANSLITERATED:
+        tail.append(s.transliterated_points)
+        if not hinted and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
+                _own_name(place) == c.key and (place.country_code in home or place.population >= s.big_population))):
+            veto = "transliteration_unconfirmed"  # a skeleton is loose: a small foreign place needs its country
     if alias_only and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
         tail.append(s.lowercase_points)
-    if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _common_word(c.text, language, text):
+    if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED) and _common_word(
+            c.text, language, text, place.population >= s.big_population):
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
-    if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED) and _sentence_start(text, c.start):
+    if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
+            and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
-    person = _person_context(c, text, {}, language)
     if person == "veto":
         veto = "person_name"
     elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
@@ -591,6 +732,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         veto = "organisation"
     if _quoted(text, c.start, c.end) and not institution:
         veto = "quoted"
+    if institution and _given_name_after_title(c, text, before, rules, language):
+        veto = "given_name"
     if c.lowercase and not institution and place.population < s.big_population:
         veto = "lowercase_small"
     return head, tail, veto
@@ -620,10 +763,12 @@ def _may_be_genitive(surface: str, language: str) -> bool:
     return not found or any("gent" in r.grammemes for r in found)
 
 
-def _common_word(surface: str, language: str, text: str) -> bool:
+def _common_word(surface: str, language: str, text: str, big: bool = False) -> bool:
+    """Also an ordinary word; a big city's name only where this text writes it lowercase (pymorphy3's uk
+    dictionary lists "Львів", "Бремен" as plain nouns)."""
     if any(ch.isupper() for ch in surface[1:]):
         return False  # "Нью-Йорка", "McAllen": the shape of a name, not of an ordinary word
-    if morphology.analyser(language) is not None:
+    if morphology.analyser(language) is not None and not big:
         return morphology.is_common_word(surface, language)
     low = surface.lower()
     # also written lowercase in this text
@@ -634,13 +779,20 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
             known: dict) -> list[Candidate]:
     surnames = _surnames(found, doc.text)
+    lists: dict[int, list[Candidate]] = {}
     for c in found:
         c.veto = None
         _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
+        if c.list_number >= 0:
+            lists.setdefault(c.list_number, []).append(c)
+    for c in found:
         if c.place is not None:
-            _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known)
-            if _country_named(c, gazetteer, geo.scoring.alias_trust_population):
-                c.veto = "country"
+            _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known,
+                      lists.get(c.list_number, []))
+            if _country_named(c, gazetteer, geo.scoring.alias_trust_population) or (
+                    c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED)
+                    and adjective_country(c.text, _country_lexicon(geo, rules))):
+                c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
     accepted_ids = {c.place.geonames_id for c in found
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed
@@ -664,13 +816,57 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     gazetteer, geo = load_gazetteer(), geo_rules()
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
-    found = candidates(doc.text, doc.language, gazetteer, geo)
+    furniture = furniture_spans(doc.text, rules)
+    found = [c for c in candidates(doc.text, doc.language, gazetteer, geo)
+             if not any(start <= c.start < end for start, end in furniture)]
+    _mark_context(found, doc.text, doc.language, gazetteer, geo, rules)
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
     first = _assess(found, doc, gazetteer, geo, rules, home, {}, known)
     co_countries: dict[str, set[int]] = {}  # country -> the places accepted there in the first pass
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
     return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known)
+
+
+def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: Gazetteer, geo: GeoRules,
+                  rules: CompiledCityRules) -> None:
+    """Each candidate's countries named beside it and the size of its list of places."""
+    lexicon = _country_lexicon(geo, rules)
+    hints, sizes, lists = country_hints(found, text, lambda words: _country_in_words(words, language, gazetteer, lexicon),
+                                        lexicon, rules.conjunctions, rules.rules.nouns_capitalised,
+                                        rules.rules.adjectives_capitalised)
+    for c, hint, size, number in zip(found, hints, sizes, lists):
+        c.hints, c.list_size, c.list_number = hint, size, number
+
+
+_LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
+
+
+def _country_lexicon(geo: GeoRules, rules: CompiledCityRules) -> CountryLexicon:
+    key = (id(geo), id(rules))
+    if key not in _LEXICONS:
+        adjectives = {code: list(stems) for code, stems in geo.country_adjectives.items()}
+        for code, stems in rules.rules.country_adjectives.items():
+            adjectives[code] = adjectives.get(code, []) + stems
+        _LEXICONS[key] = country_lexicon(adjectives, geo.country_abbreviations)
+    return _LEXICONS[key]
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _country_in_words(words: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> str | None:
+    """The country that a word or two name: a short name ("США"), a name in any case ("Irlandii")."""
+    if words in lexicon.abbreviations:
+        return lexicon.abbreviations[words]
+    key = name_key(words)
+    if key in gazetteer.countries:
+        return gazetteer.countries[key]
+    if " " in words or not words[:1].isalpha():
+        return None
+    if words[:1].isupper():
+        for found, kind in word_keys(words, language, False):
+            if found in gazetteer.countries and kind not in (ADJECTIVE, DEMONYM):
+                return gazetteer.countries[found]
+    return None
 
 
 def find_cities(doc: AnnotatedDoc) -> list[CityItem]:
