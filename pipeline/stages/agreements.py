@@ -8,17 +8,21 @@ that introduce partners ("with A and B" gives one agreement per pair).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.stages.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
 from pipeline.rules import load_compiled
+from pipeline.stages.areas import compiled_for as areas_compiled_for
 from pipeline.types import AnnotatedDoc
 from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityItem, DateItem, DateKind,
                             Mention, OfficialItem)
 
 STAGE = "agreements"
+LEAD_SEGMENTS = 3  # headline, dateline, first sentence: the host city stands there
+_DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
 # where two mentions of one document disagree, the status told by the stronger one is kept
 STATUS_STRENGTH = {AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
@@ -222,6 +226,67 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
     return drafts
 
 
+def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces) -> int | None:
+    """The article's own city: one named in the lead (headline, dateline, first sentence), scored by a dateline
+    ("Škofja Loka –", "BANJALUKA –"), the headline, its officials and its mentions; None on a tie."""
+    if not pieces:
+        return None
+    lead_end = pieces[min(LEAD_SEGMENTS, len(pieces)) - 1][1]
+    staff: dict[int, int] = {}
+    for o in officials:
+        if o.city_geonames_id:
+            staff[o.city_geonames_id] = staff.get(o.city_geonames_id, 0) + 1
+    scores = []
+    for c in cities:
+        if not any(m.start < lead_end for m in c.mentions):
+            continue
+        dateline = any(_is_dateline(doc.text, pieces, m) for m in c.mentions)
+        headline = any(m.start < pieces[0][1] for m in c.mentions)
+        scores.append((3 * dateline + 2 * headline + staff.get(c.geonames_id, 0) + len(c.mentions), c.geonames_id))
+    scores.sort(reverse=True)
+    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+        return None
+    return scores[0][1]
+
+
+def _is_dateline(text: str, pieces, m: Mention) -> bool:
+    """A place that opens a paragraph and is followed by a dash, comma or bracket: "МАХАЧКАЛА, 3 мая –"."""
+    seg = segment_of(pieces, m.start)
+    return seg is not None and pieces[seg][0] == m.start and bool(_DATELINE_TAIL.match(text, m.end))
+
+
+def _main_partner(cities: list[CityItem], host: int) -> int | None:
+    """The city the article names most after the host (at least twice, and more than any other)."""
+    counts = sorted(((len(c.mentions), c.geonames_id) for c in cities if c.geonames_id != host), reverse=True)
+    if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[0][0] == counts[1][0]):
+        return None
+    return counts[0][1]
+
+
+def _with_host(drafts: list[Draft], cities: list[CityItem], host: int | None) -> list[Draft]:
+    """"подписали меморандум с Люблином": the one partner a sentence names is the host city's partner; a
+    document of the host alone ("Banjaluka i njegov kumanovski kolega") is with the article's main partner."""
+    if host is None:
+        return drafts
+    partner = _main_partner(cities, host)
+    for draft in drafts:
+        if len(draft.parties) == 1 and draft.parties[0] != host:
+            draft.parties = [host, draft.parties[0]]
+        elif draft.parties == [host] and partner is not None:
+            draft.parties = [host, partner]
+    return drafts
+
+
+def _areas_of(doc: AnnotatedDoc, draft: Draft, area_matches: list[Match], pieces) -> list[str]:
+    """The areas named in the sentences that mention the agreement (GOLD.md taxonomy order kept by first mention)."""
+    where = {segment_of(pieces, m.start) for m in draft.mentions}
+    found: list[str] = []
+    for m in area_matches:
+        if segment_of(pieces, m.start) in where and m.label not in found:
+            found.append(m.label)
+    return found
+
+
 def _final_status(draft: Draft, dates: list[DateItem]) -> str:
     """Signed long before the article's time is background; no cue at all is background too."""
     status = draft.status or AgreementStatus.existing.value
@@ -268,8 +333,11 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         for parties in groups:
             sightings.append(Sighting(kind, cue, parties, date.value if date else None, mention, group))
+    drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, _host(doc, cities, officials, pieces))
+    area_rules = areas_compiled_for(doc.language)
+    area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
         AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
-                      date=d.date, mentions=d.mentions)
-        for d in _article_pair(cities, _merge(sightings))
+                      date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
+        for d in drafts
     ]
