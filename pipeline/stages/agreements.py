@@ -25,7 +25,7 @@ LEAD_SEGMENTS = 3  # headline, dateline, first sentence: the host city stands th
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
 # where two mentions of one document disagree, the status told by the stronger one is kept
-STATUS_STRENGTH = {AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
+STATUS_STRENGTH = {AgreementStatus.terminated.value: 4, AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
                    AgreementStatus.planned.value: 1, AgreementStatus.existing.value: 0}
 
 
@@ -158,17 +158,23 @@ def _unit_distance(a: Match, b: Match) -> int:
 
 
 def _status_of(status_matches: list[Match], name: Match, order: dict[str, int]) -> str | None:
-    """The status cue of the highest tier near the document's name (the nearest within a tier)."""
-    near = [m for m in status_matches if _unit_distance(m, name) <= STATUS_WINDOW]
+    """The status cue of the highest tier near the document's name (the nearest within a tier); with none
+    near, the sentence's cue (a German verb stands at the end of a long clause)."""
+    cues = [m for m in status_matches if not name.first <= m.first <= name.last]  # "лист про наміри"
+    near = [m for m in cues if _unit_distance(m, name) <= STATUS_WINDOW] or cues
     if not near:
         return None
     return min(near, key=lambda m: (order[m.phrase], _unit_distance(m, name))).label
 
 
 def _nearest_date(dates: list[DateItem], seg: tuple[int, int], at: int, status: str | None) -> DateItem | None:
-    allowed = {DateKind.historical.value} if status == AgreementStatus.anniversary.value else {
-        DateKind.signing.value, DateKind.published.value, DateKind.historical.value,
-        DateKind.event.value, DateKind.other.value}
+    if status == AgreementStatus.anniversary.value:
+        allowed = {DateKind.historical.value}
+    elif status == AgreementStatus.terminated.value:  # the date of ending is an event, not the agreement's date
+        allowed = {DateKind.historical.value, DateKind.signing.value}
+    else:
+        allowed = {DateKind.signing.value, DateKind.published.value, DateKind.historical.value,
+                   DateKind.event.value, DateKind.other.value}
     best = None
     for item in dates:
         if item.kind not in allowed:
