@@ -22,6 +22,7 @@ from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityI
 
 STAGE = "agreements"
 LEAD_SEGMENTS = 3  # headline, dateline, first sentence: the host city stands there
+_YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
 # where two mentions of one document disagree, the status told by the stronger one is kept
@@ -56,9 +57,11 @@ class AgreementRules(_Strict):
     party_cues: list[str] = []  # municipal words: a generic document between city governments
     strong: list[AgreementType] = [AgreementType.twinning_agreement]  # types that need no party cue
     partner_prepositions: list[str] = []  # "with": the cities after it are separate partners
+    since: list[str] = []  # "since" before a year: "twinned since 1962", "Порвоо (Финляндия, с 1961 года)"
+    twin_words: list[str] = []  # twin or partner towns: with "since YEAR", an existing twinning of that year
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
-    _words = field_validator("acts", "party_cues", "partner_prepositions")(
+    _words = field_validator("acts", "party_cues", "partner_prepositions", "since", "twin_words")(
         lambda cls, v: [check_phrase(p) for p in v])
 
 
@@ -70,6 +73,8 @@ class Compiled:
     status: Lexicon
     party: Lexicon
     partners: Lexicon
+    since: Lexicon
+    twins: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -81,6 +86,8 @@ def _compile(rules: AgreementRules) -> Compiled:
         status=Lexicon([(_value(c.status), p) for c in rules.status_cues for p in c.phrases]),
         party=Lexicon([("party", p) for p in rules.party_cues]),
         partners=Lexicon([("with", p) for p in rules.partner_prepositions]),
+        since=Lexicon([("since", p) for p in rules.since]),
+        twins=Lexicon([("twin", p) for p in rules.twin_words]),
     )
 
 
@@ -111,6 +118,7 @@ class Draft:
     parties: list[int]
     date: str | None
     mentions: list[Mention] = field(default_factory=list)
+    since_only: bool = False  # made only of "since YEAR" mentions: kept only with two parties
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -187,6 +195,36 @@ def _nearest_date(dates: list[DateItem], seg: tuple[int, int], at: int, status: 
     return best[1] if best else None
 
 
+def _since_sightings(doc: AnnotatedDoc, c: Compiled, units, pieces, places) -> list[Sighting]:
+    """"Порвоо (Финляндия, с 1961 года), Аренсбург (Германия, с 1989-го)", "twinned since 1962": in a sentence
+    about twin towns each "since YEAR" dates the twinning of the city named just before it (else just after)."""
+    twin_segments = {segment_of(pieces, m.start) for m in c.twins.find(units)}
+    anchors: dict[int, list[tuple[Match, str]]] = {}
+    for m in c.since.find(units):
+        seg = segment_of(pieces, m.start)
+        year = _YEAR_AFTER.match(doc.text, m.end)
+        if seg in twin_segments and year:
+            anchors.setdefault(seg, []).append((m, year.group(1)))
+    sightings = []
+    for seg, found in anchors.items():
+        bounds = [pieces[seg][0]] + [m.end for m, _ in found] + [pieces[seg][1]]
+        named = [(_parties(places, bounds[i], m.start)[-1:] or _parties(places, m.end, bounds[i + 2])[:2])
+                 for i, (m, _) in enumerate(found)]
+        # "городов-побратимов у Вильянди: Порвоо (с 1961), ...": the one city no "since" belongs to owns the list
+        others = [g for g in _parties(places, *pieces[seg]) if all(g not in n for n in named)]
+        owner = others[0] if len(others) == 1 else None
+        for (m, year), parties in zip(found, named):
+            if not parties:
+                continue
+            if owner is not None and len(parties) == 1:
+                parties = [owner] + parties
+            end = _YEAR_AFTER.match(doc.text, m.end).end(1)
+            mention = Mention(text=doc.text[m.start:end], start=m.start, end=end)
+            sightings.append(Sighting(AgreementType.twinning_agreement.value, AgreementStatus.existing.value,
+                                      parties, year, mention, "since"))
+    return sightings
+
+
 # --- merging mentions into agreements -----------------------------------------------------
 
 def _same_name(draft: Draft, s: Sighting) -> bool:
@@ -199,6 +237,8 @@ def _same_name(draft: Draft, s: Sighting) -> bool:
 def _compatible(draft: Draft, s: Sighting) -> bool:
     if draft.type != s.type:
         return False
+    if s.group == "since":  # each "since YEAR" in a list is its own pair's twinning
+        return set(draft.parties) == set(s.parties) and draft.date in (None, s.date)
     if s.status and draft.status and s.status != draft.status and not _same_name(draft, s):
         return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
@@ -210,8 +250,9 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
     for s in sightings:
         target = next((d for d in reversed(drafts) if _compatible(d, s)), None)
         if target is None:
-            drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention]))
+            drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since"))
             continue
+        target.since_only = target.since_only and s.group == "since"
         target.status = max([x for x in (target.status, s.status) if x], key=STATUS_STRENGTH.get, default=None)
         target.parties += [p for p in s.parties if p not in target.parties]
         target.date = target.date or s.date
@@ -339,11 +380,12 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         for parties in groups:
             sightings.append(Sighting(kind, cue, parties, date.value if date else None, mention, group))
+    sightings += _since_sightings(doc, c, units, pieces, places)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, _host(doc, cities, officials, pieces))
     area_rules = areas_compiled_for(doc.language)
     area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
         AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
-        for d in drafts
+        for d in drafts if not (d.since_only and len(d.parties) < 2)
     ]
