@@ -319,7 +319,7 @@ def _with_host(drafts: list[Draft], cities: list[CityItem], host: int | None) ->
     for draft in drafts:
         if len(draft.parties) == 1 and draft.parties[0] != host:
             draft.parties = [host, draft.parties[0]]
-        elif draft.parties == [host] and partner is not None:
+        elif draft.parties in ([], [host]) and partner is not None:
             draft.parties = [host, partner]
     return drafts
 
