@@ -147,15 +147,18 @@ def _parties(places: list[tuple[int, int]], start: int, end: int) -> list[int]:
     return seen
 
 
-def _party_groups(places, seg: tuple[int, int], partners: list[Match]) -> list[list[int]]:
-    """The party sets of a sentence: one per pair when a city is "with" several partners."""
+def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int | None) -> list[list[int]]:
+    """The party sets of a sentence: one per pair when a city is "with" several partners; "Соглашения
+    подписаны с A, B, C и D", with no city before "with", pairs each partner with the host city."""
     everyone = _parties(places, *seg)
     with_at = [m.start for m in partners if seg[0] <= m.start < seg[1]]
-    if len(everyone) < 3 or not with_at:
+    if len(everyone) < 2 or not with_at:
         return [everyone]
     first_with = with_at[0]
     before = _parties(places, seg[0], first_with)
     after = [gid for gid in _parties(places, first_with, seg[1]) if gid not in before]
+    if not before and host is not None and host not in after:
+        before = [host]
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
@@ -360,6 +363,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     places = _city_mentions(cities, officials)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
+    host = _host(doc, cities, officials, pieces)
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     for name in c.names.find_longest(units):
@@ -374,14 +378,14 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
                 and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
-        groups = _party_groups(places, seg, partners)
+        groups = _party_groups(places, seg, partners, host)
         cue = _status_of(status.get(seg_index, []), name, status_order)
         date = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         for parties in groups:
             sightings.append(Sighting(kind, cue, parties, date.value if date else None, mention, group))
     sightings += _since_sightings(doc, c, units, pieces, places)
-    drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, _host(doc, cities, officials, pieces))
+    drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
     area_rules = areas_compiled_for(doc.language)
     area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
