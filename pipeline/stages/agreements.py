@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -24,6 +25,7 @@ STAGE = "agreements"
 LEAD_SEGMENTS = 3  # headline, dateline, first sentence: the host city stands there
 _YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
+BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as background
 STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
 # where two mentions of one document disagree, the status told by the stronger one is kept
 STATUS_STRENGTH = {AgreementStatus.terminated.value: 4, AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
@@ -171,7 +173,7 @@ def _unit_distance(a: Match, b: Match) -> int:
 def _status_of(status_matches: list[Match], name: Match, order: dict[str, int]) -> str | None:
     """The status cue of the highest tier near the document's name (the nearest within a tier); with none
     near, the sentence's cue (a German verb stands at the end of a long clause)."""
-    cues = [m for m in status_matches if not name.first <= m.first <= name.last]  # "лист про наміри"
+    cues = status_matches
     near = [m for m in cues if _unit_distance(m, name) <= STATUS_WINDOW] or cues
     if not near:
         return None
@@ -338,13 +340,23 @@ def _areas_of(doc: AnnotatedDoc, draft: Draft, area_matches: list[Match], pieces
 
 
 def _final_status(draft: Draft, dates: list[DateItem]) -> str:
-    """Signed long before the article's time is background; no cue at all is background too."""
+    """Signed long before the article's time is background (a historical date, or a full date more than
+    a month before publication); no cue at all is background too."""
     status = draft.status or AgreementStatus.existing.value
     if status == AgreementStatus.signed.value and draft.date:
         kind = next((d.kind for d in dates if d.value == draft.date), None)
-        if kind == DateKind.historical.value:
+        published = next((d.value for d in dates if d.kind == DateKind.published.value), None)
+        if kind == DateKind.historical.value or _days_before(draft.date, published) > BACKGROUND_DAYS:
             return AgreementStatus.existing.value
     return status
+
+
+def _days_before(value: str, published: str | None) -> int:
+    """Days from a full date to a full publication date (0 when either is not a full date)."""
+    try:
+        return (date.fromisoformat(published) - date.fromisoformat(value)).days if published else 0
+    except ValueError:
+        return 0
 
 
 # --- the stage ----------------------------------------------------------------------------
@@ -366,7 +378,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     host = _host(doc, cities, officials, pieces)
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
-    for name in c.names.find_longest(units):
+    names = c.names.find_longest(units)
+    for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
+        status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
+    for name in names:
         seg_index = segment_of(pieces, name.start)
         if seg_index is None:
             continue
@@ -380,10 +395,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         accepted.add(kind)
         groups = _party_groups(places, seg, partners, host)
         cue = _status_of(status.get(seg_index, []), name, status_order)
-        date = _nearest_date(dates, seg, name.start, cue)
+        when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         for parties in groups:
-            sightings.append(Sighting(kind, cue, parties, date.value if date else None, mention, group))
+            sightings.append(Sighting(kind, cue, parties, when.value if when else None, mention, group))
     sightings += _since_sightings(doc, c, units, pieces, places)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
     area_rules = areas_compiled_for(doc.language)
