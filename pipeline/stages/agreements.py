@@ -376,6 +376,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
     host = _host(doc, cities, officials, pieces)
+    area_rules = areas_compiled_for(doc.language)
+    municipal = bool(officials or c.twins.find(units)  # the article is about city governments
+                     or (area_rules and (area_rules.municipal.find(units) or area_rules.intercity.find(units))))
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
@@ -389,7 +392,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         group, kind = name.label.split(":", 1)
         if group == "relations" and seg_index not in acts:
             continue  # "побратимство" alone is an attribute, not an agreement
-        if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
+        generic = kind not in strong and group != "established"
+        if generic and not municipal:
+            continue  # "Brussels and London signed an agreement": no city office, no twin town in the article
+        if generic and kind not in accepted and seg_index not in party \
                 and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
@@ -401,7 +407,6 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             sightings.append(Sighting(kind, cue, parties, when.value if when else None, mention, group))
     sightings += _since_sightings(doc, c, units, pieces, places)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
-    area_rules = areas_compiled_for(doc.language)
     area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
         AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
