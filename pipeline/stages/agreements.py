@@ -278,6 +278,12 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
     return drafts
 
 
+def _about_city_governments(c: Compiled, area_rules, units, officials: list[OfficialItem]) -> bool:
+    """A city official, a twin-town word or a municipal word: "Brussels and London signed" is not about cities."""
+    return bool(officials or c.twins.find(units)
+                or (area_rules and (area_rules.municipal.find(units) or area_rules.intercity.find(units))))
+
+
 def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces) -> int | None:
     """The article's own city: one named in the lead (headline, dateline, first sentence), scored by a dateline
     ("Škofja Loka –", "BANJALUKA –"), the headline, its officials and its mentions; None on a tie."""
@@ -377,9 +383,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     strong = {_value(t) for t in c.rules.strong}
     host = _host(doc, cities, officials, pieces)
     area_rules = areas_compiled_for(doc.language)
-    municipal = bool(officials or c.twins.find(units)  # the article is about city governments
-                     or (area_rules and (area_rules.municipal.find(units) or area_rules.intercity.find(units))))
     sightings: list[Sighting] = []
+    municipal = None  # whether the article is about city governments, read when a generic document appears
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
@@ -393,6 +398,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         if group == "relations" and seg_index not in acts:
             continue  # "побратимство" alone is an attribute, not an agreement
         generic = kind not in strong and group != "established"
+        if generic and municipal is None:
+            municipal = _about_city_governments(c, area_rules, units, officials)
         if generic and not municipal:
             continue  # "Brussels and London signed an agreement": no city office, no twin town in the article
         if generic and kind not in accepted and seg_index not in party \
@@ -407,7 +414,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             sightings.append(Sighting(kind, cue, parties, when.value if when else None, mention, group))
     sightings += _since_sightings(doc, c, units, pieces, places)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
-    area_matches = area_rules.areas.find_longest(units) if area_rules else []
+    area_matches = area_rules.areas.find_longest(units) if area_rules and drafts else []
     return [
         AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
