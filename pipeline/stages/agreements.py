@@ -26,7 +26,9 @@ LEAD_SEGMENTS = 3  # headline, dateline, first sentence: the host city stands th
 _YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as background
-STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
+STATUS_WINDOW = 8
+# "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
+BACKGROUND_PAIR = {AgreementStatus.anniversary.value, AgreementStatus.existing.value}  # words between a status cue and the document it qualifies
 # where two mentions of one document disagree, the status told by the stronger one is kept
 STATUS_STRENGTH = {AgreementStatus.terminated.value: 4, AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
                    AgreementStatus.planned.value: 1, AgreementStatus.existing.value: 0}
@@ -244,7 +246,8 @@ def _compatible(draft: Draft, s: Sighting) -> bool:
         return False
     if s.group == "since":  # each "since YEAR" in a list is its own pair's twinning
         return set(draft.parties) == set(s.parties) and draft.date in (None, s.date)
-    if s.status and draft.status and s.status != draft.status and not _same_name(draft, s):
+    statuses = {s.status, draft.status}
+    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s):
         return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
     return not a or not b or a <= b or b <= a
@@ -345,14 +348,13 @@ def _areas_of(doc: AnnotatedDoc, draft: Draft, area_matches: list[Match], pieces
     return found
 
 
-def _final_status(draft: Draft, dates: list[DateItem]) -> str:
-    """Signed long before the article's time is background (a historical date, or a full date more than
-    a month before publication); no cue at all is background too."""
-    status = draft.status or AgreementStatus.existing.value
-    if status == AgreementStatus.signed.value and draft.date:
-        kind = next((d.kind for d in dates if d.value == draft.date), None)
+def _background(status: str | None, when: str | None, dates: list[DateItem]) -> str | None:
+    """Signed long before the article's time is background: a historical date, or a full date more than
+    a month before publication."""
+    if status == AgreementStatus.signed.value and when:
+        kind = next((d.kind for d in dates if d.value == when), None)
         published = next((d.value for d in dates if d.kind == DateKind.published.value), None)
-        if kind == DateKind.historical.value or _days_before(draft.date, published) > BACKGROUND_DAYS:
+        if kind == DateKind.historical.value or _days_before(when, published) > BACKGROUND_DAYS:
             return AgreementStatus.existing.value
     return status
 
@@ -411,12 +413,13 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         for parties in groups:
-            sightings.append(Sighting(kind, cue, parties, when.value if when else None, mention, group))
+            value = when.value if when else None
+            sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group))
     sightings += _since_sightings(doc, c, units, pieces, places)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
     area_matches = area_rules.areas.find_longest(units) if area_rules and drafts else []
     return [
-        AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
+        AgreementItem(type=d.type, status=d.status or AgreementStatus.existing.value, city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
         for d in drafts if not (d.since_only and len(d.parties) < 2)
     ]
