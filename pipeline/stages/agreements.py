@@ -400,13 +400,12 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         if group == "relations" and seg_index not in acts:
             continue  # "побратимство" alone is an attribute, not an agreement
         generic = kind not in strong and group != "established"
-        if generic and municipal is None:
-            municipal = _about_city_governments(c, area_rules, units, officials)
-        if generic and not municipal:
-            continue  # "Brussels and London signed an agreement": no city office, no twin town in the article
-        if generic and kind not in accepted and seg_index not in party \
-                and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
-            continue  # a generic document with neither a city government nor two cities and an act in its sentence
+        two_cities_act = seg_index in acts and len(_parties(places, *seg)) >= 2
+        if generic and not two_cities_act:
+            if municipal is None:
+                municipal = _about_city_governments(c, area_rules, units, officials)
+            if not municipal or (kind not in accepted and seg_index not in party):
+                continue  # a generic document with no city government in the article or none in its sentence
         accepted.add(kind)
         groups = _party_groups(places, seg, partners, host)
         cue = _status_of(status.get(seg_index, []), name, status_order)
