@@ -281,12 +281,6 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
     return drafts
 
 
-def _about_city_governments(c: Compiled, area_rules, units, officials: list[OfficialItem]) -> bool:
-    """A city official, a twin-town word or a municipal word: "Brussels and London signed" is not about cities."""
-    return bool(officials or c.twins.find(units)
-                or (area_rules and (area_rules.municipal.find(units) or area_rules.intercity.find(units))))
-
-
 def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces) -> int | None:
     """The article's own city: one named in the lead (headline, dateline, first sentence), scored by a dateline
     ("Škofja Loka –", "BANJALUKA –"), the headline, its officials and its mentions; None on a tie."""
@@ -384,9 +378,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
     host = _host(doc, cities, officials, pieces)
-    area_rules = areas_compiled_for(doc.language)
     sightings: list[Sighting] = []
-    municipal = None  # whether the article is about city governments, read when a generic document appears
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
@@ -399,13 +391,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         group, kind = name.label.split(":", 1)
         if group == "relations" and seg_index not in acts:
             continue  # "побратимство" alone is an attribute, not an agreement
-        generic = kind not in strong and group != "established"
-        two_cities_act = seg_index in acts and len(_parties(places, *seg)) >= 2
-        if generic and not two_cities_act:
-            if municipal is None:
-                municipal = _about_city_governments(c, area_rules, units, officials)
-            if not municipal or (kind not in accepted and seg_index not in party):
-                continue  # a generic document with no city government in the article or none in its sentence
+        if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
+                and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
+            continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
         groups = _party_groups(places, seg, partners, host)
         cue = _status_of(status.get(seg_index, []), name, status_order)
@@ -416,7 +404,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group))
     sightings += _since_sightings(doc, c, units, pieces, places)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
-    area_matches = area_rules.areas.find_longest(units) if area_rules and drafts else []
+    area_rules = areas_compiled_for(doc.language) if drafts else None
+    area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
         AgreementItem(type=d.type, status=d.status or AgreementStatus.existing.value, city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
