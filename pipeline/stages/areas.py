@@ -36,6 +36,7 @@ class AreaRules(_Strict):
     context: list[str]  # cooperation, exchange, agreement, discussion: a sentence where areas count
     intercity: list[str] = []  # the article is about relations between cities ("побратим", "Partnerstadt")
     municipal: list[str] = []  # city governments: with two cities, the article is about their relations
+    anywhere: list[Area] = []  # areas that count outside context sentences (aid between cities is itself an exchange)
     areas: dict[Area, list[str]]
 
     _words = field_validator("context", "intercity", "municipal")(lambda cls, v: _checked(v))
@@ -50,6 +51,7 @@ class AreaRules(_Strict):
 
 @dataclass
 class Compiled:
+    anywhere: frozenset[str]
     context: Lexicon
     intercity: Lexicon
     municipal: Lexicon
@@ -58,6 +60,7 @@ class Compiled:
 
 def _compile(rules: AreaRules) -> Compiled:
     return Compiled(
+        anywhere=frozenset(getattr(a, "value", a) for a in rules.anywhere),
         context=Lexicon([("context", p) for p in rules.context]),
         intercity=Lexicon([("intercity", p) for p in rules.intercity]),
         municipal=Lexicon([("municipal", p) for p in rules.municipal]),
@@ -100,7 +103,7 @@ def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[Agree
     context = _context_segments(doc, c, units, pieces, agreements)
     found: dict[str, list[Mention]] = {}
     for m in c.areas.find_longest(units):
-        if segment_of(pieces, m.start) in context:
+        if m.label in c.anywhere or segment_of(pieces, m.start) in context:
             found.setdefault(m.label, []).append(Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end))
     items = [AreaItem(area=label, mentions=mentions) for label, mentions in found.items()]
     return sorted(items, key=lambda a: (a.mentions[0].start, a.area))
