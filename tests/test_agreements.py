@@ -88,6 +88,26 @@ def test_agreements_with_several_partners_give_one_item_per_pair():
     assert pairs == [[553915, 491687], [553915, 480562]]
 
 
+@pytest.mark.parametrize("lang,text,surfaces", [
+    ("ru", "Харьков подписал соглашение о сотрудничестве со Страсбургом и Келем.", ["Харьков", "Страсбургом", "Келем"]),
+    ("pl", "Lublin podpisał umowę o współpracy ze Strasburgiem i Kehl.", ["Lublin", "Strasburgiem", "Kehl"]),
+    ("en", "Kharkiv signed a cooperation agreement with Strasbourg and Kehl.", ["Kharkiv", "Strasbourg", "Kehl"]),
+])
+def test_one_document_in_the_singular_with_several_partners_is_one_item_of_them_all(lang, text, surfaces):
+    cities = [city(text, s, gid, s) for s, gid in zip(surfaces, (706483, 2973783, 2892550))]
+    pairs = [a.city_geonames_ids for a in agreements_of(lang, text, cities)]
+    assert pairs == [[706483, 2973783, 2892550]]
+
+
+def test_partners_of_a_city_not_found_are_not_paired_with_each_other():
+    text = ("Сегодня подписаны соглашения о сотрудничестве с городскими советами Смоленска и Тулы. "
+            "Делегация посетила также Минск.")
+    cities = [city(text, "Смоленска", 491687, "Smolensk"), city(text, "Тулы", 480562, "Tula"),
+              city(text, "Минск", 625144, "Minsk")]
+    [item] = agreements_of("ru", text, cities)
+    assert item.city_geonames_ids == []
+
+
 def test_mentions_of_one_document_merge_and_a_planned_one_stays_apart():
     text = ("Мэры подписали соглашение о сотрудничестве. Соглашение предусматривает обмен делегациями. "
             "Городские советы также намерены подписать подобные соглашения с городами Беларуси.")

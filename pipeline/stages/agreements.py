@@ -61,11 +61,14 @@ class AgreementRules(_Strict):
     party_cues: list[str] = []  # municipal words: a generic document between city governments
     strong: list[AgreementType] = [AgreementType.twinning_agreement]  # types that need no party cue
     partner_prepositions: list[str] = []  # "with": the cities after it are separate partners
+    # a document's name in the singular: "signed an agreement with A and B" is one document of all three
+    singular_documents: list[str] = []
     since: list[str] = []  # "since" before a year: "twinned since 1962", "Порвоо (Финляндия, с 1961 года)"
     twin_words: list[str] = []  # twin or partner towns: with "since YEAR", an existing twinning of that year
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
-    _words = field_validator("acts", "party_cues", "partner_prepositions", "since", "twin_words")(
+    _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "since",
+                                    "twin_words")(
         lambda cls, v: [check_phrase(p) for p in v])
 
 
@@ -77,6 +80,7 @@ class Compiled:
     status: Lexicon
     party: Lexicon
     partners: Lexicon
+    singular: Lexicon
     since: Lexicon
     twins: Lexicon
 
@@ -90,6 +94,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         status=Lexicon([(_value(c.status), p) for c in rules.status_cues for p in c.phrases]),
         party=Lexicon([("party", p) for p in rules.party_cues]),
         partners=Lexicon([("with", p) for p in rules.partner_prepositions]),
+        singular=Lexicon([("one", p) for p in rules.singular_documents]),
         since=Lexicon([("since", p) for p in rules.since]),
         twins=Lexicon([("twin", p) for p in rules.twin_words]),
     )
@@ -151,9 +156,12 @@ def _parties(places: list[tuple[int, int]], start: int, end: int) -> list[int]:
     return seen
 
 
-def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int | None) -> list[list[int]]:
+def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int | None,
+                  singular: bool) -> list[list[int]]:
     """The party sets of a sentence: one per pair when a city is "with" several partners; "Соглашения
-    подписаны с A, B, C и D", with no city before "with", pairs each partner with the host city."""
+    подписаны с A, B, C и D", with no city before "with", pairs each partner with the host city. A document
+    named in the singular with one "with" list ("подписал соглашение со Страсбургом и Келем") is one document
+    of them all."""
     everyone = _parties(places, *seg)
     with_at = [m.start for m in partners if seg[0] <= m.start < seg[1]]
     if len(everyone) < 2 or not with_at:
@@ -163,6 +171,10 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
     after = [gid for gid in _parties(places, first_with, seg[1]) if gid not in before]
     if not before and host is not None and host not in after:
         before = [host]
+    if singular and len(with_at) == 1:
+        return [before + after]
+    if not before and len(after) >= 2:
+        return [[]]  # partners of a city not found: they are not each other's partners
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
@@ -374,6 +386,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     status = _by_segment(c.status.find(units), pieces)
     party = _by_segment(c.party.find(units), pieces)
     partners = c.partners.find(units)
+    singular_at = {m.first for m in c.singular.find(units)}
     places = _city_mentions(cities, officials)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
@@ -395,7 +408,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
                 and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
-        groups = _party_groups(places, seg, partners, host)
+        singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
+        groups = _party_groups(places, seg, partners, host, singular)
         cue = _status_of(status.get(seg_index, []), name, status_order)
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
