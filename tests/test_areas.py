@@ -75,3 +75,16 @@ def test_two_cities_and_a_municipal_word_make_an_article_about_cities():
               for g, n, s, i in [(702550, "Lviv", "Львові", start_l), (686967, "Zhytomyr", "Житомирі", start_z)]]
     assert areas_of("uk", text) == []
     assert areas_of("uk", text, cities) == ["education"]
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("uk", "Львів і Люблін — міста-побратими. Їхні школи обмінюються досвідом у сфері освіти.", ["education"]),
+    ("uk", "Міста-побратими домовилися обмінюватися досвідом.", ["governance"]),
+    ("uk", "Мери двох міст обмінялися досвідом щодо розвитку транспорту.", ["governance", "transport"]),
+    ("ru", "Львов и Люблин — города-побратимы. Их школы обмениваются опытом в сфере образования.", ["education"]),
+    ("pl", "Lublin i Lwów to miasta partnerskie. Ich kluby prowadzą wymianę doświadczeń w zakresie sportu.", ["sport"]),
+    ("en", "The schools of the twin cities exchange their experience in education.", ["education"]),
+    ("en", "The twin cities agreed on an exchange of experience.", ["governance"]),
+])
+def test_an_exchange_of_experience_is_governance_only_between_city_governments_or_alone(lang, text, expected):
+    assert sorted(areas_of(lang, text)) == sorted(expected)

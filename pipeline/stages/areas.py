@@ -37,9 +37,10 @@ class AreaRules(_Strict):
     intercity: list[str] = []  # the article is about relations between cities ("побратим", "Partnerstadt")
     municipal: list[str] = []  # city governments: with two cities, the article is about their relations
     anywhere: list[Area] = []  # areas that count outside context sentences (aid between cities is itself an exchange)
+    experience: list[str] = []  # exchange of experience: governance where its sentence names no other field
     areas: dict[Area, list[str]]
 
-    _words = field_validator("context", "intercity", "municipal")(lambda cls, v: _checked(v))
+    _words = field_validator("context", "intercity", "municipal", "experience")(lambda cls, v: _checked(v))
 
     @field_validator("areas")
     @classmethod
@@ -55,6 +56,7 @@ class Compiled:
     context: Lexicon
     intercity: Lexicon
     municipal: Lexicon
+    experience: Lexicon
     areas: Lexicon
 
 
@@ -64,6 +66,7 @@ def _compile(rules: AreaRules) -> Compiled:
         context=Lexicon([("context", p) for p in rules.context]),
         intercity=Lexicon([("intercity", p) for p in rules.intercity]),
         municipal=Lexicon([("municipal", p) for p in rules.municipal]),
+        experience=Lexicon([(Area.governance.value, p) for p in rules.experience]),
         areas=Lexicon([(getattr(a, "value", a), p) for a, phrases in rules.areas.items() for p in phrases]),
     )
 
@@ -102,8 +105,14 @@ def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[Agree
     pieces = segments(doc)
     context = _context_segments(doc, c, units, pieces, agreements)
     found: dict[str, list[Mention]] = {}
-    for m in c.areas.find_longest(units):
-        if m.label in c.anywhere or segment_of(pieces, m.start) in context:
-            found.setdefault(m.label, []).append(Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end))
+    named = [m for m in c.areas.find_longest(units) if m.label in c.anywhere or segment_of(pieces, m.start) in context]
+    # "школи обмінюються досвідом у сфері освіти" is about education; an exchange of experience alone, or one
+    # between the cities' governments ("представники двох міст обмінювалися досвідом"), is governance
+    fields = {segment_of(pieces, m.start) for m in named}
+    fields -= {segment_of(pieces, m.start) for m in c.municipal.find(units) + c.intercity.find(units)}
+    named += [m for m in c.experience.find(units)
+              if segment_of(pieces, m.start) in context and segment_of(pieces, m.start) not in fields]
+    for m in sorted(named, key=lambda m: m.start):
+        found.setdefault(m.label, []).append(Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end))
     items = [AreaItem(area=label, mentions=mentions) for label, mentions in found.items()]
     return sorted(items, key=lambda a: (a.mentions[0].start, a.area))
