@@ -99,6 +99,18 @@ def test_one_document_in_the_singular_with_several_partners_is_one_item_of_them_
     assert pairs == [[706483, 2973783, 2892550]]
 
 
+@pytest.mark.parametrize("lang,text,surfaces", [
+    ("sk", "Okruh partnerov sa rozšíri o Krems a Ptuj. Dohody o spolupráci s nimi schválilo mestské zastupiteľstvo Trnavy.",
+     ["Trnavy", "Krems", "Ptuj"]),
+    ("ru", "Круг партнёров расширят Витебск и Шяуляй. Соглашения о сотрудничестве с ними подписаны в мэрии Твери.",
+     ["Твери", "Витебск", "Шяуляй"]),
+])
+def test_documents_with_them_pair_the_host_with_the_cities_of_the_sentence_before(lang, text, surfaces):
+    cities = [city(text, s, gid, s) for s, gid in zip(surfaces, (3057124, 2887398, 3192892))]
+    pairs = [a.city_geonames_ids for a in agreements_of(lang, text, cities)]
+    assert pairs == [[3057124, 2887398], [3057124, 3192892]]
+
+
 def test_partners_of_a_city_not_found_are_not_paired_with_each_other():
     text = ("Сегодня подписаны соглашения о сотрудничестве с городскими советами Смоленска и Тулы. "
             "Делегация посетила также Минск.")

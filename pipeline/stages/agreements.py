@@ -63,11 +63,13 @@ class AgreementRules(_Strict):
     partner_prepositions: list[str] = []  # "with": the cities after it are separate partners
     # a document's name in the singular: "signed an agreement with A and B" is one document of all three
     singular_documents: list[str] = []
+    partner_pronouns: list[str] = []  # "with them": the partners are the cities the sentence before lists
     since: list[str] = []  # "since" before a year: "twinned since 1962", "Порвоо (Финляндия, с 1961 года)"
     twin_words: list[str] = []  # twin or partner towns: with "since YEAR", an existing twinning of that year
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
-    _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "since",
+    _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents",
+                                    "partner_pronouns", "since",
                                     "twin_words")(
         lambda cls, v: [check_phrase(p) for p in v])
 
@@ -81,6 +83,7 @@ class Compiled:
     party: Lexicon
     partners: Lexicon
     singular: Lexicon
+    them: Lexicon
     since: Lexicon
     twins: Lexicon
 
@@ -95,6 +98,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         party=Lexicon([("party", p) for p in rules.party_cues]),
         partners=Lexicon([("with", p) for p in rules.partner_prepositions]),
         singular=Lexicon([("one", p) for p in rules.singular_documents]),
+        them=Lexicon([("them", p) for p in rules.partner_pronouns]),
         since=Lexicon([("since", p) for p in rules.since]),
         twins=Lexicon([("twin", p) for p in rules.twin_words]),
     )
@@ -157,12 +161,17 @@ def _parties(places: list[tuple[int, int]], start: int, end: int) -> list[int]:
 
 
 def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int | None,
-                  singular: bool) -> list[list[int]]:
+                  singular: bool, them: list[int]) -> list[list[int]]:
     """The party sets of a sentence: one per pair when a city is "with" several partners; "Соглашения
     подписаны с A, B, C и D", with no city before "with", pairs each partner with the host city. A document
     named in the singular with one "with" list ("подписал соглашение со Страсбургом и Келем") is one document
-    of them all."""
+    of them all. "Dohody ... s nimi": the partners ``them`` are the cities of the sentence before."""
     everyone = _parties(places, *seg)
+    if them:
+        before = everyone or ([host] if host is not None else [])
+        after = [gid for gid in them if gid not in before]
+        if len(before) == 1 and after:
+            return [before + after] if singular else [[before[0], gid] for gid in after]
     with_at = [m.start for m in partners if seg[0] <= m.start < seg[1]]
     if len(everyone) < 2 or not with_at:
         return [everyone]
@@ -387,6 +396,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     party = _by_segment(c.party.find(units), pieces)
     partners = c.partners.find(units)
     singular_at = {m.first for m in c.singular.find(units)}
+    them_in = {segment_of(pieces, m.start) for m in c.them.find(units)}
     places = _city_mentions(cities, officials)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
@@ -409,7 +419,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
-        groups = _party_groups(places, seg, partners, host, singular)
+        them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
+        groups = _party_groups(places, seg, partners, host, singular, them)
         cue = _status_of(status.get(seg_index, []), name, status_order)
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
