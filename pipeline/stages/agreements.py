@@ -68,10 +68,8 @@ class AgreementRules(_Strict):
     twin_words: list[str] = []  # twin or partner towns: with "since YEAR", an existing twinning of that year
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
-    _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents",
-                                    "partner_pronouns", "since",
-                                    "twin_words")(
-        lambda cls, v: [check_phrase(p) for p in v])
+    _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
+                             "since", "twin_words")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
