@@ -190,3 +190,12 @@ def test_a_bare_document_word_with_another_status_stays_apart():
             "подобные соглашения с городами Беларуси. Соглашения будут подписаны осенью.")
     statuses = [a.status for a in agreements_of("ru", text)]
     assert statuses[:2] == ["signed", "planned"]
+
+
+def test_a_partnership_with_no_city_after_with_is_no_agreement():
+    text = "Kraków podpisał wiele umów. Rząd zawarł ważne partnerstwo z krajami Azji."
+    cities = [city(text, "Kraków", 3094802, "Kraków")]
+    assert [a.type for a in agreements_of("pl", text, cities)] == []
+    text = "Kraków podpisał porozumienie o partnerstwie. Miasto zawarło partnerstwo z Lwowem."
+    cities = [city(text, "Kraków", 3094802, "Kraków"), city(text, "Lwowem", 702550, "Lviv")]
+    assert "twinning_agreement" in [a.type for a in agreements_of("pl", text, cities)]

@@ -394,6 +394,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     party = _by_segment(c.party.find(units), pieces)
     partners = c.partners.find(units)
     singular_at = {m.first for m in c.singular.find(units)}
+    with_last = {m.last for m in partners}
     them_in = {segment_of(pieces, m.start) for m in c.them.find(units)}
     places = _city_mentions(cities, officials)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
@@ -412,6 +413,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         group, kind = name.label.split(":", 1)
         if group == "relations" and seg_index not in acts:
             continue  # "побратимство" alone is an attribute, not an agreement
+        if name.last in with_last and not _parties(places, name.end, seg[1]):
+            continue  # "partnerstwa z krajami": a partnership "with" no city
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
                 and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
