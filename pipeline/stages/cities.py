@@ -857,6 +857,11 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
 
 
+def country_adjective(word: str, language: str) -> str | None:
+    """The country whose adjective the word is ("ukrajinský", "американського", "Ukrainian"), if any."""
+    return adjective_country(word, _country_lexicon(geo_rules(), city_rules(language)))
+
+
 def _country_lexicon(geo: GeoRules, rules: CompiledCityRules) -> CountryLexicon:
     key = (id(geo), id(rules))
     if key not in _LEXICONS:

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, find_city_mentions
+from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, country_adjective, find_city_mentions
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name
 from pipeline.stages.regex_scan import matches_at
@@ -504,6 +504,18 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     return min(options)[2] if options else None
 
 
+def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
+    """"jeho ukrajinský protějšek", "Primátor ukrajinského mesta": a country's adjective right before or
+    after the title points to the article's city in that country (the one it names most)."""
+    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", doc.text[max(0, title.start - 40):title.start])
+    after = re.match(r"[ \u00a0]+([^\W\d_]+)", doc.text[title.end:title.end + 40])
+    for word in (before, after):
+        code = country_adjective(word.group(1), doc.language) if word else None
+        if code:
+            return _main_city([c for c in cities if c.country_code == code])
+    return None
+
+
 def _main_city(cities: list[CityItem]) -> int | None:
     """The city the article names most often, if one does so more than every other."""
     counts = sorted((len(c.mentions), c.geonames_id) for c in cities)
@@ -539,7 +551,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             continue
         person, glued = _place_in_name(doc, title, person, cities)
         near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
-        if title.needs_city and glued is None and not any(
+        in_country = None if near or glued else _city_of_country_beside(doc, title, cities)
+        if title.needs_city and glued is None and in_country is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
         holders, phrase = [person], [c.place.geonames_id for c in near
@@ -550,7 +563,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         elif is_plural:
             holders += _coordinated(doc, person, people)
         city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
-        if not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
+        if in_country is not None and len(holders) == 1:
+            city_ids, settled = [in_country], True
+        elif not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
             previous = [c for c in mentions if c.end <= title.start]
             city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
         elif not near and glued is None and len(holders) == 1:
