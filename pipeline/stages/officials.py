@@ -67,6 +67,8 @@ class OfficialRules(_Strict):
     # after it ("tego miasta", "этого города"): the office is that city's
     anaphora_before: list[str] = []
     anaphora_after: list[str] = []
+    # "his/her deputy" ("jego zastępca", "неговият заместник"): the deputy of the official named before
+    deputy_of_previous: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -586,7 +588,41 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled and main_city is not None and \
                 not any(o.city_id == main_city and o.role == f.role for o in found):
             f.city_id = main_city
+    found += _deputies_of_previous(doc, rules, people, found, taken)
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+
+
+@lru_cache(maxsize=None)
+def _deputy_pattern(language: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(official_rules(language).deputy_of_previous) + r")(?!\w)", re.I)
+
+
+PREVIOUS_WITHIN = 300  # characters from the official named before to "his deputy"
+HEADS = ("mayor", "acting_mayor")
+
+
+def _deputies_of_previous(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun], found: list[Found],
+                          taken: set[int]) -> list[Found]:
+    """"wójt Marek Rączka ... jego zastępca Grzegorz Reguła", "неговият заместник по туризма Евангелос
+    Кекатос": the office and city of the official named before; lowercase words may stand between."""
+    if not rules.deputy_of_previous:
+        return []
+    deputies = []
+    for match in _deputy_pattern(doc.language).finditer(doc.text):
+        person = next((p for p in people if p.start >= match.end()), None)
+        gap = doc.text[match.end():person.start] if person else ""
+        if person is None or person.start in taken or len(gap) > 40 or re.search(r"[^\w\s]", gap) \
+                or any(ch.isupper() for ch in gap):
+            continue
+        before = [f for f in found if f.name.end <= match.start() and match.start() - f.name.end <= PREVIOUS_WITHIN]
+        if not before:
+            continue
+        head = max(before, key=lambda f: f.name.end)
+        role = "deputy_mayor" if head.role in HEADS else "official"
+        title = Title(match.start(), match.end(), role, False)
+        taken.add(person.start)
+        deputies.append(Found(person, role, head.city_id, title, settled=True))
+    return deputies
 
 
 def _holder_cities(holders: list[NameRun], glued: Place | None, near: list[Candidate],
