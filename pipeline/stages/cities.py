@@ -620,6 +620,12 @@ def _given_name_after_title(c: Candidate, text: str, before: str, rules: Compile
     return not (morphology.analyser(language) and _may_be_genitive(c.text, language))
 
 
+def _full_name_after(c: Candidate, text: str) -> bool:
+    """Two capitalised words follow: a whole name, so the candidate is no given name of it."""
+    after = re.match(r"[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 60])
+    return bool(after) and all(_is_capitalised(w) and not w.isupper() for w in after.groups())
+
+
 def _degree(word: str, language: str) -> bool:
     pattern = _degree_pattern(language)
     return bool(pattern and pattern.fullmatch(word))
@@ -736,8 +742,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.sentence_start_points)
     if person == "veto":
         veto = "person_name"
-    elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
-        tail.append(s.person_near_points)  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
+    elif (person == "near" and (not institution or (name_key(c.text) == c.key and not _full_name_after(c, text)))) \
+            or c.key in surnames:
+        # but "мером Вроцлава Яцеком Сутриком", "Кметът на Пловдив Петър Колев": a title, its city, a name
+        tail.append(s.person_near_points)
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
         veto = "region"
