@@ -28,6 +28,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                           population_weight, skeleton)
 from pipeline.rules import load_compiled
+from pipeline.stages.names import name_rules
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -605,15 +606,35 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
 def _given_name_after_title(c: Candidate, text: str, before: str, rules: CompiledCityRules, language: str) -> bool:
     """"Primátor Martin Charvát", "Міський голова Олександр Мамай": a title, then one word and a surname
     is a given name; a city between title and name has the whole name after it ("gradonačelnik Ptuja
-    Miran Senčar"), and where pymorphy3 can tell, stands in the genitive ("мэр Москвы Собянин")."""
+    Miran Senčar", "Primátor Brna Ing. Tomáš Dvořák": a degree opens that name), and where pymorphy3
+    can tell, stands in the genitive ("мэр Москвы Собянин")."""
     if c.words != 1 or c.lowercase or not (rules.institution_before and rules.institution_before.search(before)):
         return False
     after = re.match(r"[ \u00a0]([^\W\d_]+)(?:[ \u00a0]([^\W\d_]+))?", text[c.end:c.end + 60])
     if not after or not _is_capitalised(after.group(1)) or after.group(1).isupper():
         return False
+    if _degree(after.group(1), language):
+        return False
     if after.group(2) and _is_capitalised(after.group(2)):
         return False
     return not (morphology.analyser(language) and _may_be_genitive(c.text, language))
+
+
+def _full_name_after(c: Candidate, text: str) -> bool:
+    """Two capitalised words follow: a whole name, so the candidate is no given name of it."""
+    after = re.match(r"[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 60])
+    return bool(after) and all(_is_capitalised(w) and not w.isupper() for w in after.groups())
+
+
+def _degree(word: str, language: str) -> bool:
+    pattern = _degree_pattern(language)
+    return bool(pattern and pattern.fullmatch(word))
+
+
+@lru_cache(maxsize=None)
+def _degree_pattern(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics  # "Ing", "dr", "инж": degrees and honorifics before a name
+    return re.compile("(?:" + "|".join(honorifics) + ")", re.I) if honorifics else None
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -721,8 +742,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.sentence_start_points)
     if person == "veto":
         veto = "person_name"
-    elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
-        tail.append(s.person_near_points)  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
+    elif (person == "near" and (not institution or (name_key(c.text) == c.key and not _full_name_after(c, text)))) \
+            or c.key in surnames:
+        # but "мером Вроцлава Яцеком Сутриком", "Кметът на Пловдив Петър Колев": a title, its city, a name
+        tail.append(s.person_near_points)
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
         veto = "region"
@@ -840,6 +863,11 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
 
 
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
+
+
+def country_adjective(word: str, language: str) -> str | None:
+    """The country whose adjective the word is ("ukrajinský", "американського", "Ukrainian"), if any."""
+    return adjective_country(word, _country_lexicon(geo_rules(), city_rules(language)))
 
 
 def _country_lexicon(geo: GeoRules, rules: CompiledCityRules) -> CountryLexicon:
