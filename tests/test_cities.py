@@ -234,3 +234,9 @@ def test_each_word_of_a_multiword_name_in_an_oblique_case():
 
 def test_a_title_then_a_given_name_and_a_surname_is_no_city():
     assert "Martin" not in names("cs", "Smlouvu podepsal primátor Martin Novák.")
+
+
+def test_a_belarusian_spelling_reaches_the_russian_name_through_akanye():
+    # GeoNames has "Смоленск", "Великий Новгород", "Брянск"; Belarusian writes an unstressed о as а, е as я
+    assert names("be", "Дэлегацыя Смаленска наведала форум у Вялікім Ноўгарадзе.") == ["Smolensk", "Velikiy Novgorod"]
+    assert names("be", "Горад Бранск падпісаў дамову з Кракавам.") == ["Bryansk", "Kraków"]

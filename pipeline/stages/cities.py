@@ -74,6 +74,10 @@ class CityRules(_Strict):
     place_prepositions: list[str] = []  # "u", "do", "aus": a capitalised word right after one is likely a place
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
     furniture_labels: list[str] = []  # "Читайте також", "Tagi": a line they open is page furniture
+    # a neighbour language's spelling of the same name, where GeoNames lacks this language's (be: "Варонеж"
+    # is ru "Воронеж"): letters always replaced, then letters replaced at each subset of their places
+    spelling_letters: dict[str, str] = {}
+    spelling_optional: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,22 @@ def city_rules(language: str) -> CompiledCityRules:
 
 
 # ---------------------------------------------------------------- candidate keys of one word
+
+MAX_SPELLINGS = 16
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def spellings(key: str, compiled: CompiledCityRules) -> tuple[str, ...]:
+    """Other spellings of a key by the language's spelling rules (be "варонеж" -> "воронеж", "варонеж"...)."""
+    rules = compiled.rules
+    if not rules.spelling_letters and not rules.spelling_optional:
+        return ()
+    fixed = "".join(rules.spelling_letters.get(ch, ch) for ch in key)
+    found = [fixed]
+    for i, ch in enumerate(fixed):
+        if ch in rules.spelling_optional:
+            found += [f[:i] + rules.spelling_optional[ch] + f[i + 1:] for f in found][:MAX_SPELLINGS - len(found)]
+    return tuple(f for f in dict.fromkeys(found) if f != key)
 
 # how a key was reached from the text, most trusted first ("geo_lemma": pymorphy3's place-name reading)
 GEO_LEMMA, LEMMA, EXACT, INFLECTED = "geo_lemma", "lemma", "exact", "inflected"
@@ -298,6 +318,9 @@ def word_keys(word: str, language: str, lowercase: bool,
         for stem in demonym_stems(source, endings):
             if len(stem) >= min_base:
                 add(_stem_variants(stem, rules, endings), DEMONYM)
+    for key, kind in list(found.items()):
+        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+            add(spellings(key, compiled), kind)
     order = {key: i for i, key in enumerate(found)}  # the rules' own order breaks ties ("ž" -> "h" before "g")
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
 
@@ -371,7 +394,9 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     exact = name_key(" ".join(words))
     if exact in gazetteer:
         keys[exact] = EXACT
+    rules = city_rules(language)
     first = _name_part_forms(words[0], language)
+    first += tuple(v for form in first for v in spellings(form, rules))
     if not any(gazetteer.names.has_prefix(form + " ") for form in first):
         return tuple(keys.items())  # no multi-word name starts with any form of the first word
     per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
@@ -379,6 +404,8 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     for forms in per_word:
         combos = [f"{c} {f}".strip() for c in combos for f in forms][:64]
     for key in combos:
+        if key not in gazetteer:
+            key = next((v for v in spellings(key, rules) if v in gazetteer), key)
         if key not in gazetteer:
             key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
