@@ -240,3 +240,9 @@ def test_a_belarusian_spelling_reaches_the_russian_name_through_akanye():
     # GeoNames has "Смоленск", "Великий Новгород", "Брянск"; Belarusian writes an unstressed о as а, е as я
     assert names("be", "Дэлегацыя Смаленска наведала форум у Вялікім Ноўгарадзе.") == ["Smolensk", "Velikiy Novgorod"]
     assert names("be", "Горад Бранск падпісаў дамову з Кракавам.") == ["Bryansk", "Kraków"]
+
+
+def test_bulgarian_title_with_na_and_a_transliterated_given_name():
+    # no genitive case in bg: "кметът на X"; "Петър" before a surname is no Petare (Venezuela)
+    assert names("bg", "Кметът на Хасково Петър Иванов подписа договора.") == ["Haskovo"]
+    assert "Nizhniy Novgorod" in names("bg", "Делегация от Нижни Новгород пристигна вчера.")

@@ -746,8 +746,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
             and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
-    if person == "veto":
-        veto = "person_name"
+    if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted):
+        veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
     elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
         tail.append(s.person_near_points)  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
     if (rules.region_after and rules.region_after.search(after)) or \
@@ -767,6 +767,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
 
 
 _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
+
 
 
 def _surnames(found: list[Candidate], text: str) -> set[str]:
