@@ -246,3 +246,13 @@ def test_bulgarian_title_with_na_and_a_transliterated_given_name():
     # no genitive case in bg: "кметът на X"; "Петър" before a surname is no Petare (Venezuela)
     assert names("bg", "Кметът на Хасково Петър Иванов подписа договора.") == ["Haskovo"]
     assert "Nizhniy Novgorod" in names("bg", "Делегация от Нижни Новгород пристигна вчера.")
+
+
+def test_an_ordinary_adjective_is_no_place_and_a_council_after_a_name_is_no_person():
+    assert names("hr", "Sjednica je održana u Gradskoj skupštini Splita.") == ["Split"]
+    assert names("en", "Councillors sent a gift to Shibetsu Council.") == ["Shibetsu"]
+
+
+def test_a_region_named_once_chooses_every_mention_of_the_name():
+    text = "Paris City Council met. The only contact with Paris, Texas is a replica."
+    assert ids("en", text) == [4717560]

@@ -73,6 +73,8 @@ class CityRules(_Strict):
     name_part_endings: list[EndingRule] = []  # "Novoj Gradiški" -> "nova gradiška": each word of a multiword name
     place_prepositions: list[str] = []  # "u", "do", "aus": a capitalised word right after one is likely a place
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
+    # adjectives of ordinary words that look derived from a place ("Gradskoj skupštini" is no Grado)
+    ordinary_adjective_stems: list[str] = []
     furniture_labels: list[str] = []  # "Читайте також", "Tagi": a line they open is page furniture
     # a neighbour language's spelling of the same name, where GeoNames lacks this language's (be: "Варонеж"
     # is ru "Воронеж"): letters always replaced, then letters replaced at each subset of their places
@@ -308,7 +310,10 @@ def word_keys(word: str, language: str, lowercase: bool,
             demonym_sources.append(lemma)
     min_base = 4 if lowercase else 3  # a lowercase word must carry a longer stem ("kilka" is not Kiel)
     # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
+    ordinary = rules.ordinary_adjective_stems
     for source in dict.fromkeys(adjective_sources):
+        if ordinary and any(stem in ordinary for stem in _strip_longest(source, endings.adjective_endings)):
+            continue
         for stem in adjective_stems(source, endings, lowercase):
             if len(stem) >= min_base:
                 add(_stem_variants(stem, rules, endings), ADJECTIVE)
@@ -607,8 +612,10 @@ def _sentence_start(text: str, start: int) -> bool:
     return start == 0 or bool(re.search(r"(^|[.!?\n:…])[\s\"«„“'(—–-]*$", before)) or "\n" in before
 
 
-def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str) -> str | None:
-    """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word."""
+def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str,
+                    institution_follows: bool = False) -> str | None:
+    """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word
+    (but not for the capitalised institution that follows: "Shibetsu Council", "Arklow Municipal District")."""
     before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
     after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
     if candidate.lowercase:
@@ -623,7 +630,7 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
         return "near"  # "George W. Bush": an initial follows, as in a name
     if before and _sentence_start(text, candidate.start - len(before.group(0))):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
-    for match in (before, after):
+    for match in (before, None if institution_follows else after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
     return None
@@ -692,7 +699,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         head.append(s.medium_points)
     if place.country_code in home:
         head.append(s.home_country_points)
-    institution = bool((rules.institution_after and rules.institution_after.search(after))
+    institution_follows = bool(rules.institution_after and rules.institution_after.search(after))
+    institution = bool(institution_follows
                        or (rules.institution_before and c.kind != ADJECTIVE and rules.institution_before.search(before)
                            and _may_be_genitive(c.text, language)))
     if institution:
@@ -708,7 +716,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.country_hint_points)
     if c.list_size > 1:
         tail.append(min(s.list_max_points, s.list_member_points * (c.list_size - 1)))
-    person = _person_context(c, text, {}, language)
+    person = _person_context(c, text, {}, language, institution_follows)
     # a place named beside its country, listed among places, or big and with no name beside it
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
     placed = person is None and (hinted or place.population >= s.big_population)
@@ -746,7 +754,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
             and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
-    if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted):
+    if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
         veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
     elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
         tail.append(s.person_near_points)  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
@@ -808,9 +816,11 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
             known: dict) -> list[Candidate]:
     surnames = _surnames(found, doc.text)
     lists: dict[int, list[Candidate]] = {}
+    regions = _regions_by_name(found, doc.text, gazetteer)
     for c in found:
         c.veto = None
-        _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
+        region = _region_named_after(doc.text, c.end, gazetteer) or regions.get(c.text)
+        _choose(c, gazetteer, geo, home, co_countries, region)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
@@ -825,6 +835,16 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed
     return [c for c in found if c.place and c.veto is None and c.place.geonames_id in accepted_ids]
+
+
+def _regions_by_name(found: list[Candidate], text: str, gazetteer: Gazetteer) -> dict[str, tuple[str, str | None]]:
+    """One sense per article: "Paris, Texas" once makes every "Paris" of the text the Texan one."""
+    regions: dict[str, tuple[str, str | None]] = {}
+    for c in found:
+        region = _region_named_after(text, c.end, gazetteer)
+        if region is not None:
+            regions.setdefault(c.text, region)
+    return regions
 
 
 _LAST: list = [None, None]  # the last document's mentions: find_cities and find_officials both ask
