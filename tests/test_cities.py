@@ -249,7 +249,7 @@ def test_bulgarian_title_with_na_and_a_transliterated_given_name():
 
 
 def test_an_ordinary_adjective_is_no_place_and_a_council_after_a_name_is_no_person():
-    assert names("hr", "Sjednica je održana u Gradskoj skupštini Splita.") == ["Split"]
+    assert names("hr", "Sjednica je održana u Gradskoj skupštini Zadra.") == ["Zadar"]
     assert names("en", "Councillors sent a gift to Shibetsu Council.") == ["Shibetsu"]
 
 
