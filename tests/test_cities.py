@@ -256,3 +256,8 @@ def test_an_ordinary_adjective_is_no_place_and_a_council_after_a_name_is_no_pers
 def test_a_region_named_once_chooses_every_mention_of_the_name():
     text = "Paris City Council met. The only contact with Paris, Texas is a replica."
     assert ids("en", text) == [4717560]
+
+
+def test_plural_names_in_any_and_slovak_ianski_adjectives():
+    assert names("sk", "Nitrianska radnica prijala delegáciu z Drážďan.") == ["Nitra", "Dresden"]
+    assert names("cs", "Setkání se konalo v Drážďanech.") == ["Dresden"]
