@@ -261,3 +261,7 @@ def test_a_region_named_once_chooses_every_mention_of_the_name():
 def test_plural_names_in_any_and_slovak_ianski_adjectives():
     assert names("sk", "Nitrianska radnica prijala delegáciu z Drážďan.") == ["Nitra", "Dresden"]
     assert names("cs", "Setkání se konalo v Drážďanech.") == ["Dresden"]
+
+
+def test_a_serbian_cyrillic_name_reaches_the_latin_one_letter_for_letter():
+    assert names("sr", "Делегација је учествовала на форуму у Сремској Митровици и Задру.") == ["Sremska Mitrovica", "Zadar"]
