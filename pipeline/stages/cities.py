@@ -816,11 +816,11 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
             known: dict) -> list[Candidate]:
     surnames = _surnames(found, doc.text)
     lists: dict[int, list[Candidate]] = {}
-    regions = _regions_by_name(found, doc.text, gazetteer)
-    for c in found:
+    named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
+    by_name = _regions_by_name(found, named)
+    for c, region in zip(found, named):
         c.veto = None
-        region = _region_named_after(doc.text, c.end, gazetteer) or regions.get(c.text)
-        _choose(c, gazetteer, geo, home, co_countries, region)
+        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text))
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
@@ -837,11 +837,10 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
     return [c for c in found if c.place and c.veto is None and c.place.geonames_id in accepted_ids]
 
 
-def _regions_by_name(found: list[Candidate], text: str, gazetteer: Gazetteer) -> dict[str, tuple[str, str | None]]:
+def _regions_by_name(found: list[Candidate], named: list) -> dict[str, tuple[str, str | None]]:
     """One sense per article: "Paris, Texas" once makes every "Paris" of the text the Texan one."""
     regions: dict[str, tuple[str, str | None]] = {}
-    for c in found:
-        region = _region_named_after(text, c.end, gazetteer)
+    for c, region in zip(found, named):
         if region is not None:
             regions.setdefault(c.text, region)
     return regions
