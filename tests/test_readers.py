@@ -167,3 +167,20 @@ def test_repeated_ids_get_distinct_ids_and_repeated_texts_a_warning(tmp_path):
         ("a", None), ("a#2", "a"), ("a#2#2", "a#2"), ("b", None), ("a#3", "a")]
     assert items[3].warnings == ("input: same text as article 'a'",)
     assert items[0].warnings == () and "repeats an earlier" in items[1].warnings[0]
+
+
+def test_lone_surrogates_become_replacement_characters(tmp_path):
+    """JSON escapes of half a character and file names that are not UTF-8 could not be written out."""
+    import os
+
+    from pipeline.run.resume import item_key
+
+    (tmp_path / "dump.jsonl").write_text('{"id": "s\\ud800", "text": "Lviv \\udc00 i Wroclaw \\ud83d\\ude00"}\n',
+                                         encoding="utf-8")
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xffname.txt"), "wb") as stream:
+        stream.write("Львів і Вроцлав".encode("utf-8"))
+    odd, lines = sorted(read_inputs([str(tmp_path)]), key=lambda i: i.source)
+    assert (odd.id, odd.text) == ("bad\ufffdname", "Львів і Вроцлав")
+    assert (lines.id, lines.text) == ("s\ufffd", "Lviv \ufffd i Wroclaw \U0001F600")
+    assert lines.warnings == ("input: 2 lone surrogate(s) replaced by U+FFFD",)
+    assert item_key(odd) and item_key(lines) and "\ufffd" in odd.source

@@ -10,9 +10,11 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +27,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CSV_SUFFIXES = {".csv"}
 FIELDS = ("id", "text", "html", "url", "title", "published")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Item = RawArticle | ReadFailure
 
@@ -204,7 +207,20 @@ def read_path(path: Path) -> Iterator[Item]:
 def read_inputs(inputs: Iterable[str], stdin: IO[str] | None = None) -> Iterator[Item]:
     """All articles of all inputs, in the order given; '-' reads JSONL (UTF-8) from stdin.
     A repeated id or text is marked (pipeline.ingest.duplicates), never dropped."""
-    return mark_duplicates(_read_all(inputs, stdin))
+    return mark_duplicates(map(without_surrogates, _read_all(inputs, stdin)))
+
+
+def without_surrogates(item: Item) -> Item:
+    """Lone surrogates (JSON escapes like "\\ud800", file names with undecodable bytes) are no
+    characters and UTF-8 cannot write them: each becomes U+FFFD, and an article says so."""
+    names = [f.name for f in fields(item) if isinstance(getattr(item, f.name), str)]
+    found = sum(len(LONE_SURROGATE.findall(getattr(item, name))) for name in names)
+    if not found:
+        return item
+    changes = {name: LONE_SURROGATE.sub("\ufffd", getattr(item, name)) for name in names}
+    if isinstance(item, RawArticle):
+        changes["warnings"] = item.warnings + (f"input: {found} lone surrogate(s) replaced by U+FFFD",)
+    return replace(item, **changes)
 
 
 def _read_all(inputs: Iterable[str], stdin: IO[str] | None) -> Iterator[Item]:

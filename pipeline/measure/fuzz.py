@@ -74,6 +74,8 @@ def json_lines(text: st.SearchStrategy[str]) -> st.SearchStrategy[bytes]:
     row = st.dictionaries(st.sampled_from(FIELDS + ("extra",)), field_value, max_size=5)
     line = st.one_of(row.map(lambda r: json.dumps(r, ensure_ascii=False)), JSON_VALUES.map(json.dumps),
                      st.text(alphabet=SCRIPTS + "{}[]:", max_size=60),
+                     st.sampled_from(['{"id": "s\\ud800", "text": "Lviv \\udc00 Wroclaw"}',  # lone surrogates
+                                      '{"text": "\\ud83d\\ude00 \\ud83d"}']),
                      st.tuples(row, st.integers(0, 50)).map(lambda p: json.dumps(p[0])[:p[1]]))
     lines = st.lists(line, max_size=6).map(lambda ls: "\n".join(ls) + "\n")
     return st.one_of(encoded(lines), st.binary(max_size=300))
