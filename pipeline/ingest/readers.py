@@ -33,7 +33,7 @@ Item = RawArticle | ReadFailure
 
 
 def content_id(text: str) -> str:
-    return "sha1-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return "sha1-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _suffixes(path: Path) -> tuple[str, bool]:
