@@ -218,12 +218,14 @@ def _kill_tree(process: subprocess.Popen) -> None:
     process.wait(timeout=60)
 
 
-def _start_and_kill_when(command: list[str], env: dict, appears) -> bool:
-    """Run ``command``; kill -9 it as soon as ``appears()`` is true. False: it ended first."""
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _start_and_kill_when(command: list[str], env: dict, log: Path, started) -> bool:
+    """Run ``command`` (stderr to ``log``); kill -9 it and its children once ``started(process, stderr)``
+    is true. False: it ended first."""
+    with open(log, "w") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 600
     while process.poll() is None and time.monotonic() < deadline:
-        if appears():
+        if started(process, log.read_text(encoding="utf-8", errors="replace")):
             _kill_tree(process)
             return True
         time.sleep(0.01)
@@ -231,9 +233,16 @@ def _start_and_kill_when(command: list[str], env: dict, appears) -> bool:
     return False
 
 
+def _building_a_trie(process: subprocess.Popen, _stderr: str) -> bool:
+    try:
+        return any("BytesTrie" in " ".join(child.cmdline()) for child in psutil.Process(process.pid).children())
+    except psutil.Error:
+        return False
+
+
 def test_kill_9_while_the_first_run_builds_its_resources(tmp_path):
-    """A fresh cache directory: the run is killed while it writes a lemma trie, then while it writes the
-    gazetteer; nothing half-written is ever used and the next run completes with the same records."""
+    """A fresh cache directory: the run is killed while it builds a lemma trie, then while it compiles
+    the gazetteer; nothing half-written is ever used and the next run completes with the same records."""
     from marisa_trie import BytesTrie
 
     from pipeline.resources.gazetteer import cache_dir, gazetteer_path
@@ -256,11 +265,15 @@ def test_kill_9_while_the_first_run_builds_its_resources(tmp_path):
     command = [sys.executable, str(ROOT / "cli.py"), "extract", str(article), "-o", str(out), "--no-progress",
                "-j", "1"]
 
-    assert _start_and_kill_when(command, env, lambda: any(built_tries.glob("*.partial")))
-    assert _start_and_kill_when(command, env, lambda: any(fresh.glob(gazetteer.stem + ".tmp*")))
-    assert not gazetteer.exists()  # killed while writing: only the temporary file is there
+    log = tmp_path / "stderr.txt"
+    assert _start_and_kill_when(command, env, log, _building_a_trie)
+    assert _start_and_kill_when(command, env, log, lambda _p, stderr: "building it once" in stderr)
+    assert not gazetteer.exists()  # killed while compiling: nothing under the final name
     for trie in built_tries.glob("*.dic"):  # every trie under its final name is whole
         BytesTrie().load(str(trie))
+    # what a kill in the middle of a write leaves: torn temporary files, never read
+    (fresh / (gazetteer.stem + ".tmp99999")).write_bytes(b"\x80\x05torn")
+    (built_tries / "hbs.dic.99999.partial").write_bytes(b"torn")
 
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
