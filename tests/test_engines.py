@@ -239,3 +239,33 @@ def test_a_routes_file_can_send_bulgarian_to_the_stanza_model(tmp_path):
     assert record["language"] == "bg"
     assert record["provenance"]["models"]["engine"].startswith("stanza:embedded/bg_stanza_ner@")
     assert record["cities"], "the Stanza route found no city in a Bulgarian news article"
+
+
+def test_long_text_in_windows_gives_what_the_whole_text_gives(uk_engine, monkeypatch):
+    """Windows end at line breaks, where a sentence always ends: same tokens, sentences and offsets."""
+    import pipeline.nlp.engines.spacy_engine as spacy_engine
+    from pipeline.nlp.engines.windows import window_spans
+
+    text = "\n".join(news_article("uk", i) for i in range(3))
+    whole = uk_engine.annotate(text, "uk")
+    monkeypatch.setattr(spacy_engine, "WINDOW_CHARS", 1500)
+    assert len(window_spans(text, 1500)) > 3
+    windowed = uk_engine.annotate(text, "uk")
+    check_document(windowed, text)
+    assert windowed.tokens == whole.tokens and windowed.sentences == whole.sentences
+    same = set(windowed.entities) & set(whole.entities)
+    assert len(same) >= 0.9 * len(whole.entities) > 0
+
+
+def test_text_over_the_engines_limit_is_annotated_at_exact_offsets():
+    engine = SpacyEngine.blank("en")
+    line = "The mayor of Lviv met the mayor of Wroclaw. They signed a memorandum on culture.\n"
+    text = line * (engine.nlp.max_length // len(line) + 100)
+    assert len(text) > engine.nlp.max_length
+    doc = engine.annotate(text, "en")
+    assert doc.text == text and doc.tokens[-1].end == len(text.rstrip())
+    assert len(doc.sentences) == 2 * text.count("\n")
+    middle = doc.tokens[len(doc.tokens) // 2]
+    assert text[middle.start:middle.end] == middle.text
+    assert all(s.start < s.end for s in doc.sentences[::997])
+    assert doc.tokens[-1].sent == len(doc.sentences) - 1
