@@ -179,10 +179,14 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     if len(current) >= 2:
         runs.append(current)
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
+    taken = bytearray(len(text) + 1)  # 1 where a name run covers the character (masks: linear on long pages)
+    for person in people:
+        taken[person.start:person.end] = b"\x01" * (person.end - person.start)
     for entity in doc.entities:  # a PER entity from the engine is a name even when it is one word
-        if entity.label == "PER" and not any(p.start < entity.end and entity.start < p.end for p in people) \
-                and not any(s < entity.end and entity.start < e for s, e in blocked):  # "Košic Jaroslav": a city
+        if entity.label == "PER" and 1 not in taken[entity.start:entity.end] \
+                and 1 not in inside[entity.start:entity.end]:  # "Košic Jaroslav": a city
             people.append(NameRun(entity.start, entity.end, entity.text))
+            taken[entity.start:entity.end] = b"\x01" * (entity.end - entity.start)
     return sorted(people, key=lambda p: p.start)
 
 
