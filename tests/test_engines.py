@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import extract_through_routes, routes_file_error
+
 from pipeline.nlp.engines.spacy_engine import SpacyEngine, common_label
 from pipeline.nlp.routing import MODELS_DIR, SUPPORTED_LANGUAGES, Route, engine_for, resolve, routes_table
-from pipeline.rules import RuleError, parse_rule_file
-from pipeline.nlp.routing import RoutesTable
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "corpus" / "news"
@@ -185,19 +185,11 @@ def test_a_broken_model_falls_back_with_a_warning(tmp_path):
 
 
 def test_routes_file_rejects_unknown_keys_with_line(tmp_path):
-    path = tmp_path / "routes.yaml"
-    path.write_text("languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n"
-                    "      - {engine: spacy, blank: uk, fallback: yes}\n", encoding="utf-8")
-    with pytest.raises(RuleError, match=r"routes.yaml:5"):
-        parse_rule_file(path, RoutesTable)
+    assert "routes.yaml:5" in routes_file_error(tmp_path, "{engine: spacy, blank: uk, fallback: yes}")
 
 
 def test_candidate_needs_exactly_one_source(tmp_path):
-    path = tmp_path / "routes.yaml"
-    path.write_text("languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n"
-                    "      - {engine: spacy, blank: uk, path: uk_ner}\n", encoding="utf-8")
-    with pytest.raises(RuleError, match="exactly one"):
-        parse_rule_file(path, RoutesTable)
+    assert "exactly one" in routes_file_error(tmp_path, "{engine: spacy, blank: uk, path: uk_ner}")
 
 
 @pytest.mark.parametrize("label,common", [
@@ -223,19 +215,9 @@ def test_models_command_lists_every_route():
 def test_a_routes_file_can_send_bulgarian_to_the_stanza_model(tmp_path):
     """The Stanza route end to end: an edited routes table puts the embedded Stanza model first."""
     pytest.importorskip("stanza")
-    routes = tmp_path / "routes.yaml"
-    routes.write_text("languages:\n  bg:\n    lemmatizer: simplemma:bg\n    candidates:\n"
-                      "      - {engine: stanza, path: bg_stanza_ner}\n      - {engine: spacy, path: bg_ner}\n",
-                      encoding="utf-8")
-    corpus = tmp_path / "bg.jsonl"
-    corpus.write_text(json.dumps({"id": "bg-1", "text": news_article("bg")}, ensure_ascii=False) + "\n",
-                      encoding="utf-8")
-    env = {**os.environ, "CITYLINKS_ROUTES": str(routes)}
-    done = subprocess.run([sys.executable, "cli.py", "extract", str(corpus), "-o", str(tmp_path / "out.jsonl"),
-                           "-j", "1", "--no-cache", "--no-progress"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    record = extract_through_routes(tmp_path, "languages:\n  bg:\n    lemmatizer: simplemma:bg\n    candidates:\n"
+                                    "      - {engine: stanza, path: bg_stanza_ner}\n      - {engine: spacy, path: bg_ner}\n",
+                                    "bg-1", news_article("bg"))
     assert record["language"] == "bg"
     assert record["provenance"]["models"]["engine"].startswith("stanza:embedded/bg_stanza_ner@")
     assert record["cities"], "the Stanza route found no city in a Bulgarian news article"
