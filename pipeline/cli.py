@@ -19,7 +19,7 @@ from pipeline.cli_app import EXIT_OK, EXIT_SOME_FAILED, app, fail_usage
 EXIT_INTERRUPTED = 130  # like a shell's Ctrl-C
 
 # Command modules, each registering its commands on `app` when imported.
-COMMAND_MODULES = ("models", "geo", "rules", "langid", "scale", "behaviour", "dataset")
+COMMAND_MODULES = ("models", "geo", "rules", "langid", "scale", "behaviour", "dataset", "fuzz")
 
 
 def _version(value: bool) -> None:

@@ -24,6 +24,9 @@ class RawArticle:
     url: str | None = None
     title: str | None = None
     published: str | None = None  # as given by the input, normalised later
+    encoding: str | None = None  # how the input's bytes were decoded (None: given as text, e.g. stdin)
+    warnings: tuple[str, ...] = ()  # what reading noticed (bytes replaced, a text seen under another id)
+    renamed_from: str | None = None  # the input's id when it repeated an earlier one (id is then "<id>#2")
 
 
 @dataclass(frozen=True)

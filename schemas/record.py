@@ -144,6 +144,8 @@ class Provenance(_Strict):
     language_runner_up: str | None
     language_runner_up_probability: float | None
     source: str
+    input_encoding: str | None = Field(
+        None, description="how the input's bytes were decoded (e.g. utf-8, cp1251, koi8_r); null for text given as text")
 
 
 class ArticleRecord(_Strict):

@@ -32,3 +32,27 @@ def read_jsonl(path: Path) -> list[dict]:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def extract_through_routes(tmp_path: Path, routes_yaml: str, article_id: str, text: str) -> dict:
+    """One article through `extract` with an edited routes table (CITYLINKS_ROUTES); its record."""
+    routes, corpus, out = tmp_path / "routes.yaml", tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    routes.write_text(routes_yaml, encoding="utf-8")
+    corpus.write_text(json.dumps({"id": article_id, "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = run_cli("extract", str(corpus), "-o", str(out), "-j", "1", "--no-cache", "--no-progress",
+                   env={"CITYLINKS_ROUTES": str(routes)}, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return read_jsonl(out)[0]
+
+
+def routes_file_error(tmp_path: Path, candidate: str) -> str:
+    """A one-candidate routes table for uk with the given candidate line: parsed, its error text."""
+    from pipeline.nlp.routing import RoutesTable
+    from pipeline.rules import RuleError, parse_rule_file
+
+    path = tmp_path / "routes.yaml"
+    path.write_text(f"languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n      - {candidate}\n",
+                    encoding="utf-8")
+    with pytest.raises(RuleError) as raised:
+        parse_rule_file(path, RoutesTable)
+    return str(raised.value)

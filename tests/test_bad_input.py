@@ -34,20 +34,22 @@ def test_batch_goes_on_and_every_article_is_accounted_for(tmp_path):
     records = {r["id"]: r for r in read_jsonl(out)}
     errors = {e["id"]: e for e in read_jsonl(tmp_path / "out.errors.jsonl")}
 
-    assert set(records) == {"01_good", "05_french", "j-good", "c-good"}
+    assert set(records) == {"01_good", "03_cp1251", "05_french", "j-good", "c-good"}
     assert records["01_good"]["status"] == "ok" and records["01_good"]["language"] == "uk"
+    assert records["03_cp1251"]["text"] == records["01_good"]["text"]
+    assert records["03_cp1251"]["provenance"]["input_encoding"] == "cp1251"
+    assert records["03_cp1251"]["warnings"] == ["input: same text as article '01_good'"]
     assert records["05_french"]["status"] == "unsupported_language"
     assert "no route for language 'fr'" in records["05_french"]["reason"]
 
     assert errors["02_empty"]["reason"] == "empty text" and not errors["02_empty"]["recorded"]
-    assert errors["03_cp1251"]["reason"].startswith("bad encoding")
     assert errors["04_soup"]["reason"] == "HTML page with no extractable main text"
     assert errors["06_dump.jsonl:2"]["reason"].startswith("malformed JSON line")
     assert errors["07_rows.csv:3"]["reason"].startswith("malformed CSV row")
     assert errors["05_french"]["recorded"] is True
 
     failed = [e for e in errors.values() if not e["recorded"]]
-    assert "read 9, written 4, failed 5" in result.stderr
+    assert "read 9, written 5, failed 4" in result.stderr
     assert len(records) + len(failed) == 9
 
 
@@ -74,3 +76,44 @@ def test_stdin_to_stdout_keeps_data_and_logs_apart():
     (record,) = [json.loads(x) for x in result.stdout.splitlines()]
     assert record["id"] == "s1" and record["language"] == "uk"
     assert "read 1, written 1, failed 0" in result.stderr
+
+
+SLOVENE = ("Župan Maribora je v ponedeljek podpisal sporazum o sodelovanju s hrvaškim mestom Čakovec. "
+           "Mesti bosta sodelovali na področju kulture, športa in turizma ter izmenjevali učence.")
+RUSSIAN = ("Мэр Казани подписал соглашение о сотрудничестве с городом-побратимом Ташкентом. Стороны "
+           "договорились развивать туризм, культурный обмен и связи между школами двух городов.")
+
+
+def test_dumps_as_scrapers_leave_them(tmp_path):
+    """Code pages, a stray byte, repeated ids and texts, wrong types and a text over the ceiling."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "ru_koi8.txt").write_bytes(RUSSIAN.encode("koi8_r"))
+    data = SLOVENE.encode("utf-8")
+    (inputs / "sl_stray.txt").write_bytes(data[:30] + b"\xfe" + data[30:])
+    rows = [{"id": "a1", "text": UKRAINIAN}, {"id": "a1", "text": SLOVENE}, {"id": "b7", "text": UKRAINIAN},
+            {"id": 5, "text": 12345}, {"id": "p1", "text": SLOVENE, "published": ["2024"]},
+            {"id": "long", "text": UKRAINIAN * 20}]
+    (inputs / "dump.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                       encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("extract", str(inputs), "-o", str(out), "--no-progress", "-j", "1",
+                     env={"CITYLINKS_MAX_CHARS": "3000"})
+    assert result.returncode == 1, result.stderr
+    records = {r["id"]: r for r in read_jsonl(out)}
+    errors = {e["id"]: e for e in read_jsonl(tmp_path / "out.errors.jsonl")}
+
+    assert set(records) == {"a1", "a1#2", "b7", "ru_koi8", "sl_stray"}
+    assert records["ru_koi8"]["language"] == "ru" and records["ru_koi8"]["text"] == RUSSIAN
+    assert records["ru_koi8"]["provenance"]["input_encoding"] == "koi8_r"
+    assert records["ru_koi8"]["cities"], "a decoded text is extracted like any other"
+    assert records["sl_stray"]["language"] == "sl" and records["sl_stray"]["text"].count("\ufffd") == 1
+    assert records["sl_stray"]["warnings"][0] == "input: 1 undecodable byte(s) in utf-8 replaced by U+FFFD"
+    assert records["a1#2"]["text"] == SLOVENE and records["a1"]["text"] == UKRAINIAN
+    assert errors["a1#2"] == {"id": "a1#2", "source": f"{inputs / 'dump.jsonl'}:2", "recorded": True,
+                              "reason": "repeated id 'a1': recorded as 'a1#2'"}
+    assert "input: same text as article 'a1'" in records["b7"]["warnings"]
+    assert errors["5"]["reason"] == "field 'text' must be a string, got a number (12345)"
+    assert errors["p1"]["reason"] == "field 'published' must be a string, got a list ([\"2024\"])"
+    assert errors["long"]["reason"].startswith("text too long: ") and "CITYLINKS_MAX_CHARS" in errors["long"]["reason"]
+    assert "read 8, written 5, failed 3" in result.stderr

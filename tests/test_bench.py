@@ -41,6 +41,19 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     assert profile["articles"] == 2 and set(profile["by_language"]) == {"uk"}  # the first uk article not counted
     assert set(profile["ms_per_article"]) >= {"language", "annotation", "rule stages"}
 
-    table = format_report(report["corpus"], report["runs"], profile)
+    reference = report["reference"]
+    assert reference["articles"] == 6 and reference["articles_per_second"] > full["articles_per_second"]
+    table = format_report(report["corpus"], report["runs"], profile, reference)
     assert "rules:agreements / full, 1 worker(s):" in table and "peak RSS MB/worker" in table
+    assert "% of the tokenizer alone" in table
     assert table.splitlines()[3].split()[:2] == ["full", "1"]
+
+
+def test_profile_samples_take_each_input_file_in_turn(tmp_path):
+    from pipeline.measure.bench import interleaved_articles
+
+    for name, count in (("a.jsonl", 3), ("b.jsonl", 1), ("c.jsonl", 2)):
+        (tmp_path / name).write_text("".join(json.dumps({"id": f"{name[0]}{i}", "text": "Текст статті."}) + "\n"
+                                             for i in range(count)), encoding="utf-8")
+    order = [a.id for a in interleaved_articles([str(tmp_path)])]
+    assert order == ["a0", "b0", "c0", "a1", "c1", "a2"]

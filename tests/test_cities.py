@@ -234,3 +234,34 @@ def test_each_word_of_a_multiword_name_in_an_oblique_case():
 
 def test_a_title_then_a_given_name_and_a_surname_is_no_city():
     assert "Martin" not in names("cs", "Smlouvu podepsal primátor Martin Novák.")
+
+
+def test_a_belarusian_spelling_reaches_the_russian_name_through_akanye():
+    # GeoNames has "Смоленск", "Великий Новгород", "Брянск"; Belarusian writes an unstressed о as а, е as я
+    assert names("be", "Дэлегацыя Смаленска наведала форум у Вялікім Ноўгарадзе.") == ["Smolensk", "Velikiy Novgorod"]
+    assert names("be", "Горад Бранск падпісаў дамову з Кракавам.") == ["Bryansk", "Kraków"]
+
+
+def test_bulgarian_title_with_na_and_a_transliterated_given_name():
+    # no genitive case in bg: "кметът на X"; "Петър" before a surname is no Petare (Venezuela)
+    assert names("bg", "Кметът на Хасково Петър Иванов подписа договора.") == ["Haskovo"]
+    assert "Nizhniy Novgorod" in names("bg", "Делегация от Нижни Новгород пристигна вчера.")
+
+
+def test_an_ordinary_adjective_is_no_place_and_a_council_after_a_name_is_no_person():
+    assert names("hr", "Sjednica je održana u Gradskoj skupštini Zadra.") == ["Zadar"]
+    assert names("en", "Councillors sent a gift to Shibetsu Council.") == ["Shibetsu"]
+
+
+def test_a_region_named_once_chooses_every_mention_of_the_name():
+    text = "Paris City Council met. The only contact with Paris, Texas is a replica."
+    assert ids("en", text) == [4717560]
+
+
+def test_plural_names_in_any_and_slovak_ianski_adjectives():
+    assert names("sk", "Nitrianska radnica prijala delegáciu z Drážďan.") == ["Nitra", "Dresden"]
+    assert names("cs", "Setkání se konalo v Drážďanech.") == ["Dresden"]
+
+
+def test_a_serbian_cyrillic_name_reaches_the_latin_one_letter_for_letter():
+    assert names("sr", "Делегација је учествовала на форуму у Сремској Митровици и Задру.") == ["Sremska Mitrovica", "Zadar"]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import extract_through_routes, routes_file_error
+
 from pipeline.nlp.engines.spacy_engine import SpacyEngine, common_label
 from pipeline.nlp.routing import MODELS_DIR, SUPPORTED_LANGUAGES, Route, engine_for, resolve, routes_table
-from pipeline.rules import RuleError, parse_rule_file
-from pipeline.nlp.routing import RoutesTable
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "corpus" / "news"
@@ -185,19 +185,11 @@ def test_a_broken_model_falls_back_with_a_warning(tmp_path):
 
 
 def test_routes_file_rejects_unknown_keys_with_line(tmp_path):
-    path = tmp_path / "routes.yaml"
-    path.write_text("languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n"
-                    "      - {engine: spacy, blank: uk, fallback: yes}\n", encoding="utf-8")
-    with pytest.raises(RuleError, match=r"routes.yaml:5"):
-        parse_rule_file(path, RoutesTable)
+    assert "routes.yaml:5" in routes_file_error(tmp_path, "{engine: spacy, blank: uk, fallback: yes}")
 
 
 def test_candidate_needs_exactly_one_source(tmp_path):
-    path = tmp_path / "routes.yaml"
-    path.write_text("languages:\n  uk:\n    lemmatizer: lowercase\n    candidates:\n"
-                    "      - {engine: spacy, blank: uk, path: uk_ner}\n", encoding="utf-8")
-    with pytest.raises(RuleError, match="exactly one"):
-        parse_rule_file(path, RoutesTable)
+    assert "exactly one" in routes_file_error(tmp_path, "{engine: spacy, blank: uk, path: uk_ner}")
 
 
 @pytest.mark.parametrize("label,common", [
@@ -223,19 +215,39 @@ def test_models_command_lists_every_route():
 def test_a_routes_file_can_send_bulgarian_to_the_stanza_model(tmp_path):
     """The Stanza route end to end: an edited routes table puts the embedded Stanza model first."""
     pytest.importorskip("stanza")
-    routes = tmp_path / "routes.yaml"
-    routes.write_text("languages:\n  bg:\n    lemmatizer: simplemma:bg\n    candidates:\n"
-                      "      - {engine: stanza, path: bg_stanza_ner}\n      - {engine: spacy, path: bg_ner}\n",
-                      encoding="utf-8")
-    corpus = tmp_path / "bg.jsonl"
-    corpus.write_text(json.dumps({"id": "bg-1", "text": news_article("bg")}, ensure_ascii=False) + "\n",
-                      encoding="utf-8")
-    env = {**os.environ, "CITYLINKS_ROUTES": str(routes)}
-    done = subprocess.run([sys.executable, "cli.py", "extract", str(corpus), "-o", str(tmp_path / "out.jsonl"),
-                           "-j", "1", "--no-cache", "--no-progress"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    record = extract_through_routes(tmp_path, "languages:\n  bg:\n    lemmatizer: simplemma:bg\n    candidates:\n"
+                                    "      - {engine: stanza, path: bg_stanza_ner}\n      - {engine: spacy, path: bg_ner}\n",
+                                    "bg-1", news_article("bg"))
     assert record["language"] == "bg"
     assert record["provenance"]["models"]["engine"].startswith("stanza:embedded/bg_stanza_ner@")
     assert record["cities"], "the Stanza route found no city in a Bulgarian news article"
+
+
+def test_long_text_in_windows_gives_what_the_whole_text_gives(uk_engine, monkeypatch):
+    """Windows end at line breaks, where a sentence always ends: same tokens, sentences and offsets."""
+    import pipeline.nlp.engines.spacy_engine as spacy_engine
+    from pipeline.nlp.engines.windows import window_spans
+
+    text = "\n".join(news_article("uk", i) for i in range(3))
+    whole = uk_engine.annotate(text, "uk")
+    monkeypatch.setattr(spacy_engine, "WINDOW_CHARS", 1500)
+    assert len(window_spans(text, 1500)) > 3
+    windowed = uk_engine.annotate(text, "uk")
+    check_document(windowed, text)
+    assert windowed.tokens == whole.tokens and windowed.sentences == whole.sentences
+    same = set(windowed.entities) & set(whole.entities)
+    assert len(same) >= 0.9 * len(whole.entities) > 0
+
+
+def test_text_over_the_engines_limit_is_annotated_at_exact_offsets():
+    engine = SpacyEngine.blank("en")
+    line = "The mayor of Lviv met the mayor of Wroclaw. They signed a memorandum on culture.\n"
+    text = line * (engine.nlp.max_length // len(line) + 100)
+    assert len(text) > engine.nlp.max_length
+    doc = engine.annotate(text, "en")
+    assert doc.text == text and doc.tokens[-1].end == len(text.rstrip())
+    assert len(doc.sentences) == 2 * text.count("\n")
+    middle = doc.tokens[len(doc.tokens) // 2]
+    assert text[middle.start:middle.end] == middle.text
+    assert all(s.start < s.end for s in doc.sentences[::997])
+    assert doc.tokens[-1].sent == len(doc.sentences) - 1

@@ -184,3 +184,99 @@ def test_item_key_is_id_and_content():
     assert resume.item_key(one) != resume.item_key(RawArticle(id="b", source="f:1", text="Львів і Вроцлав"))
     assert resume.item_key(ReadFailure("a", "f:1", "bad")) != resume.item_key(one)
     assert os.path.basename(str(resume.progress_path(Path("/x/out.jsonl")))) == "out.jsonl.progress"
+
+
+def test_two_runs_on_one_output_at_once_one_refuses(corpus, tmp_path):
+    path, ids = corpus
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, str(ROOT / "cli.py"), "extract", str(path), "-o", str(out), "--no-progress",
+               "--cache", str(tmp_path / "cache"), "-j", "1"]
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    results = sorted((run.wait(timeout=600), run.stderr.read()) for run in runs)
+    for run in runs:
+        run.stderr.close()
+        run.stdout.close()
+    (done_code, _), (refused_code, refused) = results
+    assert done_code == 1 and refused_code == 2, results  # 1: the corpus's two bad lines
+    assert "being written by another extract run" in refused
+    assert [r["id"] for r in read_jsonl(out)] == ids  # nothing interleaved, nothing twice
+    assert progress_entries(out) == len(ids) + 2
+
+
+def _kill_tree(process: subprocess.Popen) -> None:
+    """kill -9 of the run and of what it started (a trie builder), as a crash or OOM kill would."""
+    try:
+        family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        family = []
+    for member in family:
+        try:
+            member.kill()
+        except psutil.NoSuchProcess:
+            pass
+    process.wait(timeout=60)
+
+
+def _start_and_kill_when(command: list[str], env: dict, log: Path, started) -> bool:
+    """Run ``command`` (stderr to ``log``); kill -9 it and its children once ``started(process, stderr)``
+    is true. False: it ended first."""
+    with open(log, "w") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    deadline = time.monotonic() + 600
+    while process.poll() is None and time.monotonic() < deadline:
+        if started(process, log.read_text(encoding="utf-8", errors="replace")):
+            _kill_tree(process)
+            return True
+        time.sleep(0.01)
+    _kill_tree(process)
+    return False
+
+
+def _building_a_trie(process: subprocess.Popen, _stderr: str) -> bool:
+    try:
+        return any("BytesTrie" in " ".join(child.cmdline()) for child in psutil.Process(process.pid).children())
+    except psutil.Error:
+        return False
+
+
+def test_kill_9_while_the_first_run_builds_its_resources(tmp_path):
+    """A fresh cache directory: the run is killed while it builds a lemma trie, then while it compiles
+    the gazetteer; nothing half-written is ever used and the next run completes with the same records."""
+    from marisa_trie import BytesTrie
+
+    from pipeline.resources.gazetteer import cache_dir, gazetteer_path
+    from pipeline.resources.lemma_tries import lemma_dictionary_dir
+
+    article = ROOT / "data" / "raw" / "hr_zagreb_mostar.txt"
+    reference = tmp_path / "reference.jsonl"
+    assert run_cli("extract", str(article), "-o", str(reference), "--no-progress", "-j", "1").returncode == 0
+
+    fresh = tmp_path / "fresh-cache"
+    env = {**os.environ, "CITYLINKS_CACHE": str(fresh)}
+    tries, built_tries = lemma_dictionary_dir(), fresh / lemma_dictionary_dir().relative_to(cache_dir())
+    built_tries.mkdir(parents=True)
+    rebuilt = ("hbs", "bg")  # small ones, built again by the test; the others are copied
+    for trie in tries.glob("*.dic"):
+        if trie.stem not in rebuilt:
+            (built_tries / trie.name).write_bytes(trie.read_bytes())
+    gazetteer = fresh / gazetteer_path().name
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, str(ROOT / "cli.py"), "extract", str(article), "-o", str(out), "--no-progress",
+               "-j", "1"]
+
+    log = tmp_path / "stderr.txt"
+    assert _start_and_kill_when(command, env, log, _building_a_trie)
+    assert _start_and_kill_when(command, env, log, lambda _p, stderr: "building it once" in stderr)
+    assert not gazetteer.exists()  # killed while compiling: nothing under the final name
+    for trie in built_tries.glob("*.dic"):  # every trie under its final name is whole
+        BytesTrie().load(str(trie))
+    # what a kill in the middle of a write leaves: torn temporary files, never read
+    (fresh / (gazetteer.stem + ".tmp99999")).write_bytes(b"\x80\x05torn")
+    (built_tries / "hbs.dic.99999.partial").write_bytes(b"torn")
+
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert gazetteer.exists() and all((built_tries / f"{language}.dic").exists() for language in rebuilt)
+    drop = lambda r: {k: v for k, v in r.items() if k != "provenance"}  # noqa: E731
+    assert [drop(r) for r in read_jsonl(out)] == [drop(r) for r in read_jsonl(reference)]

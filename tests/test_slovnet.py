@@ -1,18 +1,11 @@
 """The Slovnet route for Russian: weights from the natasha wheel, entities on spaCy's tokens."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from pipeline.nlp.routing import Route, RoutesTable, resolve
-from pipeline.rules import RuleError, parse_rule_file
+from conftest import extract_through_routes, routes_file_error
+from pipeline.nlp.routing import Route, resolve
 
-ROOT = Path(__file__).resolve().parents[1]
 TEXT = ("Мэр Калуги Константин Полежаев встретился в Москве с главой Минска Владимиром Кухаревым. "
         "Стороны подписали соглашение о сотрудничестве.")
 
@@ -47,25 +40,12 @@ def test_missing_weights_package_falls_back_with_a_warning():
 
 
 def test_a_slovnet_candidate_takes_a_package(tmp_path):
-    path = tmp_path / "routes.yaml"
-    path.write_text("languages:\n  ru:\n    lemmatizer: lowercase\n    candidates:\n"
-                    "      - {engine: slovnet, path: ru_ner}\n", encoding="utf-8")
-    with pytest.raises(RuleError, match="slovnet candidate takes 'package'"):
-        parse_rule_file(path, RoutesTable)
+    assert "slovnet candidate takes 'package'" in routes_file_error(tmp_path, "{engine: slovnet, path: ru_ner}")
 
 
 def test_extract_through_a_slovnet_route(tmp_path):
-    routes = tmp_path / "routes.yaml"
-    routes.write_text("languages:\n  ru:\n    lemmatizer: pymorphy3:ru\n    candidates:\n"
-                      "      - {engine: slovnet, package: natasha}\n      - {engine: spacy, blank: ru}\n",
-                      encoding="utf-8")
-    corpus = tmp_path / "ru.jsonl"
-    corpus.write_text(json.dumps({"id": "ru-1", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
-    env = {**os.environ, "CITYLINKS_ROUTES": str(routes)}
-    done = subprocess.run([sys.executable, "cli.py", "extract", str(corpus), "-o", str(tmp_path / "out.jsonl"),
-                           "-j", "1", "--no-cache", "--no-progress"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    record = extract_through_routes(tmp_path, "languages:\n  ru:\n    lemmatizer: pymorphy3:ru\n    candidates:\n"
+                                    "      - {engine: slovnet, package: natasha}\n      - {engine: spacy, blank: ru}\n",
+                                    "ru-1", TEXT)
     assert record["provenance"]["models"]["engine"].startswith("slovnet:natasha-")
     assert {c["name"] for c in record["cities"]} >= {"Kaluga", "Minsk"}

@@ -41,8 +41,9 @@ def diff(
 
 @app.command()
 def bench(
-    corpus: Optional[list[str]] = typer.Argument(None, help="Input files or directories (as for extract); default: a generated corpus."),
-    size: int = typer.Option(1000, "--size", min=1, help="Articles to generate when no corpus is given."),
+    corpus: Optional[list[str]] = typer.Argument(None, help="Input files or directories (as for extract); default: the real news in ../shared/corpus/news."),
+    size: Optional[int] = typer.Option(None, "--size", min=1, help="Generate a corpus of this many articles (for scale "
+                                       "and memory runs) instead of the real news (default corpus)."),
     words: int = typer.Option(400, "--words", min=50, help="Words per generated article."),
     source: Optional[Path] = typer.Option(None, "--from", exists=True, file_okay=False, help="Directory of news JSONL(.gz) to cut the generated articles from (default: ../shared/corpus/news)."),
     workers: list[int] = typer.Option([1, 2], "-j", "--workers", help="Worker counts of the full runs (repeat the option)."),
@@ -61,20 +62,21 @@ def bench(
     `nice` on a shared machine.
     """
     from pipeline.measure.bench import (NEWS, RULES_EDITS, corpus_stats, edited_rules, figures, format_report, make_corpus,
-                                profile_stages, run_extract)
+                                profile_stages, run_extract, tokenizer_reference)
 
     work = keep or Path(tempfile.mkdtemp(prefix="citylinks-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        if corpus:
-            inputs = list(corpus)
+        news = sorted((source or NEWS).glob("*.jsonl*"))
+        if corpus or (size is None and news):  # the headline corpus: real news, as it comes
+            inputs = list(corpus) or [str(p) for p in news]
             stats = corpus_stats(inputs)
         else:
             sources = sorted((source or NEWS).glob("*.jsonl*"))
             if not sources:
                 raise RuntimeError(f"no news JSONL files in {source or NEWS} to generate a corpus from; "
                                    "give a corpus or --from DIR")
-            stats = make_corpus(size, work / "corpus.jsonl", sources, words=words)
+            stats = make_corpus(size or 1000, work / "corpus.jsonl", sources, words=words)
             inputs = [stats["path"]]
         typer.echo(f"corpus ready: {stats['articles']} articles; running...", err=True)
         rows = []
@@ -91,12 +93,13 @@ def bench(
             rows.append(figures(f"rules:{label}", most, result))
             typer.echo(f"  rules-only re-run, {label} edited: {rows[-1]['articles_per_second']} articles/s", err=True)
         stages = profile_stages(inputs, profile) if profile else {}
+        reference = tokenizer_reference(inputs, stats["articles"])
     except RuntimeError as exc:
         raise fail_usage(str(exc))
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     if as_json:
-        typer.echo(json.dumps({"corpus": stats, "runs": rows, "profile": stages}, indent=2))
+        typer.echo(json.dumps({"corpus": stats, "runs": rows, "profile": stages, "reference": reference}, indent=2))
     else:
-        typer.echo(format_report(stats, rows, stages))
+        typer.echo(format_report(stats, rows, stages, reference))

@@ -151,17 +151,66 @@ def run_extract(inputs: list[str], output: Path, cache: Path, workers: int, rule
     return result
 
 
+def interleaved_articles(inputs: list[str]) -> Iterator:
+    """The articles of several inputs taken in turn (one from each file, then the next...), so
+    that a sample of the first N covers every language of a corpus stored one file per language."""
+    from pipeline.ingest.readers import read_inputs
+    from pipeline.types import RawArticle
+
+    streams = [(a for a in read_inputs([i]) if isinstance(a, RawArticle)) for i in _input_files(inputs)]
+    while streams:
+        for stream in list(streams):
+            article = next(stream, None)
+            if article is None:
+                streams.remove(stream)
+            else:
+                yield article
+
+
+def _input_files(inputs: list[str]) -> list[str]:
+    files = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir() and not any(path.glob("*.txt")) and not any(path.glob("*.html")):
+            files += [str(p) for p in sorted(path.glob("*.jsonl*"))]
+        else:
+            files.append(item)
+    return files
+
+
+def tokenizer_reference(inputs: list[str], articles: int = 1000) -> dict:
+    """The floor any spaCy pipeline pays: spaCy's blank tokenizer alone, in this process, on the
+    same articles (language detected outside the timing), as articles/s and tokens/s."""
+    from pipeline.ingest.cleaning import article_text
+    from pipeline.nlp.engines.spacy_engine import blank_nlp
+    from pipeline.nlp.langid import detect_language
+
+    tokenizers, seconds, tokens, counted = {}, 0.0, 0, 0
+    for article in islice(interleaved_articles(inputs), articles):
+        text = article_text(article)
+        language = detect_language(text).language if text.strip() else None
+        if language is None:
+            continue
+        tokenizer = tokenizers.get(language) or tokenizers.setdefault(language, blank_nlp(language).tokenizer)
+        started = time.perf_counter()
+        tokens += len(tokenizer(text))
+        seconds += time.perf_counter() - started
+        counted += 1
+    return {"articles": counted, "seconds": round(seconds, 3),
+            "articles_per_second": round(counted / seconds, 1) if seconds else None,
+            "tokens_per_second": round(tokens / seconds) if seconds else None}
+
+
 def profile_stages(inputs: list[str], articles: int = 100) -> dict:
-    """Milliseconds per article of each stage, in this process, on the first articles of the input.
+    """Milliseconds per article of each stage, in this process, on articles taken in turn from
+    each input file (every language of a corpus kept one file per language).
 
     The first article of each language is not counted: it pays for loading that
     language's models and rules (the start-up the runs report separately).
     """
     from pipeline.run import extract
-    from pipeline.ingest.readers import read_inputs
-    from pipeline.types import RawArticle
 
-    sample = [a for a in islice(read_inputs(inputs), articles) if isinstance(a, RawArticle)]
+    sample = list(islice(interleaved_articles(inputs), articles))
     times, per_language, counted, seen = Counter(), {}, Counter(), set()
     for article in sample:
         t0 = time.perf_counter()
@@ -221,7 +270,7 @@ def figures(label: str, workers: int, result: dict) -> dict:
     }
 
 
-def format_report(corpus: dict, rows: list[dict], stages: dict[str, float]) -> str:
+def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], reference: dict | None = None) -> str:
     langs = ", ".join(f"{k} {v}" for k, v in corpus["languages"].items()) if corpus.get("languages") else "-"
     lines = [f"corpus: {corpus['path']}: {corpus['articles']} articles, {corpus['words']} words "
              f"({corpus['words'] / max(1, corpus['articles']):.0f} per article); {langs}", "",
@@ -242,6 +291,14 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float]) -> s
                           f"{r['articles_per_second'] / f['articles_per_second']:.1f}x")
     if ratios:
         lines.append("\n" + "\n".join(ratios))
+    if reference and reference.get("articles_per_second"):
+        lines.append(f"\nreference: spaCy's blank tokenizer alone, one process, {reference['articles']} of the same "
+                     f"articles: {reference['articles_per_second']:.1f} articles/s, {reference['tokens_per_second']} tokens/s")
+        for r in rows:
+            if r["run"] == "full" and r["articles_per_second"]:
+                per_worker = r["articles_per_second"] / r["workers"]
+                lines.append(f"full, {r['workers']} worker(s): {per_worker:.1f} articles/s per worker = "
+                             f"{100 * per_worker / reference['articles_per_second']:.1f}% of the tokenizer alone")
     lines.append("rules:agreements = rules-only re-run after every language's agreements.yaml was edited; "
                  "rules:all-stages = after every rule file of every stage was edited (each rule stage runs again)")
     if stages and stages.get("articles"):

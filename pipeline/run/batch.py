@@ -243,8 +243,16 @@ def run(inputs: list[str], output: Path | None, errors: Path | None, options: Ru
         on_error_text: Callable[[str], None] | None = None) -> RunSummary:
     """Extract every input item; with a file output, resume where an earlier run stopped.
 
-    Raises resume.ResumeError when the output cannot be continued.
+    Raises resume.ResumeError when the output cannot be continued or another run is writing it.
     """
+    if output is None:
+        return _run(inputs, output, errors, options, on_item, on_error_text)
+    with resume.exclusive(output):
+        return _run(inputs, output, errors, options, on_item, on_error_text)
+
+
+def _run(inputs: list[str], output: Path | None, errors: Path | None, options: RunOptions,
+         on_item: Callable[[int], None] | None, on_error_text: Callable[[str], None] | None) -> RunSummary:
     started, started_at = time.perf_counter(), manifest.now()
     summary = RunSummary()
     settings = WorkerSettings.current(options.cache_dir, options.rules_only)

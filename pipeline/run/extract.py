@@ -1,6 +1,7 @@
 """One article through every stage: text -> cleaning -> language -> engine -> rule stages -> record."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,9 @@ from pipeline.rules import rules_hash_in_force, rules_source
 from pipeline.run.stage_cache import StageRunner, direct
 from pipeline.types import AnnotatedDoc, CleanText, LanguageGuess, RawArticle
 from schemas.record import ArticleRecord, ErrorRecord, Provenance, StageModels, Status, TrimmedItem
+
+
+DEFAULT_MAX_CHARS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ def _provenance(article: RawArticle, guess: LanguageGuess | None, engine_model: 
         language_runner_up=guess.runner_up if guess else None,
         language_runner_up_probability=guess.runner_up_probability if guess else None,
         source=article.source,
+        input_encoding=article.encoding,
     )
 
 
@@ -68,6 +73,7 @@ def _record(article: RawArticle, clean: CleanText, guess: LanguageGuess, status:
     values = dict(cities=[], officials=[], dates=[], agreements=[], areas=[], warnings=[],
                   published=normalise_published(article.published))
     values.update(fields)
+    values["warnings"] = list(article.warnings) + values["warnings"]
     return ArticleRecord(
         id=article.id, status=status, reason=reason, language=guess.language,
         url=article.url, title=article.title, text=clean.text,
@@ -114,7 +120,16 @@ def extract_from_doc(article: RawArticle, clean: CleanText, guess: LanguageGuess
     )
 
 
+def max_chars() -> int:
+    """The longest text (or HTML page) extracted; a longer one is refused rather than exhaust memory."""
+    return int(os.environ.get("CITYLINKS_MAX_CHARS", DEFAULT_MAX_CHARS))
+
+
 def prepare(article: RawArticle, detect=detect_language) -> tuple[CleanText, LanguageGuess]:
+    size, limit = len(article.text or article.html or ""), max_chars()
+    if size > limit:
+        raise ArticleError(f"text too long: {size:,} characters, the limit is {limit:,} "
+                           "(set CITYLINKS_MAX_CHARS to raise it)")
     text = article_text(article)
     if not text.strip():
         raise ArticleError("empty text" if article.html is None else "HTML page with no extractable main text")
@@ -133,13 +148,29 @@ def extract_article(article: RawArticle, detect=detect_language, annotator=annot
     try:
         clean, guess = prepare(article, detect)
     except Exception as exc:  # a bug on one article must not stop the batch
-        return _failed(article, exc)
+        return note_renamed(article, _failed(article, exc))
     return extract_prepared(article, clean, guess, annotator, stage_runner)
 
 
 def extract_prepared(article: RawArticle, clean: CleanText, guess: LanguageGuess, annotator=annotate,
                      stage_runner=None) -> Outcome:
     """The stages after cleaning and language identification (the batch driver prepares a chunk first)."""
+    return note_renamed(article, _extract_prepared(article, clean, guess, annotator, stage_runner))
+
+
+def note_renamed(article: RawArticle, outcome: Outcome) -> Outcome:
+    """An article whose id repeated an earlier one's also gets a line in the errors file."""
+    if article.renamed_from is None:
+        return outcome
+    note = f"repeated id '{article.renamed_from}': recorded as '{article.id}'"
+    error = outcome.error
+    reason = f"{error.reason}; {note}" if error else note
+    return Outcome(outcome.record, ErrorRecord(id=article.id, source=article.source, reason=reason,
+                                               recorded=outcome.record is not None))
+
+
+def _extract_prepared(article: RawArticle, clean: CleanText, guess: LanguageGuess, annotator,
+                      stage_runner) -> Outcome:
     try:
         if guess.language is None:
             return _unrouted(article, clean, guess, Status.undetermined_language,

@@ -91,5 +91,7 @@ def read_manifest(path: Path) -> dict | None:
 def write_manifest(path: Path, manifest: dict) -> None:
     """Atomically: a reader never sees half a manifest."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # a file name with bytes that are not UTF-8 holds lone surrogates: written as JSON escapes (\udcff)
+    temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8",
+                         errors="backslashreplace")
     os.replace(temporary, path)

@@ -16,16 +16,19 @@ same id counts as not done; repeated items are counted, not collapsed.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.types import RawArticle, ReadFailure
 
 SUFFIX = ".progress"
+LOCK_SUFFIX = ".lock"
 FORMAT = 1
 
 
@@ -44,6 +47,26 @@ def item_key(item: RawArticle | ReadFailure) -> str:
 
 def progress_path(output: Path) -> Path:
     return output.with_name(output.name + SUFFIX)
+
+
+@contextmanager
+def exclusive(output: Path):
+    """Hold ``OUT.jsonl.lock`` for the run: a second run on the same output is refused instead of
+    interleaving its lines. The lock is the kernel's (flock), so a killed run never leaves it held."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    path = output.with_name(output.name + LOCK_SUFFIX)
+    with open(path, "a+") as stream:
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            stream.seek(0)
+            holder = stream.read().strip() or "?"
+            raise ResumeError(f"{output} is being written by another extract run (pid {holder}); "
+                              "wait for it to finish or write to another output") from None
+        stream.truncate(0)
+        stream.write(str(os.getpid()))
+        stream.flush()
+        yield
 
 
 @dataclass

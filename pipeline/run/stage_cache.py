@@ -39,7 +39,7 @@ StageRunner = Callable[..., Any]  # (stage, compute, inputs=(), extra="") -> the
 # Which rule files (by stage name) each rule stage reads, for its language and language-free.
 STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
     "dates": ("dates",),
-    "cities": ("cities", "geo"),
+    "cities": ("cities", "geo", "names"),
     "officials": ("officials", "names", "cities", "geo"),
     "agreements": ("agreements", "areas"),
     "areas": ("areas",),

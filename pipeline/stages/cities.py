@@ -28,6 +28,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                           population_weight, skeleton)
 from pipeline.rules import load_compiled
+from pipeline.stages.names import name_rules
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -73,7 +74,13 @@ class CityRules(_Strict):
     name_part_endings: list[EndingRule] = []  # "Novoj Gradiški" -> "nova gradiška": each word of a multiword name
     place_prepositions: list[str] = []  # "u", "do", "aus": a capitalised word right after one is likely a place
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
+    # adjectives of ordinary words that look derived from a place ("Gradskoj skupštini" is no Grado)
+    ordinary_adjective_stems: list[str] = []
     furniture_labels: list[str] = []  # "Читайте також", "Tagi": a line they open is page furniture
+    # a neighbour language's spelling of the same name, where GeoNames lacks this language's (be: "Варонеж"
+    # is ru "Воронеж"): letters always replaced, then letters replaced at each subset of their places
+    spelling_letters: dict[str, str] = {}
+    spelling_optional: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,22 @@ def city_rules(language: str) -> CompiledCityRules:
 
 # ---------------------------------------------------------------- candidate keys of one word
 
+MAX_SPELLINGS = 16
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def spellings(key: str, compiled: CompiledCityRules) -> tuple[str, ...]:
+    """Other spellings of a key by the language's spelling rules (be "варонеж" -> "воронеж", "варонеж"...)."""
+    rules = compiled.rules
+    if not rules.spelling_letters and not rules.spelling_optional:
+        return ()
+    fixed = "".join(rules.spelling_letters.get(ch, ch) for ch in key)
+    found = [fixed]
+    for i, ch in enumerate(fixed):
+        if ch in rules.spelling_optional:
+            found += [f[:i] + rules.spelling_optional[ch] + f[i + 1:] for f in found][:MAX_SPELLINGS - len(found)]
+    return tuple(f for f in dict.fromkeys(found) if f != key)
+
 # how a key was reached from the text, most trusted first ("geo_lemma": pymorphy3's place-name reading)
 GEO_LEMMA, LEMMA, EXACT, INFLECTED = "geo_lemma", "lemma", "exact", "inflected"
 ADJECTIVE, DEMONYM, FUZZY = "adjective", "demonym", "fuzzy"
@@ -288,7 +311,10 @@ def word_keys(word: str, language: str, lowercase: bool,
             demonym_sources.append(lemma)
     min_base = 4 if lowercase else 3  # a lowercase word must carry a longer stem ("kilka" is not Kiel)
     # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
+    ordinary = rules.ordinary_adjective_stems
     for source in dict.fromkeys(adjective_sources):
+        if ordinary and any(stem in ordinary for stem in _strip_longest(source, endings.adjective_endings)):
+            continue
         for stem in adjective_stems(source, endings, lowercase):
             if len(stem) >= min_base:
                 add(_stem_variants(stem, rules, endings), ADJECTIVE)
@@ -298,6 +324,9 @@ def word_keys(word: str, language: str, lowercase: bool,
         for stem in demonym_stems(source, endings):
             if len(stem) >= min_base:
                 add(_stem_variants(stem, rules, endings), DEMONYM)
+    for key, kind in list(found.items()):
+        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+            add(spellings(key, compiled), kind)
     order = {key: i for i, key in enumerate(found)}  # the rules' own order breaks ties ("ž" -> "h" before "g")
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
 
@@ -371,7 +400,9 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     exact = name_key(" ".join(words))
     if exact in gazetteer:
         keys[exact] = EXACT
+    rules = city_rules(language)
     first = _name_part_forms(words[0], language)
+    first += tuple(v for form in first for v in spellings(form, rules))
     if not any(gazetteer.names.has_prefix(form + " ") for form in first):
         return tuple(keys.items())  # no multi-word name starts with any form of the first word
     per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
@@ -379,6 +410,8 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     for forms in per_word:
         combos = [f"{c} {f}".strip() for c in combos for f in forms][:64]
     for key in combos:
+        if key not in gazetteer:
+            key = next((v for v in spellings(key, rules) if v in gazetteer), key)
         if key not in gazetteer:
             key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
@@ -580,8 +613,10 @@ def _sentence_start(text: str, start: int) -> bool:
     return start == 0 or bool(re.search(r"(^|[.!?\n:…])[\s\"«„“'(—–-]*$", before)) or "\n" in before
 
 
-def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str) -> str | None:
-    """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word."""
+def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str,
+                    institution_follows: bool = False) -> str | None:
+    """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word
+    (but not for the capitalised institution that follows: "Shibetsu Council", "Arklow Municipal District")."""
     before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
     after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
     if candidate.lowercase:
@@ -596,7 +631,7 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
         return "near"  # "George W. Bush": an initial follows, as in a name
     if before and _sentence_start(text, candidate.start - len(before.group(0))):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
-    for match in (before, after):
+    for match in (before, None if institution_follows else after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
     return None
@@ -605,15 +640,35 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
 def _given_name_after_title(c: Candidate, text: str, before: str, rules: CompiledCityRules, language: str) -> bool:
     """"Primátor Martin Charvát", "Міський голова Олександр Мамай": a title, then one word and a surname
     is a given name; a city between title and name has the whole name after it ("gradonačelnik Ptuja
-    Miran Senčar"), and where pymorphy3 can tell, stands in the genitive ("мэр Москвы Собянин")."""
+    Miran Senčar", "Primátor Brna Ing. Tomáš Dvořák": a degree opens that name), and where pymorphy3
+    can tell, stands in the genitive ("мэр Москвы Собянин")."""
     if c.words != 1 or c.lowercase or not (rules.institution_before and rules.institution_before.search(before)):
         return False
     after = re.match(r"[ \u00a0]([^\W\d_]+)(?:[ \u00a0]([^\W\d_]+))?", text[c.end:c.end + 60])
     if not after or not _is_capitalised(after.group(1)) or after.group(1).isupper():
         return False
+    if _degree(after.group(1), language):
+        return False
     if after.group(2) and _is_capitalised(after.group(2)):
         return False
     return not (morphology.analyser(language) and _may_be_genitive(c.text, language))
+
+
+def _full_name_after(c: Candidate, text: str) -> bool:
+    """Two capitalised words follow: a whole name, so the candidate is no given name of it."""
+    after = re.match(r"[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 60])
+    return bool(after) and all(_is_capitalised(w) and not w.isupper() for w in after.groups())
+
+
+def _degree(word: str, language: str) -> bool:
+    pattern = _degree_pattern(language)
+    return bool(pattern and pattern.fullmatch(word))
+
+
+@lru_cache(maxsize=None)
+def _degree_pattern(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics  # "Ing", "dr", "инж": degrees and honorifics before a name
+    return re.compile("(?:" + "|".join(honorifics) + ")", re.I) if honorifics else None
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -665,7 +720,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         head.append(s.medium_points)
     if place.country_code in home:
         head.append(s.home_country_points)
-    institution = bool((rules.institution_after and rules.institution_after.search(after))
+    institution_follows = bool(rules.institution_after and rules.institution_after.search(after))
+    institution = bool(institution_follows
                        or (rules.institution_before and c.kind != ADJECTIVE and rules.institution_before.search(before)
                            and _may_be_genitive(c.text, language)))
     if institution:
@@ -681,7 +737,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.country_hint_points)
     if c.list_size > 1:
         tail.append(min(s.list_max_points, s.list_member_points * (c.list_size - 1)))
-    person = _person_context(c, text, {}, language)
+    person = _person_context(c, text, {}, language, institution_follows)
     # a place named beside its country, listed among places, or big and with no name beside it
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
     placed = person is None and (hinted or place.population >= s.big_population)
@@ -719,10 +775,12 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
             and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
-    if person == "veto":
-        veto = "person_name"
-    elif (person == "near" and (not institution or name_key(c.text) == c.key)) or c.key in surnames:
-        tail.append(s.person_near_points)  # but "мером Вроцлава Яцеком Сутриком": a title, its city, a name
+    if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
+        veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
+    elif (person == "near" and (not institution or (name_key(c.text) == c.key and not _full_name_after(c, text)))) \
+            or c.key in surnames:
+        # but "мером Вроцлава Яцеком Сутриком", "Кметът на Пловдив Петър Колев": a title, its city, a name
+        tail.append(s.person_near_points)
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
         veto = "region"
@@ -740,6 +798,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
 
 
 _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
+
 
 
 def _surnames(found: list[Candidate], text: str) -> set[str]:
@@ -780,9 +839,11 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
             known: dict) -> list[Candidate]:
     surnames = _surnames(found, doc.text)
     lists: dict[int, list[Candidate]] = {}
-    for c in found:
+    named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
+    by_name = _regions_by_name(found, named)
+    for c, region in zip(found, named):
         c.veto = None
-        _choose(c, gazetteer, geo, home, co_countries, _region_named_after(doc.text, c.end, gazetteer))
+        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text))
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
@@ -797,6 +858,15 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed
     return [c for c in found if c.place and c.veto is None and c.place.geonames_id in accepted_ids]
+
+
+def _regions_by_name(found: list[Candidate], named: list) -> dict[str, tuple[str, str | None]]:
+    """One sense per article: "Paris, Texas" once makes every "Paris" of the text the Texan one."""
+    regions: dict[str, tuple[str, str | None]] = {}
+    for c, region in zip(found, named):
+        if region is not None:
+            regions.setdefault(c.text, region)
+    return regions
 
 
 _LAST: list = [None, None]  # the last document's mentions: find_cities and find_officials both ask
@@ -840,6 +910,11 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
 
 
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
+
+
+def country_adjective(word: str, language: str) -> str | None:
+    """The country whose adjective the word is ("ukrajinský", "американського", "Ukrainian"), if any."""
+    return adjective_country(word, _country_lexicon(geo_rules(), city_rules(language)))
 
 
 def _country_lexicon(geo: GeoRules, rules: CompiledCityRules) -> CountryLexicon:

@@ -75,7 +75,7 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
         own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon, nouns_capitalised,
                                                                   adjectives_capitalised)
         hints[i] = frozenset(own)
-    for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions)):
+    for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions, nouns_capitalised)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
         for i in reversed(run):  # "Ланьцут, Гнєзно (Польща)": the next member's country
@@ -129,16 +129,18 @@ def _line_head(c: Span, text: str, country_of: CountryOf) -> frozenset[str]:
     return frozenset([code]) if code else frozenset()
 
 
-def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.Pattern | None) -> list[list[int]]:
+def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.Pattern | None,
+          nouns_capitalised: bool = False) -> list[list[int]]:
     """Chains of capitalised candidates separated only by commas, semicolons, slashes or a
-    conjunction (a parenthesis in between is skipped): the lists of places (a lone place is a list of one)."""
+    conjunction (a parenthesis in between is skipped): the lists of places (a lone place is a list of one).
+    A word of a person's name is no member ("Splita i Osijeka, Davor Pavlović i Ivan Babić")."""
     runs: list[list[int]] = []
     current: list[int] = []
     previous: Span | None = None
     for c, i in zip(ordered, indices):
         if c.country_keys:  # "Тарту (Эстония), Каунас": a country beside a member is no member itself
             continue
-        if c.lowercase:
+        if c.lowercase or _in_name(c, text, nouns_capitalised):
             previous = None
             continue
         if previous is not None and _joined(text[previous.end:c.start], conjunctions):
@@ -151,6 +153,28 @@ def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.P
     if current:
         runs.append(current)
     return runs
+
+
+NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_]{2,})[ \u00a0]$")
+NEIGHBOUR_AFTER = re.compile(r"[ \u00a0]([^\W\d_]{2,})")
+SENTENCE_OPEN = re.compile(r"(?:^|[.!?:\n…])[\s\"«„“'(—–-]*$")
+
+
+def _in_name(c: Span, text: str, nouns_capitalised: bool) -> bool:
+    """A capitalised word right beside the candidate, as in a name ("Davor Pavlović", "Thomas Berger");
+    where nouns are capitalised only the word after counts ("die Städte Dresden und Leipzig")."""
+    after = NEIGHBOUR_AFTER.match(text, c.end)
+    if after and _capitalised_word(after.group(1)):
+        return True
+    if nouns_capitalised:
+        return False
+    before = NEIGHBOUR_BEFORE.search(text, max(0, c.start - 30), c.start)
+    return bool(before and _capitalised_word(before.group(1))
+                and not SENTENCE_OPEN.search(text, max(0, before.start() - 4), before.start()))
+
+
+def _capitalised_word(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper()
 
 
 def _joined(between: str, conjunctions: re.Pattern | None) -> bool:

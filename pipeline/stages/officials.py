@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, find_city_mentions
+from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, country_adjective, find_city_mentions
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name
 from pipeline.stages.regex_scan import matches_at
@@ -67,6 +67,8 @@ class OfficialRules(_Strict):
     # after it ("tego miasta", "этого города"): the office is that city's
     anaphora_before: list[str] = []
     anaphora_after: list[str] = []
+    # "his/her deputy" ("jego zastępca", "неговият заместник"): the deputy of the official named before
+    deputy_of_previous: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,14 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     if len(current) >= 2:
         runs.append(current)
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
+    taken = bytearray(len(text) + 1)  # 1 where a name run covers the character (masks: linear on long pages)
+    for person in people:
+        taken[person.start:person.end] = b"\x01" * (person.end - person.start)
     for entity in doc.entities:  # a PER entity from the engine is a name even when it is one word
-        if entity.label == "PER" and not any(p.start < entity.end and entity.start < p.end for p in people) \
-                and not any(s < entity.end and entity.start < e for s, e in blocked):  # "Košic Jaroslav": a city
+        if entity.label == "PER" and 1 not in taken[entity.start:entity.end] \
+                and 1 not in inside[entity.start:entity.end]:  # "Košic Jaroslav": a city
             people.append(NameRun(entity.start, entity.end, entity.text))
+            taken[entity.start:entity.end] = b"\x01" * (entity.end - entity.start)
     return sorted(people, key=lambda p: p.start)
 
 
@@ -504,6 +510,18 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     return min(options)[2] if options else None
 
 
+def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
+    """"jeho ukrajinský protějšek", "Primátor ukrajinského mesta": a country's adjective right before or
+    after the title points to the article's city in that country (the one it names most)."""
+    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", doc.text[max(0, title.start - 40):title.start])
+    after = re.match(r"[ \u00a0]+([^\W\d_]+)", doc.text[title.end:title.end + 40])
+    for word in (before, after):
+        code = country_adjective(word.group(1), doc.language) if word else None
+        if code:
+            return _main_city([c for c in cities if c.country_code == code])
+    return None
+
+
 def _main_city(cities: list[CityItem]) -> int | None:
     """The city the article names most often, if one does so more than every other."""
     counts = sorted((len(c.mentions), c.geonames_id) for c in cities)
@@ -539,7 +557,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             continue
         person, glued = _place_in_name(doc, title, person, cities)
         near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
-        if title.needs_city and glued is None and not any(
+        in_country = None if near or glued else _city_of_country_beside(doc, title, cities)
+        if title.needs_city and glued is None and in_country is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
         holders, phrase = [person], [c.place.geonames_id for c in near
@@ -550,7 +569,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         elif is_plural:
             holders += _coordinated(doc, person, people)
         city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
-        if not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
+        if in_country is not None and len(holders) == 1:
+            city_ids, settled = [in_country], True
+        elif not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
             previous = [c for c in mentions if c.end <= title.start]
             city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
         elif not near and glued is None and len(holders) == 1:
@@ -571,7 +592,41 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled and main_city is not None and \
                 not any(o.city_id == main_city and o.role == f.role for o in found):
             f.city_id = main_city
+    found += _deputies_of_previous(doc, rules, people, found, taken)
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+
+
+@lru_cache(maxsize=None)
+def _deputy_pattern(language: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(official_rules(language).deputy_of_previous) + r")(?!\w)", re.I)
+
+
+PREVIOUS_WITHIN = 300  # characters from the official named before to "his deputy"
+HEADS = ("mayor", "acting_mayor")
+
+
+def _deputies_of_previous(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun], found: list[Found],
+                          taken: set[int]) -> list[Found]:
+    """"wójt Marek Rączka ... jego zastępca Grzegorz Reguła", "неговият заместник по туризма Евангелос
+    Кекатос": the office and city of the official named before; lowercase words may stand between."""
+    if not rules.deputy_of_previous:
+        return []
+    deputies = []
+    for match in _deputy_pattern(doc.language).finditer(doc.text):
+        person = next((p for p in people if p.start >= match.end()), None)
+        gap = doc.text[match.end():person.start] if person else ""
+        if person is None or person.start in taken or len(gap) > 40 or re.search(r"[^\w\s]", gap) \
+                or any(ch.isupper() for ch in gap):
+            continue
+        before = [f for f in found if f.name.end <= match.start() and match.start() - f.name.end <= PREVIOUS_WITHIN]
+        if not before:
+            continue
+        head = max(before, key=lambda f: f.name.end)
+        role = "deputy_mayor" if head.role in HEADS else "official"
+        title = Title(match.start(), match.end(), role, False)
+        taken.add(person.start)
+        deputies.append(Found(person, role, head.city_id, title, settled=True))
+    return deputies
 
 
 def _holder_cities(holders: list[NameRun], glued: Place | None, near: list[Candidate],

@@ -14,6 +14,7 @@ from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START
 from spacy.language import Language
 
 import pipeline.nlp.engines.components  # noqa: F401  (registers the citylinks_* factories)
+from pipeline.nlp.engines.windows import WINDOW_CHARS, annotate_in_windows
 from pipeline.types import AnnotatedDoc, Entity, Span, Token
 
 # Labels of official spaCy / Stanza models -> the project's set (pl_core_news uses NKJP names).
@@ -92,17 +93,22 @@ class SpacyEngine:
         return cls(nlp, f"slovnet:{model_version(package)}", lemmatizer_spec)
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
+        if len(text) > WINDOW_CHARS:
+            return annotate_in_windows(text, lambda part: self.annotate(part, language), WINDOW_CHARS)
         with self.nlp.memory_zone():
             return doc_to_annotated(self.nlp(text), language, self.model_id)
 
     def annotate_many(self, texts: list[str], language: str) -> list[AnnotatedDoc]:
-        """The texts through ``nlp.pipe`` (batched NER), in order; each doc as ``annotate`` gives it.
+        """The texts through ``nlp.pipe`` (batched NER), in order; each doc as ``annotate`` gives it
+        (a text longer than a window is annotated alone, window by window).
 
         Both run in a memory zone: the strings and lexemes of the texts' new words are freed
         afterwards, so the vocabulary of a worker does not grow with every article it has seen."""
+        short = [i for i, text in enumerate(texts) if len(text) <= WINDOW_CHARS]
         with self.nlp.memory_zone():
-            return [doc_to_annotated(doc, language, self.model_id)
-                    for doc in self.nlp.pipe(texts, batch_size=PIPE_BATCH_SIZE)]
+            docs = dict(zip(short, (doc_to_annotated(doc, language, self.model_id) for doc in
+                                    self.nlp.pipe([texts[i] for i in short], batch_size=PIPE_BATCH_SIZE))))
+        return [docs[i] if i in docs else self.annotate(text, language) for i, text in enumerate(texts)]
 
 
 def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.nlp.engines.spacy_engine import (
     ModelUnavailable, add_project_components, blank_nlp, common_label, doc_to_annotated,
 )
+from pipeline.nlp.engines.windows import WINDOW_CHARS, annotate_in_windows
 from pipeline.types import AnnotatedDoc, Entity
 
 
@@ -84,6 +85,8 @@ class StanzaEngine:
         return cls(pipeline, language, f"stanza:installed/{language}@{_stanza().__version__}", lemmatizer_spec)
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
+        if len(text) > WINDOW_CHARS:
+            return annotate_in_windows(text, lambda part: self.annotate(part, language), WINDOW_CHARS)
         with self.tokenizer.memory_zone():  # the new words' strings are freed afterwards
             annotated = doc_to_annotated(self.tokenizer(text), language, self.model_id)
         sentences = [[t for t in annotated.tokens if t.sent == i] for i in range(len(annotated.sentences))]
