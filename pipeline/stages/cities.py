@@ -704,6 +704,21 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+_COVERING: list = [None, {}]  # the last doc and its index: position -> its entities, in doc order
+
+
+def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
+    """The doc's entities that cover a character, in the doc's order (an index built once per doc:
+    scanning every entity for every candidate grew with the square of a long page)."""
+    if _COVERING[0] is not doc:
+        index: dict[int, list] = {}
+        for entity in doc.entities:
+            for p in range(entity.start, entity.end):
+                index.setdefault(p, []).append(entity)
+        _COVERING[0], _COVERING[1] = doc, index
+    return _COVERING[1].get(position, [])
+
+
 def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
                     home: set[str], surnames: set[str]) -> tuple[list[float], list[float], str | None]:
     """The points of a candidate before and after its co-country points, in the order they add up, and its veto."""
@@ -742,7 +757,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
     placed = person is None and (hinted or place.population >= s.big_population)
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
-    for entity in doc.entities:
+    for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
             if entity.label == "LOC" and (entity.start, entity.end) == (c.start, c.end) and not alias_only:
