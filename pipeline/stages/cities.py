@@ -844,9 +844,20 @@ def _common_word(surface: str, language: str, text: str, big: bool = False) -> b
         return False  # "Нью-Йорка", "McAllen": the shape of a name, not of an ordinary word
     if morphology.analyser(language) is not None and not big:
         return morphology.is_common_word(surface, language)
-    low = surface.lower()
-    # also written lowercase in this text
-    return low in text and bool(re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text))
+    return _written_lowercase(surface.lower(), text)
+
+
+_LOWERCASE: list = [None, {}]  # the last text and its answers: a long page names a big city thousands of times
+
+
+def _written_lowercase(low: str, text: str) -> bool:
+    """Does this text also write the word in lowercase (once per word and text, not per mention)?"""
+    if _LOWERCASE[0] is not text:
+        _LOWERCASE[0], _LOWERCASE[1] = text, {}
+    known = _LOWERCASE[1]
+    if low not in known:
+        known[low] = low in text and bool(re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text))
+    return known[low]
 
 
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
