@@ -453,6 +453,9 @@ def _names_city(start: int, end: int, city_spans: list[tuple[int, int]]) -> bool
     return any(start <= s and e <= end for s, e in city_spans)
 
 
+SPACES_ONLY = re.compile(r"[ \u00a0]*")
+
+
 def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str) -> list[Candidate]:
     """Cities inside the title phrase or between it and the name, then those touching it (adjective before,
     genitive after): "в Туле председатель Гомельского горисполкома" is Gomel's office."""
@@ -460,8 +463,9 @@ def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: s
     near = []
     for c in cities:
         inside = start <= c.start and c.end <= end and not (person.start <= c.start < person.end)
-        before = c.end <= title.start and re.fullmatch(r"[ \u00a0]*", text[c.end:title.start])
-        after = c.start >= title.end and re.fullmatch(r"[ \u00a0]*", text[title.end:c.start])
+        # fullmatch within bounds: slicing the gap to a far-away city copied the page once per city
+        before = c.end <= title.start and SPACES_ONLY.fullmatch(text, c.end, title.start)
+        after = c.start >= title.end and SPACES_ONLY.fullmatch(text, title.end, c.start)
         if inside or before or after:
             near.append((not inside, c.start, c))
     return [c for _, _, c in sorted(near, key=lambda n: n[:2])]
