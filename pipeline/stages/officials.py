@@ -15,6 +15,7 @@ countries; else null.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -255,24 +256,36 @@ def _degree_at_end(language: str) -> re.Pattern | None:
 APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
 
 
+_STARTS: list = [None, []]  # the last list of people and their start offsets
+
+
+def _starts(people: list[NameRun]) -> list[int]:
+    if _STARTS[0] is not people:
+        _STARTS[0], _STARTS[1] = people, [p.start for p in people]
+    return _STARTS[1]
+
+
 def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: list[tuple[int, int]],
           plural: bool) -> NameRun | None:
     text = doc.text
     sentence = _sentence(doc, title.start)
     connectors = _connector_pattern(doc.language)
     after, gap = None, ""
-    for person in people:  # only the first name after a title can be its holder
+    starts = _starts(people)  # people are sorted by start: look only where a holder can stand
+    for index in range(bisect_left(starts, title.end), len(people)):  # only the first name after a title
+        person = people[index]  # can be its holder
         if plural and " " not in person.text.strip():
             continue  # one word in a plural title's phrase is a place the cities stage missed ("і Житомира")
-        if title.end <= person.start < sentence.end:
-            after, gap = person, _blank(text, title.end, person.start, city_spans, connectors)
-            if plural:  # "the mayors of A and B, X and Y"
-                gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
+        if person.start >= sentence.end:
             break
+        after, gap = person, _blank(text, title.end, person.start, city_spans, connectors)
+        if plural:  # "the mayors of A and B, X and Y"
+            gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
+        break
     if after is not None and not gap.strip():
         return after  # "заместник-кметовете Полина Иванова" even after "NAME, "
-    for person in people:  # apposition before the title: "NAME, title" / "NAME (title"
-        if sentence.start <= person.start and person.end <= title.start:
+    for person in people[bisect_left(starts, sentence.start):bisect_right(starts, title.start)]:
+        if person.end <= title.start:  # apposition before the title: "NAME, title" / "NAME (title"
             between = _blank(text, person.end, title.start, city_spans, connectors)
             if re.fullmatch(r"\s*[,(–—-]\s*", between):
                 return person
