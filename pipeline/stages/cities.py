@@ -638,9 +638,9 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
 
 
 def _given_name_after_title(c: Candidate, text: str, before: str, rules: CompiledCityRules, language: str) -> bool:
-    """"Primátor Martin Charvát", "Міський голова Олександр Мамай": a title, then one word and a surname
-    is a given name; a city between title and name has the whole name after it ("gradonačelnik Ptuja
-    Miran Senčar", "Primátor Brna Ing. Tomáš Dvořák": a degree opens that name), and where pymorphy3
+    """"Primátor Pavel Hrubeš", "Міський голова Петро Гнатюк": a title, then one word and a surname
+    is a given name; a city between title and name has the whole name after it ("gradonačelnik Kranja
+    Janez Hribar", "Primátor Brna Ing. Tomáš Dvořák": a degree opens that name), and where pymorphy3
     can tell, stands in the genitive ("мэр Москвы Собянин")."""
     if c.words != 1 or c.lowercase or not (rules.institution_before and rules.institution_before.search(before)):
         return False

@@ -182,7 +182,7 @@ def looks_nominative(word: str, language: str) -> bool:
 def normalise_name(text: str, language: str, nominative: bool = False) -> str:
     """The nominative form of a person's name as the article writes it; ``nominative``: the text
     says the name is in the nominative already (it follows a title in the nominative), so only
-    honorifics and capitals are repaired ("Župan Miha Ješe" stays "Miha Ješe")."""
+    honorifics and capitals are repaired ("Župan Matej Hribar" stays "Matej Hribar")."""
     rules = name_rules(language)
     text = strip_honorifics(" ".join(text.split()), language)
     parts = text.split(" ")

@@ -60,7 +60,7 @@ class OfficialRules(_Strict):
     plural: list[str] = []
     # words that coordinate names ("і", "and", "in", "oraz")
     conjunctions: list[str] = []
-    # words that link a city placed after the name to its office: "Mayor Tim Keller of Albuquerque"
+    # words that link a city placed after the name to its office: "Mayor Tom Harlow of Springfield"
     city_after_name: list[str] = []
     # a city right before a title modifies it ("his Kharkiv counterpart", "the Leeds council leader")
     attributive_city: bool = False
@@ -283,7 +283,7 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
             gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
         break
     if after is not None and not gap.strip():
-        return after  # "заместник-кметовете Полина Иванова" even after "NAME, "
+        return after  # "заместник-кметовете Мария Стоева" even after "NAME, "
     for person in people[bisect_left(starts, sentence.start):bisect_right(starts, title.start)]:
         if person.end <= title.start:  # apposition before the title: "NAME, title" / "NAME (title"
             between = _blank(text, person.end, title.start, city_spans, connectors)
@@ -291,7 +291,7 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
                 return person
     if after is not None and (CLAUSE.match(gap) or (re.fullmatch(r"\s*,\s*", gap) and (
             _names_city(title.end, after.start, city_spans)  # "the Mayor of Kyiv, Vitali Klitschko"
-            or APPOSITION_END.match(text, after.end)))):  # "its mayor, Ihor Terekhov, said"
+            or APPOSITION_END.match(text, after.end)))):  # "its mayor, Oleh Marchuk, said"
         return after
     return None
 
@@ -306,7 +306,7 @@ CAPITAL_AFTER = re.compile(r"[ \u00a0]+([^\W\d_])")
 def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions: list[Candidate]
                                 ) -> list[Candidate]:
     """A one-word place that makes a two-word name with the word beside it, right after a title, is a part
-    of the holder's name: "старшыня гарвыканкама Уладзімір Цумараў" (given name), "burmistrz Ołeh Wolski"
+    of the holder's name: "старшыня гарвыканкама Уладзімір Сасноўскі" (given name), "burmistrz Jan Opolski"
     (surname). A city there is followed by a whole name."""
     connectors, out = _connector_pattern(doc.language), []
     for title in titles:
@@ -344,7 +344,7 @@ def _anaphora_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | N
 
 
 def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
-    """"Its mayor, Ihor Terekhov", "burmistrz tego miasta Serhij Orliuk": the city last named."""
+    """"Its mayor, Oleh Marchuk", "burmistrz tego miasta Jan Nowicki": the city last named."""
     before, after = _anaphora_patterns(doc.language)
     return bool((before and before.search(doc.text, max(0, title.start - 20), title.start))
                 or (after and after.match(doc.text, title.end)))
@@ -368,8 +368,8 @@ def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mention
 
 
 def _coordinated_before(doc: AnnotatedDoc, last: NameRun, people: list[NameRun]) -> list[NameRun]:
-    """Names coordinated before an apposited plural title's nearest holder: "Vojko Obersnel i Jasmin
-    Imamović, bivši gradonačelnici"; none unless a conjunction joins them."""
+    """Names coordinated before an apposited plural title's nearest holder: "Ivo Babajić i Damir
+    Hodžić, bivši gradonačelnici"; none unless a conjunction joins them."""
     gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
     sentence, first, items, joined = _sentence(doc, last.start), last, [], False
     for person in reversed(people):
@@ -429,7 +429,7 @@ GLUED_KINDS = frozenset({"geo_lemma", "lemma", "exact", "inflected"})  # a place
 
 def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: list[CityItem]
                    ) -> tuple[NameRun, Place | None]:
-    """"мер міста Прущ-Ґданськ Януш Врубель", "gradonačelnik Ptuja Miran Senčar": the title's city glued
+    """"мер міста Новий Сонч Анджей Мазур", "gradonačelnik Kranja Janez Hribar": the title's city glued
     to the front of a name run is cut off the name (two name words stay) and becomes the office's city."""
     words = list(WORD.finditer(doc.text, person.start, person.end))
     if len(words) < 3:
@@ -491,7 +491,7 @@ def _after_name_pattern(language: str) -> re.Pattern | None:
 
 
 def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]) -> list[Candidate]:
-    """"Mayor Tim Keller of Albuquerque", "gradonačelnik Ivan Horvat iz Splita"."""
+    """"Mayor Tom Harlow of Springfield", "gradonačelnik Ivan Horvat iz Splita"."""
     pattern = _after_name_pattern(doc.language)
     link = pattern.match(doc.text, person.end) if pattern else None
     return [c for c in cities if link and c.start == link.end()][:1]
@@ -605,7 +605,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for f in found:
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
-    for f in found:  # "Mayor Tim Keller": a bare title is the office of the city the article is about
+    for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
         if f.city_id is None and not f.settled and main_city is not None and \
                 not any(o.city_id == main_city and o.role == f.role for o in found):
             f.city_id = main_city
@@ -624,8 +624,8 @@ HEADS = ("mayor", "acting_mayor")
 
 def _deputies_of_previous(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun], found: list[Found],
                           taken: set[int]) -> list[Found]:
-    """"wójt Marek Rączka ... jego zastępca Grzegorz Reguła", "неговият заместник по туризма Евангелос
-    Кекатос": the office and city of the official named before; lowercase words may stand between."""
+    """"wójt Adam Sikora ... jego zastępca Piotr Mazurek", "неговият заместник по туризма Георги
+    Петков": the office and city of the official named before; lowercase words may stand between."""
     if not rules.deputy_of_previous:
         return []
     deputies = []
