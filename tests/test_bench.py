@@ -57,3 +57,13 @@ def test_profile_samples_take_each_input_file_in_turn(tmp_path):
                                              for i in range(count)), encoding="utf-8")
     order = [a.id for a in interleaved_articles([str(tmp_path)])]
     assert order == ["a0", "b0", "c0", "a1", "c1", "a2"]
+
+
+def test_bench_without_a_corpus_measures_the_news_directory(tmp_path):
+    news = tmp_path / "news"
+    news.mkdir()
+    small_corpus(news / "news-uk.jsonl", count=3, words=60)
+    result = run_cli("bench", "--from", str(news), "-j", "1", "--profile", "0", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["corpus"]["articles"] == report["runs"][0]["articles"] == 5  # 3 articles, 2 bad lines

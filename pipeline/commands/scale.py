@@ -69,7 +69,7 @@ def bench(
     try:
         news = sorted((source or NEWS).glob("*.jsonl*"))
         if corpus or (size is None and news):  # the headline corpus: real news, as it comes
-            inputs = list(corpus) or [str(p) for p in news]
+            inputs = list(corpus or []) or [str(p) for p in news]
             stats = corpus_stats(inputs)
         else:
             sources = sorted((source or NEWS).glob("*.jsonl*"))

@@ -28,6 +28,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacritics, geo_rules, load_gazetteer, name_key,
                                           population_weight, skeleton)
 from pipeline.rules import load_compiled
+from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import name_rules
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
@@ -704,19 +705,22 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
-_COVERING: list = [None, {}]  # the last doc and its index: position -> its entities, in doc order
+def _index_covering(doc: AnnotatedDoc) -> dict[int, list]:
+    index: dict[int, list] = {}
+    for entity in doc.entities:
+        for p in range(entity.start, entity.end):
+            index.setdefault(p, []).append(entity)
+    return index
+
+
+# position -> the doc's entities covering it, in doc order: scanning every entity for every
+# candidate grew with the square of a long page
+_covering_index = LastArgumentMemo(_index_covering)
 
 
 def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
-    """The doc's entities that cover a character, in the doc's order (an index built once per doc:
-    scanning every entity for every candidate grew with the square of a long page)."""
-    if _COVERING[0] is not doc:
-        index: dict[int, list] = {}
-        for entity in doc.entities:
-            for p in range(entity.start, entity.end):
-                index.setdefault(p, []).append(entity)
-        _COVERING[0], _COVERING[1] = doc, index
-    return _COVERING[1].get(position, [])
+    """The doc's entities that cover a character, in the doc's order."""
+    return _covering_index(doc).get(position, [])
 
 
 def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
@@ -847,14 +851,13 @@ def _common_word(surface: str, language: str, text: str, big: bool = False) -> b
     return _written_lowercase(surface.lower(), text)
 
 
-_LOWERCASE: list = [None, {}]  # the last text and its answers: a long page names a big city thousands of times
+# per text, the words already checked: a long page names a big city thousands of times
+_lowercase_answers = LastArgumentMemo(lambda text: {})
 
 
 def _written_lowercase(low: str, text: str) -> bool:
     """Does this text also write the word in lowercase (once per word and text, not per mention)?"""
-    if _LOWERCASE[0] is not text:
-        _LOWERCASE[0], _LOWERCASE[1] = text, {}
-    known = _LOWERCASE[1]
+    known = _lowercase_answers(text)
     if low not in known:
         known[low] = low in text and bool(re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text))
     return known[low]
@@ -895,17 +898,9 @@ def _regions_by_name(found: list[Candidate], named: list) -> dict[str, tuple[str
     return regions
 
 
-_LAST: list = [None, None]  # the last document's mentions: find_cities and find_officials both ask
-
-
 def find_city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     """Accepted mentions with their place, in text order (also used by the officials stage)."""
-    key = (doc.text, doc.language, tuple(doc.entities))
-    if _LAST[0] == key:
-        return list(_LAST[1])
-    mentions = _city_mentions(doc)
-    _LAST[0], _LAST[1] = key, mentions
-    return list(mentions)
+    return list(_last_city_mentions(doc))
 
 
 def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
@@ -922,6 +917,10 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
     return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known)
+
+
+# find_cities and find_officials both ask, with equal (not always the same) documents
+_last_city_mentions = LastArgumentMemo(_city_mentions, key=lambda doc: (doc.text, doc.language, tuple(doc.entities)))
 
 
 def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: Gazetteer, geo: GeoRules,

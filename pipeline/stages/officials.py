@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, country_adjective, find_city_mentions
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
+from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name
 from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
@@ -256,13 +257,8 @@ def _degree_at_end(language: str) -> re.Pattern | None:
 APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
 
 
-_STARTS: list = [None, []]  # the last list of people and their start offsets
-
-
-def _starts(people: list[NameRun]) -> list[int]:
-    if _STARTS[0] is not people:
-        _STARTS[0], _STARTS[1] = people, [p.start for p in people]
-    return _STARTS[1]
+# the start offsets of the last list of people (sorted by start)
+_starts = LastArgumentMemo(lambda people: [p.start for p in people])
 
 
 def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: list[tuple[int, int]],
@@ -310,7 +306,7 @@ def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions
     (surname). A city there is followed by a whole name."""
     connectors, out = _connector_pattern(doc.language), []
     for title in titles:
-        first = next((c for c in mentions if c.start >= title.end), None)
+        first = next(iter(_mentions_between(mentions, title.end)), None)
         if first is None or first.words != 1:
             continue
         if _blank(doc.text, title.end, first.start, [], connectors).strip():
@@ -363,7 +359,7 @@ def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mention
     start = title.end + following.start(1)
     if holder.start <= start < holder.end:
         return False, None
-    city = next((c for c in mentions if c.start == start), None)
+    city = next(iter(_mentions_at(mentions, start)), None)
     return True, city.place.geonames_id if city else None
 
 
@@ -372,7 +368,8 @@ def _coordinated_before(doc: AnnotatedDoc, last: NameRun, people: list[NameRun])
     Hodžić, bivši gradonačelnici"; none unless a conjunction joins them."""
     gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
     sentence, first, items, joined = _sentence(doc, last.start), last, [], False
-    for person in reversed(people):
+    starts = _starts(people)
+    for person in reversed(people[bisect_left(starts, sentence.start):bisect_left(starts, last.start)]):
         if person.end > first.start or person.start < sentence.start:
             continue
         gap = doc.text[person.end:first.start]
@@ -388,7 +385,7 @@ def _cities_in_title_phrase(doc: AnnotatedDoc, title: Title, mentions: list[Cand
     """The cities coordinated right after a title, up to the end of its phrase ("gradonačelnici Rijeke i
     Tuzle,"): only connectors and conjunctions between them."""
     connectors, conjunction, ids, position = _connector_pattern(doc.language), _conjunction(doc.language), [], title.end
-    for c in mentions:
+    for c in _mentions_between(mentions, position):
         if c.start < position:
             continue
         gap = _blank(doc.text, position, c.start, [], connectors)
@@ -404,7 +401,8 @@ def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> li
     "заместник-кметовете A, B и C", "Župana A in B"."""
     gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
     sentence, last, items, closed = _sentence(doc, first.start), first, [], 0
-    for person in people:
+    starts = _starts(people)
+    for person in people[bisect_left(starts, first.end):bisect_left(starts, sentence.end)]:
         if person.start < last.end or person.start >= sentence.end:
             continue
         gap = doc.text[last.end:person.start]
@@ -466,22 +464,59 @@ def _names_city(start: int, end: int, city_spans: list[tuple[int, int]]) -> bool
     return any(start <= s and e <= end for s, e in city_spans)
 
 
-SPACES_ONLY = re.compile(r"[ \u00a0]*")
+@dataclass(frozen=True)
+class MentionIndex:
+    """City mentions by start (sorted), by start offset and by end offset."""
+    starts: list[int]
+    by_start_order: list[Candidate]
+    at_start: dict[int, list[Candidate]]
+    at_end: dict[int, list[Candidate]]
+
+
+def _index_mentions(cities: list[Candidate]) -> MentionIndex:
+    ordered = sorted(cities, key=lambda c: c.start)
+    at_start: dict[int, list[Candidate]] = {}
+    at_end: dict[int, list[Candidate]] = {}
+    for c in cities:
+        at_start.setdefault(c.start, []).append(c)
+        at_end.setdefault(c.end, []).append(c)
+    return MentionIndex([c.start for c in ordered], ordered, at_start, at_end)
+
+
+# one index per list of mentions: looking at every city of a long page for every title grew with
+# the product of the two
+_mention_index = LastArgumentMemo(_index_mentions)
+SPACES = " \u00a0"
+
+
+def _mentions_between(cities: list[Candidate], start: int, end: int | None = None) -> list[Candidate]:
+    """The mentions that start in [start, end), by start."""
+    index = _mention_index(cities)
+    stop = len(index.starts) if end is None else bisect_left(index.starts, end)
+    return index.by_start_order[bisect_left(index.starts, start):stop]
+
+
+def _mentions_at(cities: list[Candidate], start: int) -> list[Candidate]:
+    return _mention_index(cities).at_start.get(start, [])
 
 
 def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str) -> list[Candidate]:
     """Cities inside the title phrase or between it and the name, then those touching it (adjective before,
     genitive after): "в Туле председатель Гомельского горисполкома" is Gomel's office."""
+    index = _mention_index(cities)
     start, end = min(title.start, person.start), max(title.end, person.end)
-    near = []
-    for c in cities:
-        inside = start <= c.start and c.end <= end and not (person.start <= c.start < person.end)
-        # fullmatch within bounds: slicing the gap to a far-away city copied the page once per city
-        before = c.end <= title.start and SPACES_ONLY.fullmatch(text, c.end, title.start)
-        after = c.start >= title.end and SPACES_ONLY.fullmatch(text, title.end, c.start)
-        if inside or before or after:
-            near.append((not inside, c.start, c))
-    return [c for _, _, c in sorted(near, key=lambda n: n[:2])]
+    inside = [c for c in _mentions_between(cities, start, end) if c.end <= end and not (person.start <= c.start < person.end)]
+    gap_start = title.start
+    while gap_start > 0 and text[gap_start - 1] in SPACES:
+        gap_start -= 1
+    before = [c for p in range(gap_start, title.start + 1) for c in index.at_end.get(p, [])]
+    gap_end = title.end
+    while gap_end < len(text) and text[gap_end] in SPACES:
+        gap_end += 1
+    after = [c for p in range(title.end, gap_end + 1) for c in index.at_start.get(p, [])]
+    seen = {id(c) for c in inside}
+    touching = sorted({id(c): c for c in before + after if id(c) not in seen}.values(), key=lambda c: c.start)
+    return sorted(inside, key=lambda c: c.start) + touching
 
 
 @lru_cache(maxsize=None)
@@ -494,7 +529,7 @@ def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]
     """"Mayor Tom Harlow of Springfield", "gradonačelnik Ivan Horvat iz Splita"."""
     pattern = _after_name_pattern(doc.language)
     link = pattern.match(doc.text, person.end) if pattern else None
-    return [c for c in cities if link and c.start == link.end()][:1]
+    return _mentions_at(cities, link.end())[:1] if link else []
 
 
 def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
@@ -517,8 +552,8 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     rules = city_rules(doc.language)
     sentence = _sentence(doc, person.start)
     options = []
-    for c in cities:
-        if not (sentence.start <= c.start < sentence.end) or c.place.geonames_id in claimed:
+    for c in _mentions_between(cities, sentence.start, sentence.end):
+        if c.place.geonames_id in claimed:
             continue
         after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):c.start]
         if (rules.institution_after and rules.institution_after.search(after)) or \
