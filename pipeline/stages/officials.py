@@ -217,10 +217,33 @@ def _list_gap(language: str) -> re.Pattern:
     return re.compile(r"\s*(?:,\s*(?:(?:" + conj + r")\s+)?|(?:" + conj + r")\s+)", re.I)
 
 
+@dataclass(frozen=True)
+class SpanIndex:
+    ordered: list[tuple[int, int]]
+    starts: list[int]
+    longest: int
+
+
+def _index_spans(spans: list[tuple[int, int]]) -> SpanIndex:
+    ordered = sorted(spans)
+    return SpanIndex(ordered, [s for s, _ in ordered], max((e - s for s, e in ordered), default=0))
+
+
+# one index per list of city spans: a long page has thousands of titles and of city names
+_span_index = LastArgumentMemo(_index_spans)
+
+
+def _spans_overlapping(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    if not spans:
+        return []
+    index = _span_index(spans)
+    return index.ordered[bisect_left(index.starts, start - index.longest):bisect_left(index.starts, end)]
+
+
 def _blank(text: str, start: int, end: int, spans: list[tuple[int, int]], connectors: re.Pattern | None) -> str:
     """text[start:end] with city names (and connector words) replaced by spaces."""
     chars = list(text[start:end])
-    for s, e in spans:
+    for s, e in _spans_overlapping(spans, start, end):
         for i in range(max(s, start), min(e, end)):
             chars[i - start] = " "
     gap = "".join(chars)
@@ -461,7 +484,7 @@ def _likely_place(candidate: Candidate, cities: list[CityItem]) -> Place | None:
 
 
 def _names_city(start: int, end: int, city_spans: list[tuple[int, int]]) -> bool:
-    return any(start <= s and e <= end for s, e in city_spans)
+    return any(start <= s and e <= end for s, e in _spans_overlapping(city_spans, start, end))
 
 
 @dataclass(frozen=True)
