@@ -8,8 +8,9 @@ extractor saw (``AnnotatedDoc.text``).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, NamedTuple
 
 
@@ -102,10 +103,18 @@ class AnnotatedDoc:
     warnings: list[str] = field(default_factory=list)
 
     def sentence_of(self, offset: int) -> Span | None:
-        for sent in self.sentences:
-            if sent.start <= offset < sent.end:
-                return sent
-        return None
+        starts = self._sentence_starts
+        if starts is None:  # not in text order: look at each
+            return next((s for s in self.sentences if s.start <= offset < s.end), None)
+        i = bisect_right(starts, offset) - 1
+        return self.sentences[i] if i >= 0 and offset < self.sentences[i].end else None
+
+    @cached_property
+    def _sentence_starts(self) -> list[int] | None:
+        """Sentence starts for bisect when sentences are in text order and do not overlap (a long page
+        asks for the sentence of every title and name)."""
+        ordered = all(a.end <= b.start for a, b in zip(self.sentences, self.sentences[1:]))
+        return [s.start for s in self.sentences] if ordered else None
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         return [t for t in self.tokens if t.start >= start and t.end <= end]

@@ -19,6 +19,7 @@ RULE_MODELS = {
     "geo": "pipeline.resources.gazetteer:GeoRules",
     "langid": "pipeline.nlp.langid:LangidRules",
     "cities": "pipeline.stages.cities:CityRules",
+    "furniture": "pipeline.stages.furniture:FurnitureRules",
     "dates": "pipeline.stages.dates:DatesRules",
     "agreements": "pipeline.stages.agreements:AgreementRules",
     "areas": "pipeline.stages.areas:AreaRules",

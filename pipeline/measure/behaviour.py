@@ -75,6 +75,8 @@ class Template(_Strict):
 
 class Capability(_Strict):
     floor: float = Field(1.0, ge=0, le=1, description="the pass rate the test suite demands (a ratchet)")
+    inv_floor: float | None = Field(None, ge=0, le=1, description="the same for invariance (default: floor); one "
+                                    "failing case breaks its template's invariance, so this one is often lower")
     templates: list[Template]
 
 
@@ -315,7 +317,8 @@ def tally(results: Iterable[Result]) -> tuple[dict[tuple[str, str], Tally], dict
         suite = load_suite(path)
         for name, capability in suite.capabilities.items():
             floors[(suite.language, name)] = capability.floor
-            floors[(suite.language, f"{name}/inv")] = capability.floor
+            floors[(suite.language, f"{name}/inv")] = capability.floor if capability.inv_floor is None \
+                else capability.inv_floor
     return tallies, floors
 
 

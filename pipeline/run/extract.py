@@ -12,6 +12,7 @@ from pipeline.stages.areas import find_areas
 from pipeline.stages.cities import find_cities
 from pipeline.ingest.cleaning import article_text, clean_text
 from pipeline.stages.dates import find_dates
+from pipeline.stages.furniture import without_furniture
 from pipeline.nlp.langid import detect_language
 from pipeline.stages.officials import find_officials
 from pipeline.nlp.routing import engine_for
@@ -107,6 +108,7 @@ def extract_from_doc(article: RawArticle, clean: CleanText, guess: LanguageGuess
     ``StageMemo``'s, which takes a stage's result from the cache when nothing it reads changed.
     """
     published = normalise_published(article.published)
+    doc = without_furniture(doc)  # GOLD.md: nothing from page furniture counts, for any stage
     dates = run_stage("dates", lambda: find_dates(doc, published), extra=published or "")
     cities = run_stage("cities", lambda: find_cities(doc))
     officials = run_stage("officials", lambda: find_officials(doc, cities), ("cities",))

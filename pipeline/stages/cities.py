@@ -77,7 +77,6 @@ class CityRules(_Strict):
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
     # adjectives of ordinary words that look derived from a place ("Gradskoj skupštini" is no Grado)
     ordinary_adjective_stems: list[str] = []
-    furniture_labels: list[str] = []  # "Читайте також", "Tagi": a line they open is page furniture
     # a neighbour language's spelling of the same name, where GeoNames lacks this language's (be: "Варонеж"
     # is ru "Воронеж"): letters always replaced, then letters replaced at each subset of their places
     spelling_letters: dict[str, str] = {}
@@ -132,7 +131,6 @@ class CompiledCityRules:
     organisation_before: re.Pattern | None
     organisation_after: re.Pattern | None
     conjunctions: re.Pattern | None = None
-    furniture: re.Pattern | None = None
     preposition: re.Pattern | None = None
 
 
@@ -144,42 +142,15 @@ def _after(patterns: list[str]) -> re.Pattern | None:
     return re.compile(r"^\s*(?:" + "|".join(patterns) + r")(?!\w)", re.I) if patterns else None
 
 
-
-
 def _compile(rules: CityRules) -> CompiledCityRules:
     return CompiledCityRules(
         rules, _ending_tables(rules), _before(rules.trigger_before), _before(rules.institution_before), _after(rules.institution_after),
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
-        _furniture(rules.furniture_labels),
         re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
         if rules.place_prepositions else None,
     )
-
-
-def _furniture(labels: list[str]) -> re.Pattern | None:
-    """A line opened by a furniture label and a colon (or nothing, or a few words) after it."""
-    if not labels:
-        return None
-    return re.compile(r"^[ \t·•*>|\-–—]*(?:" + "|".join(labels) + r")(?![^\W_])[^\n:.!?]{0,30}[ \t]*(:?)(.*)$",
-                      re.M | re.I)
-
-
-def furniture_spans(text: str, rules: CompiledCityRules) -> list[tuple[int, int]]:
-    """Spans of page furniture: a labelled line; a label alone on its line takes the lines after it up to a blank one."""
-    if rules.furniture is None:
-        return []
-    spans = []
-    for match in rules.furniture.finditer(text):
-        if not match.group(1) and match.group(2).strip():
-            continue  # "Tags like these are rare" is a sentence, not a label
-        end = match.end()
-        if not match.group(2).strip():
-            blank = re.compile(r"\n[ \t]*\n").search(text, end + 1)
-            end = blank.start() if blank else len(text)
-        spans.append((match.start(), end))
-    return spans
 
 
 @lru_cache(maxsize=1)
@@ -907,9 +878,7 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     gazetteer, geo = load_gazetteer(), geo_rules()
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
-    furniture = furniture_spans(doc.text, rules)
-    found = [c for c in candidates(doc.text, doc.language, gazetteer, geo)
-             if not any(start <= c.start < end for start, end in furniture)]
+    found = candidates(doc.text, doc.language, gazetteer, geo)
     _mark_context(found, doc.text, doc.language, gazetteer, geo, rules)
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
     first = _assess(found, doc, gazetteer, geo, rules, home, {}, known)
