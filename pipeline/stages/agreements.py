@@ -315,6 +315,33 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
     return drafts
 
 
+def _same_act(kept: Draft, draft: Draft) -> bool:
+    """Once their parties are complete, two drafts tell one act: the same type, parties, date and status
+    ("uzavře partnerskou smlouvu s městem B" ... "Podpis smlouvy navrhl starosta"), or a "since YEAR" of a pair
+    whose document of that year the article names ("povelja o prijateljstvu 1989" ... "od 1989")."""
+    if len(draft.parties) < 2:
+        return False
+    if draft.since_only and not kept.since_only:
+        return set(draft.parties) == set(kept.parties) and (kept.date or "")[:4] == draft.date
+    statuses = {kept.status, draft.status} - {None}
+    return (kept.type == draft.type and set(kept.parties) == set(draft.parties)
+            and (None in (kept.date, draft.date) or kept.date == draft.date)
+            and (len(statuses) < 2 or statuses == BACKGROUND_PAIR))
+
+
+def _merge_complete(drafts: list[Draft]) -> list[Draft]:
+    kept: list[Draft] = []
+    for draft in sorted(drafts, key=lambda d: d.since_only):  # documents first: a "since YEAR" joins one
+        target = next((k for k in kept if _same_act(k, draft)), None)
+        if target is None:
+            kept.append(draft)
+            continue
+        target.mentions += [m for m in draft.mentions if m not in target.mentions]
+        target.status = max([x for x in (target.status, draft.status) if x], key=STATUS_STRENGTH.get, default=None)
+        target.date = target.date or draft.date
+    return [d for d in drafts if any(d is k for k in kept)]
+
+
 def _fold_decisions(drafts: list[Draft]) -> list[Draft]:
     """"The council decided to sign a treaty with A" ... "the treaty was signed": a not-yet-signed item told only in
     decision sentences joins the signed or existing document of the same parties (the document's type wins)."""
@@ -445,10 +472,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     host = _host(doc, cities, officials, pieces)
     decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
     sightings: list[Sighting] = []
+    accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
-    candidates = []  # (name, its sentence, group, type, whether it counts by itself)
     for name in names:
         seg_index = segment_of(pieces, name.start)
         if seg_index is None:
@@ -459,19 +486,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue  # "побратимство" alone is an attribute, not an agreement
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
-        alone = kind in strong or group == "established" or seg_index in party \
-            or (seg_index in acts and len(_parties(places, *seg)) >= 2)
-        candidates.append((name, seg_index, group, kind, alone))
-    # a generic document with neither a city government nor two cities and an act in its sentence counts only
-    # after a document of its type that counts by itself, or with an act where the article names one
-    # ("Договір ... урочисто підписали вчора" before "угоду між містами")
-    somewhere = {kind for *_, kind, alone in candidates if alone}
-    accepted: set[str] = set()
-    for name, seg_index, group, kind, alone in candidates:
-        if not (alone or kind in accepted or (seg_index in acts and kind in somewhere)):
-            continue
+        if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
+                and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
+            continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
-        seg = pieces[seg_index]
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         groups = _party_groups(places, seg, partners, host, singular, them)
@@ -484,7 +502,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
                                       seg_index in decided, opens))
     sightings += _since_sightings(doc, c, units, pieces, places)
-    drafts = _fold_decisions(_with_host(_article_pair(cities, _merge(sightings)), cities, host))
+    drafts = _merge_complete(_fold_decisions(_with_host(_article_pair(cities, _merge(sightings)), cities, host)))
     area_rules = areas_compiled_for(doc.language) if drafts else None
     area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
