@@ -8,6 +8,7 @@ that introduce partners ("with A and B" gives one agreement per pair).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,8 @@ _YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as background
 STATUS_WINDOW = 8
+PARTNER_GAP = 4  # units from a document's name to the word that introduces its partner ("Меморандум про співпрацю з")
+PARTNER_WORDS = 3  # units after that word where the partner's head stands ("with the local university")
 CASE_ENDING = 2  # letters cut from a word's end to compare two mentions of one name across cases
 DOCUMENT_DONE = {AgreementStatus.signed.value, AgreementStatus.existing.value}
 # "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
@@ -70,10 +73,12 @@ class AgreementRules(_Strict):
     twin_words: list[str] = []  # twin or partner towns: with "since YEAR", an existing twinning of that year
     # a council's decision or approval: it and the later signed document of the same pair are one item (GOLD.md)
     decisions: list[str] = []
+    # partners that are no city (GOLD.md: agreements with a district, region, university or company are not listed)
+    other_partners: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
-                             "since", "twin_words", "decisions")(lambda cls, v: [check_phrase(p) for p in v])
+                             "since", "twin_words", "decisions", "other_partners")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -89,6 +94,7 @@ class Compiled:
     since: Lexicon
     twins: Lexicon
     decisions: Lexicon
+    others: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -105,6 +111,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         since=Lexicon([("since", p) for p in rules.since]),
         twins=Lexicon([("twin", p) for p in rules.twin_words]),
         decisions=Lexicon([("decision", p) for p in rules.decisions]),
+        others=Lexicon([("other", p) for p in rules.other_partners]),
     )
 
 
@@ -194,6 +201,18 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
+
+
+def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
+                  orgs: set[int], units, places) -> bool:
+    """"підписав Меморандум про співпрацю з Європейським банком": the partner the document is made "with" is an
+    organisation (a named one, or a bank, district, university) and no city follows it in the sentence."""
+    i = bisect.bisect_right(firsts, name.last)
+    after = partners[i] if i < len(partners) and partners[i].start < seg[1] else None
+    if after is None or after.first - name.last > PARTNER_GAP or _parties(places, after.end, seg[1]):
+        return False
+    heads = range(after.last + 1, min(after.last + 1 + PARTNER_WORDS, len(units)))
+    return any(i in others for i in heads) or (after.last + 1 < len(units) and units[after.last + 1].start in orgs)
 
 
 def _unit_distance(a: Match, b: Match) -> int:
@@ -462,7 +481,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     acts = _by_segment(c.acts.find(units), pieces)
     status = _by_segment(c.status.find(units), pieces)
     party = _by_segment(c.party.find(units), pieces)
-    partners = c.partners.find(units)
+    partners = sorted(c.partners.find(units), key=lambda m: m.first)
+    partner_firsts = [m.first for m in partners]
     singular_at = {m.first for m in c.singular.find(units)}
     with_last = {m.last for m in partners}
     them_in = {segment_of(pieces, m.start) for m in c.them.find(units)}
@@ -471,6 +491,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     strong = {_value(t) for t in c.rules.strong}
     host = _host(doc, cities, officials, pieces)
     decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
+    other_matches = c.others.find(units)
+    others = {m.first for m in other_matches}
+    other_in = {segment_of(pieces, m.start) for m in other_matches}
+    orgs = {e.start for e in doc.entities if e.label == "ORG"}
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
@@ -486,6 +510,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue  # "побратимство" alone is an attribute, not an agreement
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
+        if (seg_index in other_in and not _parties(places, *seg)) \
+                or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
+            continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
                 and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
