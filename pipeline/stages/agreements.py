@@ -8,6 +8,7 @@ that introduce partners ("with A and B" gives one agreement per pair).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,10 @@ _YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as background
 STATUS_WINDOW = 8
+PARTNER_GAP = 4  # units from a document's name to the word that introduces its partner ("Меморандум про співпрацю з")
+PARTNER_WORDS = 3  # units after that word where the partner's head stands ("with the local university")
+CASE_ENDING = 2  # letters cut from a word's end to compare two mentions of one name across cases
+DOCUMENT_DONE = {AgreementStatus.signed.value, AgreementStatus.existing.value}
 # "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
 BACKGROUND_PAIR = {AgreementStatus.anniversary.value, AgreementStatus.existing.value}  # words between a status cue and the document it qualifies
 # where two mentions of one document disagree, the status told by the stronger one is kept
@@ -66,10 +71,14 @@ class AgreementRules(_Strict):
     partner_pronouns: list[str] = []  # "with them": the partners are the cities the sentence before lists
     since: list[str] = []  # "since" before a year: "twinned since 1962", "Порвоо (Финляндия, с 1961 года)"
     twin_words: list[str] = []  # twin or partner towns: with "since YEAR", an existing twinning of that year
+    # a council's decision or approval: it and the later signed document of the same pair are one item (GOLD.md)
+    decisions: list[str] = []
+    # partners that are no city (GOLD.md: agreements with a district, region, university or company are not listed)
+    other_partners: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
-                             "since", "twin_words")(lambda cls, v: [check_phrase(p) for p in v])
+                             "since", "twin_words", "decisions", "other_partners")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -84,6 +93,8 @@ class Compiled:
     them: Lexicon
     since: Lexicon
     twins: Lexicon
+    decisions: Lexicon
+    others: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -99,6 +110,8 @@ def _compile(rules: AgreementRules) -> Compiled:
         them=Lexicon([("them", p) for p in rules.partner_pronouns]),
         since=Lexicon([("since", p) for p in rules.since]),
         twins=Lexicon([("twin", p) for p in rules.twin_words]),
+        decisions=Lexicon([("decision", p) for p in rules.decisions]),
+        others=Lexicon([("other", p) for p in rules.other_partners]),
     )
 
 
@@ -120,6 +133,8 @@ class Sighting:
     date: str | None
     mention: Mention
     group: str
+    decision: bool = False  # told in a sentence about a council's decision
+    opens: bool = False  # the name opens its sentence, at most after one word ("Соглашение закрепляет", "The treaty")
 
 
 @dataclass
@@ -130,6 +145,7 @@ class Draft:
     date: str | None
     mentions: list[Mention] = field(default_factory=list)
     since_only: bool = False  # made only of "since YEAR" mentions: kept only with two parties
+    decision_only: bool = False  # made only of mentions in sentences about a council's decision
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -185,6 +201,18 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
+
+
+def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
+                  orgs: set[int], units, places) -> bool:
+    """"підписав Меморандум про співпрацю з Європейським банком": the partner the document is made "with" is an
+    organisation (a named one, or a bank, district, university) and no city follows it in the sentence."""
+    i = bisect.bisect_right(firsts, name.last)
+    after = partners[i] if i < len(partners) and partners[i].start < seg[1] else None
+    if after is None or after.first - name.last > PARTNER_GAP or _parties(places, after.end, seg[1]):
+        return False
+    heads = range(after.last + 1, min(after.last + 1 + PARTNER_WORDS, len(units)))
+    return any(i in others for i in heads) or (after.last + 1 < len(units) and units[after.last + 1].start in orgs)
 
 
 def _unit_distance(a: Match, b: Match) -> int:
@@ -253,11 +281,25 @@ def _since_sightings(doc: AnnotatedDoc, c: Compiled, units, pieces, places) -> l
 
 # --- merging mentions into agreements -----------------------------------------------------
 
+def _stems(text: str) -> tuple[str, ...]:
+    """Words cut before their case ending: "Povelju prijateljstva" and "Povelje prijateljstva" meet."""
+    return tuple(w[:max(len(w) - CASE_ENDING, 3)] for w in text.casefold().split())
+
+
 def _same_name(draft: Draft, s: Sighting) -> bool:
-    """"podpisala program sodelovanja" ... "Program sodelovanja": the same document named again by its full
-    name (a bare "соглашения" may be another document: "намерены подписать подобные соглашения")."""
-    name = s.mention.text.casefold()
-    return len(name.split()) >= 2 and any(m.text.casefold() == name for m in draft.mentions)
+    """"podpisala program sodelovanja" ... "Programa sodelovanja": the same document named again by its full
+    name, in any case (a bare "соглашения" may be another document: "намерены подписать подобные соглашения")."""
+    name = _stems(s.mention.text)
+    return len(name) >= 2 and any(_stems(m.text) == name for m in draft.mentions)
+
+
+def _anaphoric(draft: Draft, s: Sighting) -> bool:
+    """"... подписали соглашение о побратимских отношениях. Соглашение закрепляет ...": a bare one-word name with
+    no status cue of its own refers back to the document before it, whatever the type its word suggests."""
+    if not s.opens or s.group != "documents" or s.status is not None or len(s.mention.text.split()) != 1:
+        return False
+    a, b = set(draft.parties), set(s.parties)
+    return not b or b <= a
 
 
 def _compatible(draft: Draft, s: Sighting) -> bool:
@@ -276,16 +318,63 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
     drafts: list[Draft] = []
     for s in sightings:
         target = next((d for d in reversed(drafts) if _compatible(d, s)), None)
+        if target is None and drafts and _anaphoric(drafts[-1], s):
+            target = drafts[-1]
         if target is None:
-            drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since"))
+            drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since",
+                                s.decision))
             continue
         target.since_only = target.since_only and s.group == "since"
+        target.decision_only = target.decision_only and s.decision
         target.status = max([x for x in (target.status, s.status) if x], key=STATUS_STRENGTH.get, default=None)
         target.parties += [p for p in s.parties if p not in target.parties]
         target.date = target.date or s.date
         if s.mention not in target.mentions:
             target.mentions.append(s.mention)
     return drafts
+
+
+def _same_act(kept: Draft, draft: Draft) -> bool:
+    """Once their parties are complete, two drafts tell one act: the same type, parties, date and status
+    ("uzavře partnerskou smlouvu s městem B" ... "Podpis smlouvy navrhl starosta"), or a "since YEAR" of a pair
+    whose document of that year the article names ("povelja o prijateljstvu 1989" ... "od 1989")."""
+    if len(draft.parties) < 2:
+        return False
+    if draft.since_only and not kept.since_only:
+        return set(draft.parties) == set(kept.parties) and (kept.date or "")[:4] == draft.date
+    statuses = {kept.status, draft.status} - {None}
+    return (kept.type == draft.type and set(kept.parties) == set(draft.parties)
+            and (None in (kept.date, draft.date) or kept.date == draft.date)
+            and (len(statuses) < 2 or statuses == BACKGROUND_PAIR))
+
+
+def _merge_complete(drafts: list[Draft]) -> list[Draft]:
+    kept: list[Draft] = []
+    for draft in sorted(drafts, key=lambda d: d.since_only):  # documents first: a "since YEAR" joins one
+        target = next((k for k in kept if _same_act(k, draft)), None)
+        if target is None:
+            kept.append(draft)
+            continue
+        target.mentions += [m for m in draft.mentions if m not in target.mentions]
+        target.status = max([x for x in (target.status, draft.status) if x], key=STATUS_STRENGTH.get, default=None)
+        target.date = target.date or draft.date
+    return [d for d in drafts if any(d is k for k in kept)]
+
+
+def _fold_decisions(drafts: list[Draft]) -> list[Draft]:
+    """"The council decided to sign a treaty with A" ... "the treaty was signed": a not-yet-signed item told only in
+    decision sentences joins the signed or existing document of the same parties (the document's type wins)."""
+    kept: list[Draft] = []
+    for draft in drafts:
+        target = None
+        if draft.decision_only and draft.status != AgreementStatus.signed.value and draft.parties:
+            target = next((d for d in drafts if not d.decision_only and set(d.parties) == set(draft.parties)
+                           and d.status in DOCUMENT_DONE), None)
+        if target is None:
+            kept.append(draft)
+        else:
+            target.mentions += [m for m in draft.mentions if m not in target.mentions]
+    return kept
 
 
 def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
@@ -392,7 +481,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     acts = _by_segment(c.acts.find(units), pieces)
     status = _by_segment(c.status.find(units), pieces)
     party = _by_segment(c.party.find(units), pieces)
-    partners = c.partners.find(units)
+    partners = sorted(c.partners.find(units), key=lambda m: m.first)
+    partner_firsts = [m.first for m in partners]
     singular_at = {m.first for m in c.singular.find(units)}
     with_last = {m.last for m in partners}
     them_in = {segment_of(pieces, m.start) for m in c.them.find(units)}
@@ -400,6 +490,11 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
     host = _host(doc, cities, officials, pieces)
+    decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
+    other_matches = c.others.find(units)
+    others = {m.first for m in other_matches}
+    other_in = {segment_of(pieces, m.start) for m in other_matches}
+    orgs = {e.start for e in doc.entities if e.label == "ORG"}
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
@@ -415,6 +510,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue  # "побратимство" alone is an attribute, not an agreement
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
+        if (seg_index in other_in and not _parties(places, *seg)) \
+                or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
+            continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
                 and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
@@ -425,11 +523,13 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         cue = _status_of(status.get(seg_index, []), name, status_order)
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
+        opens = len(doc.text[seg[0]:name.start].split()) <= 1
         for parties in groups:
             value = when.value if when else None
-            sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group))
+            sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
+                                      seg_index in decided, opens))
     sightings += _since_sightings(doc, c, units, pieces, places)
-    drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
+    drafts = _merge_complete(_fold_decisions(_with_host(_article_pair(cities, _merge(sightings)), cities, host)))
     area_rules = areas_compiled_for(doc.language) if drafts else None
     area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
