@@ -636,7 +636,7 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
         return "near"  # "George W. Bush": an initial follows, as in a name
     if before and _sentence_start(text, candidate.start - len(before.group(0))):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
-    if before and not _name_word(before.group(1), language, text):
+    if before and not _name_word(before.group(1), language, text, candidate.text):
         before = None  # "Фундація Гданська": an ordinary noun, capitalised as a name's first word
     for match in (before, None if institution_follows else after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
@@ -788,7 +788,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         own = _own_name(place) == c.key
         # "Mayor Igarashi" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
         named_town = (trigger or (institution and CYRILLIC.match(c.text) and own)) \
-            and place.population >= s.medium_population
+            and place.population >= s.medium_population and not c.hints  # not where the text names another country
         if not hinted and not named_town and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
                 own and (place.country_code in home or place.population >= s.big_population))):
             # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
@@ -840,19 +840,23 @@ def _surnames(found: list[Candidate], text: str, language: str) -> set[str]:
         if c.words != 1 or c.lowercase:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
-        if before and _name_word(before.group(1), language, text) and c.start - len(before.group(0)) + len(
+        if before and _name_word(before.group(1), language, text, c.text) and c.start - len(before.group(0)) + len(
                 before.group(1)) not in places_end and not _sentence_start(text, c.start - len(before.group(0))):
             stems.update(c.keys)
     return stems
 
 
-def _name_word(word: str, language: str, text: str) -> bool:
-    """Capitalised as a word of a person's name is, and not an ordinary noun ("Фундація Гданська",
-    "Radnica Poprad": an institution's word before a city makes no surname of it)."""
+def _name_word(word: str, language: str, text: str, following: str) -> bool:
+    """Capitalised as a word of a person's name is, unless it is an ordinary noun with the city in the
+    genitive after it ("Фундація Гданська", "Radnica Poprad": an institution of the city, not a name;
+    but "Близького Сходу", "Ексон Мобіл" are names of other things)."""
     if not _is_capitalised(word) or word.isupper():
         return False
     if morphology.analyser(language) is not None:
-        return not morphology.is_common_word(word, language)
+        return not (morphology.is_common_word(word, language)
+                    and all(r.pos == "NOUN" for r in morphology.readings(word.lower(), language))
+                    and any("gent" in r.grammemes and "plur" not in r.grammemes
+                            for r in morphology.readings(following, language)))
     return not _written_lowercase(word.lower(), text)
 
 
@@ -894,8 +898,8 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
     by_name = _regions_by_name(found, named)
     for c, region in zip(found, named):
         c.veto = None
-        if region is not None:  # "Paris, Texas", "Odessa (Ukraine)": its country named beside it
-            c.hints = c.hints | {region[0]}
+        if region is not None and not any(key in gazetteer.regions for key in c.keys):
+            c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
         _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text))
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
@@ -955,14 +959,19 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
                                         lexicon, rules.conjunctions, rules.rules.nouns_capitalised,
                                         rules.rules.adjectives_capitalised)
     first: dict[int, Candidate] = {}
+    named: dict[tuple, frozenset[str]] = {}  # one sense per article: "Кълъраш (Румъния)" once says it of every "Кълъраш"
     for c, hint, size, number in zip(found, hints, sizes, lists):
         c.hints, c.list_size, c.list_number = hint, size, number
+        if hint:
+            named.setdefault(tuple(c.keys), hint)
         if size > 1 and (number not in first or c.start < first[number].start):
             first[number] = c
     opened = {number for number, c in first.items()
               if rules.trigger_before and rules.trigger_before.search(text, max(0, c.start - CONTEXT_CHARS), c.start)}
     for c in found:
         c.list_trigger = c.list_number in opened
+        if not c.hints:
+            c.hints = named.get(tuple(c.keys), c.hints)
 
 
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
