@@ -369,6 +369,8 @@ class Candidate:
     list_size: int = 1  # how many places the list it stands in names ("Tuzla, Zenica i Široki Brijeg": 3)
     list_number: int = -1  # which list of the text it stands in
     list_trigger: bool = False  # a trigger word opens its list ("з містами Фільдерштадт, ... та Остфільдерн")
+    # countries named beside any mention of the same name in the article (one sense per article)
+    sense_hints: frozenset[str] = frozenset()
 
 
 def _is_capitalised(word: str) -> bool:
@@ -767,6 +769,12 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
     placed = person is None and (hinted or place.population >= s.big_population)
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
+    # a Cyrillic text names a foreign town by GeoNames' Cyrillic name as written ("Ванадзором", "в Кузнецку"):
+    # no alias reached by a rule, once the town is big enough and its name is no region's ("Флорида") nor
+    # an ordinary word ("Новый" is no Novi)
+    native = bool(CYRILLIC.match(c.key)) and c.kind in (GEO_LEMMA, EXACT, LEMMA) \
+        and place.population >= s.native_alias_population and _own_name(place) not in load_gazetteer().regions \
+        and not (morphology.analyser(language) and morphology.is_common_word(c.text, language))
     for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
@@ -788,12 +796,12 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         own = _own_name(place) == c.key
         # "Mayor Igarashi" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
         named_town = (trigger or (institution and CYRILLIC.match(c.text) and own)) \
-            and place.population >= s.medium_population and not c.hints  # not where the text names another country
+            and place.population >= s.medium_population and not c.sense_hints  # nor where the text names a country
         if not hinted and not named_town and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
                 own and (place.country_code in home or place.population >= s.big_population))):
             # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
             veto = "transliteration_unconfirmed"
-    if alias_only and (place.population < s.big_population or (
+    if alias_only and not native and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
@@ -835,13 +843,12 @@ def _surnames(found: list[Candidate], text: str, language: str) -> set[str]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
     stems = set()
-    places_end = {c.end for c in found if GEO_LEMMA in c.keys.values()}  # "з Ванадзором Маарду": two places
     for c in found:
         if c.words != 1 or c.lowercase:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
-        if before and _name_word(before.group(1), language, text, c.text) and c.start - len(before.group(0)) + len(
-                before.group(1)) not in places_end and not _sentence_start(text, c.start - len(before.group(0))):
+        if before and _name_word(before.group(1), language, text, c.text) \
+                and not _sentence_start(text, c.start - len(before.group(0))):
             stems.update(c.keys)
     return stems
 
@@ -959,7 +966,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
                                         lexicon, rules.conjunctions, rules.rules.nouns_capitalised,
                                         rules.rules.adjectives_capitalised)
     first: dict[int, Candidate] = {}
-    named: dict[tuple, frozenset[str]] = {}  # one sense per article: "Кълъраш (Румъния)" once says it of every "Кълъраш"
+    named: dict[tuple, frozenset[str]] = {}  # "Кълъраш (Румъния)" once says it of every "Кълъраш"
     for c, hint, size, number in zip(found, hints, sizes, lists):
         c.hints, c.list_size, c.list_number = hint, size, number
         if hint:
@@ -970,8 +977,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
               if rules.trigger_before and rules.trigger_before.search(text, max(0, c.start - CONTEXT_CHARS), c.start)}
     for c in found:
         c.list_trigger = c.list_number in opened
-        if not c.hints:
-            c.hints = named.get(tuple(c.keys), c.hints)
+        c.sense_hints = named.get(tuple(c.keys), c.hints)
 
 
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
