@@ -621,7 +621,7 @@ def _sentence_start(text: str, start: int) -> bool:
 
 
 def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str,
-                    institution_follows: bool = False) -> str | None:
+                    institution_follows: bool = False, trigger: bool = False) -> str | None:
     """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word
     (but not for the capitalised institution that follows: "Shibetsu Council", "Arklow Municipal District")."""
     before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
@@ -638,8 +638,8 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
         return "near"  # "George W. Bush": an initial follows, as in a name
     if before and _sentence_start(text, candidate.start - len(before.group(0))):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
-    if before and not _name_word(before.group(1), language, text, candidate.text):
-        before = None  # "Фундація Гданська": an ordinary noun, capitalised as a name's first word
+    if before and (trigger or not _name_word(before.group(1), language, text, candidate.text)):
+        before = None  # "Фундація Гданська", "Partnerstadt Olmütz": an ordinary noun or a trigger, no given name
     for match in (before, None if institution_follows else after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
@@ -764,7 +764,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.country_hint_points)
     if c.list_size > 1:
         tail.append(min(s.list_max_points, s.list_member_points * (c.list_size - 1)))
-    person = _person_context(c, text, {}, language, institution_follows)
+    person = _person_context(c, text, {}, language, institution_follows, trigger)
     # a place named beside its country, listed among places, or big and with no name beside it
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
     placed = person is None and (hinted or place.population >= s.big_population)
@@ -839,7 +839,7 @@ _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
 
 
 
-def _surnames(found: list[Candidate], text: str, language: str) -> set[str]:
+def _surnames(found: list[Candidate], text: str, language: str, trigger: re.Pattern | None) -> set[str]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
     stems = set()
@@ -848,7 +848,8 @@ def _surnames(found: list[Candidate], text: str, language: str) -> set[str]:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
         if before and _name_word(before.group(1), language, text, c.text) \
-                and not _sentence_start(text, c.start - len(before.group(0))):
+                and not _sentence_start(text, c.start - len(before.group(0))) \
+                and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             stems.update(c.keys)
     return stems
 
@@ -899,7 +900,7 @@ def _written_lowercase(low: str, text: str) -> bool:
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
             known: dict) -> list[Candidate]:
-    surnames = _surnames(found, doc.text, doc.language)
+    surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
