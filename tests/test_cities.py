@@ -260,3 +260,24 @@ def test_plural_names_in_any_and_slovak_ianski_adjectives():
 
 def test_a_serbian_cyrillic_name_reaches_the_latin_one_letter_for_letter():
     assert names("sr", "Делегација је учествовала на форуму у Сремској Митровици и Задру.") == ["Sremska Mitrovica", "Zadar"]
+
+
+NURTINGEN, MYKOLAIV, YAROSLAVL, WROCLAW_, PECS = 2861632, 700569, 468902, 3081368, 3046526
+
+
+def test_a_hyphened_partner_town_trigger_confirms_a_transliterated_name():
+    assert ids("uk", "Делегація відвідала місто-побратим Нюртінген.") == [NURTINGEN]
+    assert ids("uk", "Делегація відвідала Нюртінген.") == []  # a loose skeleton alone is no place
+
+
+def test_belarusian_soft_stems_and_aeu_names():
+    assert ids("be", "Дэлегацыя з Мікалаева прыбыла ў Яраслаўль.") == [MYKOLAIV, YAROSLAVL]
+
+
+def test_an_ordinary_noun_before_a_genitive_city_is_no_given_name():
+    assert ids("uk", "Генератори передала Фундація Вроцлава.") == [WROCLAW_]
+    assert ids("uk", "Генератори передала Фундація Близького Сходу.") == []
+
+
+def test_slovak_locative_in_i():
+    assert ids("sk", "Stretnutie sa konalo v Pécsi.") == [PECS]

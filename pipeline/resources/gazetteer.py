@@ -71,6 +71,7 @@ class Scoring(_Strict):
     sentence_start_points: float
     foreign_alias_points: float
     alias_trust_population: int
+    native_alias_population: int
     person_near_points: float
     choose_own_name: float
     choose_home_country: float

@@ -134,8 +134,11 @@ class CompiledCityRules:
     preposition: re.Pattern | None = None
 
 
-def _before(patterns: list[str]) -> re.Pattern | None:
-    return re.compile(r"(?:^|[^\w])(?:" + "|".join(patterns) + r")[\s«\"„“'(]*$", re.I) if patterns else None
+def _before(patterns: list[str], compound: bool = False) -> re.Pattern | None:
+    """A pattern that ends right before a mention; ``compound`` also lets a hyphened second part follow
+    the word ("місті-побратимі X", "горад-пабрацім X", "city-partner X")."""
+    tail = r"(?:-[^\W\d_]+)?" if compound else ""
+    return re.compile(r"(?:^|[^\w])(?:" + "|".join(patterns) + r")" + tail + r"[\s«\"„“'(]*$", re.I) if patterns else None
 
 
 def _after(patterns: list[str]) -> re.Pattern | None:
@@ -144,7 +147,7 @@ def _after(patterns: list[str]) -> re.Pattern | None:
 
 def _compile(rules: CityRules) -> CompiledCityRules:
     return CompiledCityRules(
-        rules, _ending_tables(rules), _before(rules.trigger_before), _before(rules.institution_before), _after(rules.institution_after),
+        rules, _ending_tables(rules), _before(rules.trigger_before, compound=True), _before(rules.institution_before), _after(rules.institution_after),
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
@@ -336,6 +339,9 @@ class Candidate:
     hints: frozenset[str] = frozenset()  # countries named beside it ("Нарва (Естонія)", "holenderskim Enschede")
     list_size: int = 1  # how many places the list it stands in names ("Tuzla, Zenica i Široki Brijeg": 3)
     list_number: int = -1  # which list of the text it stands in
+    list_trigger: bool = False  # a trigger word opens its list ("з містами Фільдерштадт, ... та Остфільдерн")
+    # countries named beside any mention of the same name in the article (one sense per article)
+    sense_hints: frozenset[str] = frozenset()
 
 
 def _is_capitalised(word: str) -> bool:
@@ -586,7 +592,7 @@ def _sentence_start(text: str, start: int) -> bool:
 
 
 def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str,
-                    institution_follows: bool = False) -> str | None:
+                    institution_follows: bool = False, trigger: bool = False) -> str | None:
     """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word
     (but not for the capitalised institution that follows: "Shibetsu Council", "Arklow Municipal District")."""
     before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
@@ -603,6 +609,8 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
         return "near"  # "George W. Bush": an initial follows, as in a name
     if before and _sentence_start(text, candidate.start - len(before.group(0))):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
+    if before and (trigger or not _name_word(before.group(1), language, text, candidate.text)):
+        before = None  # "Фундація Гданська", "Partnerstadt Olmütz": an ordinary noun or a trigger, no given name
     for match in (before, None if institution_follows else after):
         if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
@@ -716,7 +724,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                            and _may_be_genitive(c.text, language)))
     if institution:
         tail.append(s.institution_points)
-    trigger = bool(rules.trigger_before and rules.trigger_before.search(before))
+    trigger = c.list_trigger or bool(rules.trigger_before and rules.trigger_before.search(before))
     if trigger:
         tail.append(s.trigger_points)
     elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before) \
@@ -727,11 +735,17 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.country_hint_points)
     if c.list_size > 1:
         tail.append(min(s.list_max_points, s.list_member_points * (c.list_size - 1)))
-    person = _person_context(c, text, {}, language, institution_follows)
+    person = _person_context(c, text, {}, language, institution_follows, trigger)
     # a place named beside its country, listed among places, or big and with no name beside it
     # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
     placed = person is None and (hinted or place.population >= s.big_population)
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
+    # a Cyrillic text names a foreign town by GeoNames' Cyrillic name as written ("Ванадзором", "в Кузнецку"):
+    # no alias reached by a rule, once the town is big enough and its name is no region's ("Флорида") nor
+    # an ordinary word ("Новый" is no Novi)
+    native = bool(CYRILLIC.match(c.key)) and c.kind in (GEO_LEMMA, EXACT, LEMMA) \
+        and place.population >= s.native_alias_population and _own_name(place) not in load_gazetteer().regions \
+        and not (morphology.analyser(language) and morphology.is_common_word(c.text, language))
     for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
@@ -739,10 +753,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 tail.append(s.ner_loc_points)  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 tail.append(s.ner_org_points)
-            elif entity.label == "PER" and not placed and not (
-                    (institution or trigger) and place.population >= s.medium_population):
-                # but "primátor Košic Jaroslav", "місто Люблін": a title or trigger before a town says place
-                # ("prezydenta Donalda Trumpa" is no village Donald)
+            elif entity.label == "PER" and not placed and not trigger and not (
+                    institution and place.population >= s.medium_population):
+                # but "primátor Košic Jaroslav", "Mesto Stropkov": a title before a town, or a trigger before
+                # any place, says place ("prezydenta Donalda Trumpa" is no village Donald)
                 veto = "ner_person"
     if c.words > 1:
         tail.append(s.multiword_points)  # "Murskoj Soboti": capitalised words that together name a place
@@ -750,10 +764,15 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.fuzzy_points)
     elif c.kind == TRANSLITERATED:
         tail.append(s.transliterated_points)
-        if not hinted and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
-                _own_name(place) == c.key and (place.country_code in home or place.population >= s.big_population))):
-            veto = "transliteration_unconfirmed"  # a skeleton is loose: a small foreign place needs its country
-    if alias_only and (place.population < s.big_population or (
+        own = _own_name(place) == c.key
+        # "Mayor Igarashi" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
+        named_town = (trigger or (institution and CYRILLIC.match(c.text) and own)) \
+            and place.population >= s.medium_population and not c.sense_hints  # nor where the text names a country
+        if not hinted and not named_town and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
+                own and (place.country_code in home or place.population >= s.big_population))):
+            # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
+            veto = "transliteration_unconfirmed"
+    if alias_only and not native and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
@@ -791,7 +810,7 @@ _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
 
 
 
-def _surnames(found: list[Candidate], text: str) -> set[str]:
+def _surnames(found: list[Candidate], text: str, language: str, trigger: re.Pattern | None) -> set[str]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
     stems = set()
@@ -799,10 +818,25 @@ def _surnames(found: list[Candidate], text: str) -> set[str]:
         if c.words != 1 or c.lowercase:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
-        if before and _is_capitalised(before.group(1)) and not before.group(1).isupper() \
-                and not _sentence_start(text, c.start - len(before.group(0))):
+        if before and _name_word(before.group(1), language, text, c.text) \
+                and not _sentence_start(text, c.start - len(before.group(0))) \
+                and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             stems.update(c.keys)
     return stems
+
+
+def _name_word(word: str, language: str, text: str, following: str) -> bool:
+    """Capitalised as a word of a person's name is, unless it is an ordinary noun with the city in the
+    genitive after it ("Фундація Гданська", "Radnica Poprad": an institution of the city, not a name;
+    but "Близького Сходу", "Ексон Мобіл" are names of other things)."""
+    if not _is_capitalised(word) or word.isupper():
+        return False
+    if morphology.analyser(language) is not None:
+        return not (morphology.is_common_word(word, language)
+                    and all(r.pos == "NOUN" for r in morphology.readings(word.lower(), language))
+                    and any("gent" in r.grammemes and "plur" not in r.grammemes
+                            for r in morphology.readings(following, language)))
+    return not _written_lowercase(word.lower(), text)
 
 
 def _may_be_genitive(surface: str, language: str) -> bool:
@@ -837,12 +871,14 @@ def _written_lowercase(low: str, text: str) -> bool:
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
             known: dict) -> list[Candidate]:
-    surnames = _surnames(found, doc.text)
+    surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
     for c, region in zip(found, named):
         c.veto = None
+        if region is not None and not any(key in gazetteer.regions for key in c.keys):
+            c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
         _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text))
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
@@ -899,8 +935,19 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
     hints, sizes, lists = country_hints(found, text, lambda words: _country_in_words(words, language, gazetteer, lexicon),
                                         lexicon, rules.conjunctions, rules.rules.nouns_capitalised,
                                         rules.rules.adjectives_capitalised)
+    first: dict[int, Candidate] = {}
+    named: dict[tuple, frozenset[str]] = {}  # "Кълъраш (Румъния)" once says it of every "Кълъраш"
     for c, hint, size, number in zip(found, hints, sizes, lists):
         c.hints, c.list_size, c.list_number = hint, size, number
+        if hint:
+            named.setdefault(tuple(c.keys), hint)
+        if size > 1 and (number not in first or c.start < first[number].start):
+            first[number] = c
+    opened = {number for number, c in first.items()
+              if rules.trigger_before and rules.trigger_before.search(text, max(0, c.start - CONTEXT_CHARS), c.start)}
+    for c in found:
+        c.list_trigger = c.list_number in opened
+        c.sense_hints = named.get(tuple(c.keys), c.hints)
 
 
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
