@@ -14,6 +14,7 @@ countries; else null.
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
@@ -71,6 +72,9 @@ class OfficialRules(_Strict):
     anaphora_after: list[str] = []
     # "his/her deputy" ("jego zastępca", "неговият заместник"): the deputy of the official named before
     deputy_of_previous: list[str] = []
+    # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
+    # lowercase words after it up to the name are the office's field, not a clause
+    portfolio: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Found:
     title: Title
     settled: bool = False  # the city was decided by the phrase (also when none): no fallback
     nominative: bool = False  # the name follows a title in the nominative, so it is in the nominative
+    shared: bool = False  # one of several holders of one plural title ("заместник-кметовете A, B и C")
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -155,6 +160,11 @@ def _is_name_word(word: str) -> bool:
     return not (head and head.group()[:-1].isupper() and len(head.group()) > 2)
 
 
+def _abbreviation_before_name(run: list[re.Match]) -> bool:
+    """"по вопросам ЖКХ Иван Смирнов": an all-caps word before a mixed-case name is not a part of it."""
+    return len(run) >= 3 and run[0].group().isupper() and not run[1].group().isupper()
+
+
 def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun]:
     """Runs of 2-4 capitalised words separated by single spaces, outside titles and city names."""
     text = doc.text
@@ -180,6 +190,7 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         current = [word] if is_name else []
     if len(current) >= 2:
         runs.append(current)
+    runs = [r[1:] if _abbreviation_before_name(r) else r for r in runs]
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
     taken = bytearray(len(text) + 1)  # 1 where a name run covers the character (masks: linear on long pages)
     for person in people:
@@ -254,6 +265,32 @@ def _degree_at_end(language: str) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.\s*$", re.I)
 
 
+@lru_cache(maxsize=None)
+def _portfolio_pattern(language: str) -> re.Pattern | None:
+    markers = official_rules(language).portfolio
+    return re.compile(r"\s*(?:" + "|".join(markers) + r")(?=\s)", re.I) if markers else None
+
+
+PORTFOLIO_WORDS = 8  # "з питань діяльності виконавчих органів ради": at most so many words
+
+
+def _without_portfolio(gap: str, language: str) -> str:
+    """The gap with a portfolio phrase blanked ("заступник мера по экономике Иван Петров"): a marker,
+    then only lowercase words or abbreviations (no name, no sentence break) up to the name, perhaps a
+    comma."""
+    pattern = _portfolio_pattern(language)
+    marker = pattern.match(gap) if pattern else None
+    if marker is None:
+        return gap
+    tail = gap[marker.end():].rstrip()
+    comma = tail.endswith(",")
+    words = tail.rstrip(",").split()
+    if not words or len(words) > PORTFOLIO_WORDS or any(
+            not WORD.fullmatch(w) or (w[:1].isupper() and not w.isupper()) for w in words):  # "ЖКХ" may stand
+        return gap
+    return " " * (len(gap) - 1) + ("," if comma else " ")
+
+
 APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
 
 
@@ -274,7 +311,8 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
             continue  # one word in a plural title's phrase is a place the cities stage missed ("і Житомира")
         if person.start >= sentence.end:
             break
-        after, gap = person, _blank(text, title.end, person.start, city_spans, connectors)
+        after, gap = person, _without_portfolio(_blank(text, title.end, person.start, city_spans, connectors),
+                                                doc.language)
         if plural:  # "the mayors of A and B, X and Y"
             gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
         break
@@ -436,27 +474,65 @@ def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: lis
     for c in candidates(window, doc.language, load_gazetteer(), geo_rules()):
         start, end = title.end + c.start, title.end + c.end
         rest = [w for w in words if w.start() >= end]
+        own_name = bool(set(c.keys.values()) & GLUED_KINDS)
         if start > person.start or end <= person.start or len(rest) < 2 or c.lowercase \
-                or not set(c.keys.values()) & GLUED_KINDS:
+                or not (own_name or start == person.start):
             continue
-        place = _likely_place(c, cities)
+        # a derived key ("Goražda", "Вітэнберга" by transliteration) only for a place the article
+        # knows or one in a country of its cities: a given name is read as a far town too easily
+        place = _likely_place(c, cities, None if own_name else doc.language)
         if place is not None:
             return NameRun(rest[0].start(), person.end, doc.text[rest[0].start():person.end]), place
+    return _known_city_in_name(doc, person, words, cities)
+
+
+def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match], cities: list[CityItem]
+                        ) -> tuple[NameRun, Place | None]:
+    """"primátor Dolného Kubína Roman Matejka": the first words of the run are an inflected form of a
+    city the article names elsewhere ("Dolný Kubín"), word by word of the same stem."""
+    gazetteer = load_gazetteer()
+    for size in (2, 1):
+        lead, rest = [w.group() for w in words[:size]], words[size:]
+        if len(rest) < 2:
+            continue
+        for city in cities:
+            if any(_same_stems(lead, WORD.findall(m.text)) for m in city.mentions):
+                rest_run = NameRun(rest[0].start(), person.end, doc.text[rest[0].start():person.end])
+                return rest_run, gazetteer.place(city.geonames_id)
     return person, None
 
 
-def _likely_place(candidate: Candidate, cities: list[CityItem]) -> Place | None:
+def _same_stems(words: list[str], others: list[str]) -> bool:
+    """Two forms of one phrase: as many words, each pair with a common start of 3 letters or more that
+    leaves at most 3 letters of either (an ending: "Dolného" / "Dolný", "Kubína" / "Kubín")."""
+    if len(words) != len(others):
+        return False
+    for a, b in zip(words, others):
+        a, b = a.casefold(), b.casefold()
+        common = len(os.path.commonprefix([a, b]))
+        if common < 3 or common < max(len(a), len(b)) - 3:
+            return False
+    return True
+
+
+def _likely_place(candidate: Candidate, cities: list[CityItem], strict_language: str | None = None
+                  ) -> Place | None:
     """The place a glued name leads to: one the article names elsewhere, else one in a country of
-    the article's cities or a big one."""
+    the article's cities or a big one; strict (any derived key): one the article names or in a country
+    of its cities or of the language's home countries."""
+    strict = strict_language is not None
     gazetteer = load_gazetteer()
-    places = {p.geonames_id: p for key, kind in candidate.keys.items() if kind in GLUED_KINDS
+    places = {p.geonames_id: p for key, kind in candidate.keys.items() if strict or kind in GLUED_KINDS
               for p in gazetteer.lookup(key)}
     if not places:
         return None
     known, countries = {c.geonames_id for c in cities}, {c.country_code for c in cities}
+    if strict:
+        countries |= set(geo_rules().home_countries.get(strict_language, []))
     best = max(places.values(), key=lambda p: (p.geonames_id in known, p.country_code in countries,
                                                 p.population, -p.geonames_id))
-    believed = best.geonames_id in known or best.country_code in countries or best.population >= MIN_GLUED_POPULATION
+    believed = best.geonames_id in known or best.country_code in countries or (
+        not strict and best.population >= MIN_GLUED_POPULATION)
     return best if believed else None
 
 
@@ -634,7 +710,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             if holder.start not in taken:
                 taken.add(holder.start)
                 found.append(Found(holder, title.role, city_id, title, settled=settled,
-                                   nominative=holder.start >= title.end and _nominative_title(doc, title)))
+                                   nominative=holder.start >= title.end and _nominative_title(doc, title),
+                                   shared=len(holders) > 1))
     claimed = {f.city_id for f in found if f.city_id is not None}
     home_city, main_city = _home_city(doc, cities), _main_city(cities)
     for f in found:
@@ -644,8 +721,23 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled and main_city is not None and \
                 not any(o.city_id == main_city and o.role == f.role for o in found):
             f.city_id = main_city
+    _share_title_city(found)
     found += _deputies_of_previous(doc, rules, people, found, taken)
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+
+
+def _share_title_city(found: list[Found]) -> None:
+    """Holders of one plural title with no city in its phrase share the city found for the first of
+    them: "заместник-кметовете A, B и C" are all deputies of the same city."""
+    by_title: dict[Title, list[Found]] = {}
+    for f in found:
+        if f.shared and not f.settled:
+            by_title.setdefault(f.title, []).append(f)
+    for holders in by_title.values():
+        known = [f.city_id for f in holders if f.city_id is not None]
+        if known and len(set(known)) == 1:
+            for f in holders:
+                f.city_id = known[0]
 
 
 @lru_cache(maxsize=None)
