@@ -72,6 +72,9 @@ class OfficialRules(_Strict):
     anaphora_after: list[str] = []
     # "his/her deputy" ("jego zastępca", "неговият заместник"): the deputy of the official named before
     deputy_of_previous: list[str] = []
+    # a place right before a title, as a regex ending at the title with a group named place:
+    # "(?P<place>...)['’]s\s+" ("Bremen's mayor"); the gazetteer resolves it when no city mention did
+    place_before_title: list[str] = []
     # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
     # lowercase words after it up to the name are the office's field, not a clause
     portfolio: list[str] = []
@@ -384,11 +387,11 @@ def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
                 or (after and after.match(doc.text, title.end)))
 
 
-def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mentions: list[Candidate]
-                       ) -> tuple[bool, int | None]:
+def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mentions: list[Candidate],
+                       cities: list[CityItem]) -> tuple[bool, int | None]:
     """(True, city) when, past connector words ("of", "немецкого города"), the title is followed by a
-    capitalised word that is not its holder's name: the place of the office, a city mention or (None)
-    a place no city mention resolved."""
+    capitalised word that is not its holder's name: the place of the office, a city mention, a place
+    the gazetteer resolves there or (None) a place nothing resolved."""
     connectors = _connector_pattern(doc.language)
     end = min(len(doc.text), title.end + 60)
     following = re.match(r"\s*([^\W\d_][^\s,.;:!?()]*)", _blank(doc.text, title.end, end, [], connectors))
@@ -398,7 +401,45 @@ def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mention
     if holder.start <= start < holder.end:
         return False, None
     city = next(iter(_mentions_at(mentions, start)), None)
-    return True, city.place.geonames_id if city else None
+    if city is not None:
+        return True, city.place.geonames_id
+    place = _gazetteer_place_at(doc, start, cities)
+    return True, place.geonames_id if place else None
+
+
+PLACE_WINDOW = 60  # characters: the longest place name looked up at one position
+
+
+def _gazetteer_place_at(doc: AnnotatedDoc, start: int, cities: list[CityItem], end: int | None = None
+                        ) -> Place | None:
+    """The place whose own name (no derived form) stands at start (and ends at end, if given), as
+    likely as a glued one: the cities stage may have left it out, the title phrase still names it."""
+    window = doc.text[start:min(len(doc.text), start + PLACE_WINDOW) if end is None else end]
+    for c in candidates(window, doc.language, load_gazetteer(), geo_rules()):
+        if c.start == 0 and not c.lowercase and set(c.keys.values()) & GLUED_KINDS \
+                and (end is None or start + c.end == end):
+            place = _likely_place(c, cities)
+            if place is not None:
+                return place
+    return None
+
+
+@lru_cache(maxsize=None)
+def _before_title_patterns(language: str) -> re.Pattern | None:
+    rules = official_rules(language)
+    if not rules.place_before_title:
+        return None
+    return re.compile(r"(?:" + "|".join(rules.place_before_title) + r")$")
+
+
+def _place_before_title(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> Place | None:
+    """"Bremen's mayor", "the Ashford Town mayor", "Bremens Bürgermeister": the
+    place written right before the title, resolved in the gazetteer."""
+    pattern = _before_title_patterns(doc.language)
+    match = pattern.search(doc.text, max(0, title.start - PLACE_WINDOW), title.start) if pattern else None
+    if match is None:
+        return None
+    return _gazetteer_place_at(doc, match.start("place"), cities, match.end("place"))
 
 
 def _coordinated_before(doc: AnnotatedDoc, last: NameRun, people: list[NameRun]) -> list[NameRun]:
@@ -478,7 +519,7 @@ def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: lis
         if start > person.start or end <= person.start or len(rest) < 2 or c.lowercase \
                 or not (own_name or start == person.start):
             continue
-        # a derived key ("Goražda", "Вітэнберга" by transliteration) only for a place the article
+        # a derived key ("Tuzle", "Гамбурга" by transliteration) only for a place the article
         # knows or one in a country of its cities: a given name is read as a far town too easily
         place = _likely_place(c, cities, None if own_name else doc.language)
         if place is not None:
@@ -488,8 +529,8 @@ def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: lis
 
 def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match], cities: list[CityItem]
                         ) -> tuple[NameRun, Place | None]:
-    """"primátor Dolného Kubína Roman Matejka": the first words of the run are an inflected form of a
-    city the article names elsewhere ("Dolný Kubín"), word by word of the same stem."""
+    """"primátor Banskej Bystrice Jozef Hudák": the first words of the run are an inflected form of a
+    city the article names elsewhere ("Banská Bystrica"), word by word of the same stem."""
     gazetteer = load_gazetteer()
     for size in (2, 1):
         lead, rest = [w.group() for w in words[:size]], words[size:]
@@ -504,7 +545,7 @@ def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match
 
 def _same_stems(words: list[str], others: list[str]) -> bool:
     """Two forms of one phrase: as many words, each pair with a common start of 3 letters or more that
-    leaves at most 3 letters of either (an ending: "Dolného" / "Dolný", "Kubína" / "Kubín")."""
+    leaves at most 3 letters of either (an ending: "Banskej" / "Banská", "Bystrice" / "Bystrica")."""
     if len(words) != len(others):
         return False
     for a, b in zip(words, others):
@@ -703,7 +744,10 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             previous = [c for c in mentions if c.end <= title.start]
             city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
         elif not near and glued is None and len(holders) == 1:
-            named, place = _place_after_title(doc, title, person, mentions)
+            named, place = _place_after_title(doc, title, person, mentions, cities)
+            if not named:  # "Bremen's mayor": a place the cities stage did not keep
+                before = _place_before_title(doc, title, cities)
+                named, place = before is not None, before.geonames_id if before else None
             if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
                 city_ids, settled = [place], True
         for holder, city_id in zip(holders, city_ids):
