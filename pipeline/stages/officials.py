@@ -75,6 +75,9 @@ class OfficialRules(_Strict):
     # a place right before a title, as a regex ending at the title with a group named place:
     # "(?P<place>...)['’]s\s+" ("Bremen's mayor"); the gazetteer resolves it when no city mention did
     place_before_title: list[str] = []
+    # words after which a title's place stands ("of", "на", "міста"): the first capitalised word after
+    # them is the place, not the holder, also when no city mention resolved it
+    place_words: list[str] = []
     # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
     # lowercase words after it up to the name are the office's field, not a clause
     portfolio: list[str] = []
@@ -104,6 +107,7 @@ class Found:
     settled: bool = False  # the city was decided by the phrase (also when none): no fallback
     nominative: bool = False  # the name follows a title in the nominative, so it is in the nominative
     shared: bool = False  # one of several holders of one plural title ("заместник-кметовете A, B и C")
+    guessed: bool = False  # the city comes from the article (a council named, its main city), not the phrase
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -524,7 +528,25 @@ def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: lis
         place = _likely_place(c, cities, None if own_name else doc.language)
         if place is not None:
             return NameRun(rest[0].start(), person.end, doc.text[rest[0].start():person.end]), place
-    return _known_city_in_name(doc, person, words, cities)
+    person_rest, place = _known_city_in_name(doc, person, words, cities)
+    if place is None and _place_announced(doc, title, person):  # "кмета на Лудогорци Иван Петров Стоянов"
+        return NameRun(words[1].start(), person.end, doc.text[words[1].start():person.end]), None
+    return person_rest, place
+
+
+@lru_cache(maxsize=None)
+def _place_word_pattern(language: str) -> re.Pattern | None:
+    words = official_rules(language).place_words
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")[ \u00a0]+$", re.I) if words else None
+
+
+def _place_announced(doc: AnnotatedDoc, title: Title, person: NameRun) -> bool:
+    """Only connectors between the title and the run, the last of them a word after which a place
+    stands ("of", "на", "міста"): the run's first word is that place, not a part of the name."""
+    pattern = _place_word_pattern(doc.language)
+    if pattern is None or not pattern.search(doc.text, title.end, person.start):
+        return False
+    return not _blank(doc.text, title.end, person.start, [], _connector_pattern(doc.language)).strip()
 
 
 def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match], cities: list[CityItem]
@@ -761,21 +783,26 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for f in found:
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
+            f.guessed = f.city_id is not None
     for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
         if f.city_id is None and not f.settled and main_city is not None and \
                 not any(o.city_id == main_city and o.role == f.role for o in found):
-            f.city_id = main_city
+            f.city_id, f.guessed = main_city, True
     _share_title_city(found)
     found += _deputies_of_previous(doc, rules, people, found, taken)
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
 
 
+MANY_PER_CITY = ("deputy_mayor", "official")  # offices a city has several holders of at once
+
+
 def _share_title_city(found: list[Found]) -> None:
     """Holders of one plural title with no city in its phrase share the city found for the first of
-    them: "заместник-кметовете A, B и C" are all deputies of the same city."""
+    them: "заместник-кметовете A, B и C" are all deputies of the same city (mayors of one title are
+    of several cities: "Župana A in B")."""
     by_title: dict[Title, list[Found]] = {}
     for f in found:
-        if f.shared and not f.settled:
+        if f.shared and not f.settled and f.role in MANY_PER_CITY:
             by_title.setdefault(f.title, []).append(f)
     for holders in by_title.values():
         known = [f.city_id for f in holders if f.city_id is not None]
@@ -850,8 +877,10 @@ def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
 
 
 def _merge(found: list[Found], language: str) -> list[OfficialItem]:
-    """One item per person (by normalised name), mentions in text order, first role and city kept."""
+    """One item per person (by normalised name), mentions in text order, first role and city kept (a city
+    guessed from the article gives way to one a later title phrase names)."""
     by_name: dict[str, OfficialItem] = {}
+    guessed: set[str] = set()  # names whose city so far is only guessed from the article
     for f in sorted(found, key=lambda f: f.name.start):
         name = normalise_name(f.name.text, language, f.nominative)
         if len(name.split()) < 1:
@@ -861,8 +890,12 @@ def _merge(found: list[Found], language: str) -> list[OfficialItem]:
         item = by_name.get(key)
         if item is None:
             by_name[key] = OfficialItem(name=name, role=f.role, city_geonames_id=f.city_id, mentions=[mention])
+            if f.guessed:
+                guessed.add(key)
         else:
             item.mentions.append(mention)
-            if item.city_geonames_id is None:
-                item.city_geonames_id = f.city_id
+            if item.city_geonames_id is None or (key in guessed and f.city_id is not None and not f.guessed):
+                item.city_geonames_id = f.city_id  # "з мером X ... американський мер X": the phrase wins
+                if not f.guessed:
+                    guessed.discard(key)
     return sorted(by_name.values(), key=lambda o: (o.mentions[0].start, o.name))
