@@ -292,7 +292,7 @@ def _without_portfolio(gap: str, language: str) -> str:
     tail = gap[marker.end():].rstrip()
     comma = tail.endswith(",")
     words = tail.rstrip(",").split()
-    if not words or len(words) > PORTFOLIO_WORDS or any(
+    if len(words) > PORTFOLIO_WORDS or any(
             not WORD.fullmatch(w) or (w[:1].isupper() and not w.isupper()) for w in words):  # "ЖКХ" may stand
         return gap
     return " " * (len(gap) - 1) + ("," if comma else " ")
