@@ -565,6 +565,14 @@ def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match
     return person, None
 
 
+def _city_word(person: NameRun, cities: list[CityItem]) -> bool:
+    """A one-word "name" that is a form of a one-word city the article names ("gradonačelnik Splita,"
+    where the engine tagged the city as a person and the cities stage left this mention out)."""
+    if " " in person.text.strip():
+        return False
+    return any(_same_stems([person.text], WORD.findall(m.text)) for c in cities for m in c.mentions)
+
+
 def _same_stems(words: list[str], others: list[str]) -> bool:
     """Two forms of one phrase: as many words, each pair with a common start of 3 letters or more that
     leaves at most 3 letters of either (an ending: "Banskej" / "Banská", "Bystrice" / "Bystrica")."""
@@ -744,7 +752,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for title in titles:
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
-        if person is None or person.start in taken:
+        if person is None or person.start in taken or _city_word(person, cities):
             continue
         person, glued = _place_in_name(doc, title, person, cities)
         near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
@@ -898,4 +906,25 @@ def _merge(found: list[Found], language: str) -> list[OfficialItem]:
                 item.city_geonames_id = f.city_id  # "з мером X ... американський мер X": the phrase wins
                 if not f.guessed:
                     guessed.discard(key)
-    return sorted(by_name.values(), key=lambda o: (o.mentions[0].start, o.name))
+    items = _surnames_into_full_names(list(by_name.values()))
+    return sorted(items, key=lambda o: (o.mentions[0].start, o.name))
+
+
+def _surnames_into_full_names(items: list[OfficialItem]) -> list[OfficialItem]:
+    """"gradonačelnica Karić" after "gradonačelnica Sarajeva Ana Karić": a surname alone is one more
+    mention of the one official whose full name ends with it (kept apart when none or several do)."""
+    by_surname: dict[str, list[OfficialItem]] = {}
+    for item in items:
+        parts = item.name.split()
+        if len(parts) > 1:
+            by_surname.setdefault(parts[-1].casefold(), []).append(item)
+    kept = []
+    for item in items:
+        fuller = by_surname.get(item.name.casefold(), []) if " " not in item.name else []
+        if len(fuller) != 1:
+            kept.append(item)
+            continue
+        fuller[0].mentions = sorted(fuller[0].mentions + item.mentions, key=lambda m: m.start)
+        if fuller[0].city_geonames_id is None:
+            fuller[0].city_geonames_id = item.city_geonames_id
+    return kept
