@@ -366,6 +366,12 @@ def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions
                 and doc.text[tail.end():tail.end() + 1] != "." \
                 and _blank(doc.text, tail.start(), tail.end(), [], connectors).strip():
             out.append(first)  # given name
+            continue
+        second = next(iter(_mentions_between(mentions, first.end)), None)
+        given = NAME_WORD_BEFORE.search(doc.text, first.end, second.start) if second is not None else None
+        if second is not None and second.words == 1 and given and given.start() == first.end + 1 \
+                and _is_name_word(given.group(1)) and not _capital_after(doc.text, second.end):
+            out.append(second)  # "Prezydent Opola Jan Zieliński": the title's city, then a name
     return out
 
 
