@@ -595,8 +595,8 @@ def _same_stems(words: list[str], others: list[str]) -> bool:
 def _likely_place(candidate: Candidate, cities: list[CityItem], strict_language: str | None = None
                   ) -> Place | None:
     """The place a glued name leads to: one the article names elsewhere, else one in a country of
-    the article's cities or a big one; strict (any derived key): one the article names or in a country
-    of its cities or of the language's home countries."""
+    the article's cities or a big one; strict (any derived key): one the article names or a town in a
+    country of its cities or of the language's home countries ("Петер" is not the village Péteri)."""
     strict = strict_language is not None
     gazetteer = load_gazetteer()
     places = {p.geonames_id: p for key, kind in candidate.keys.items() if strict or kind in GLUED_KINDS
@@ -608,8 +608,9 @@ def _likely_place(candidate: Candidate, cities: list[CityItem], strict_language:
         countries |= set(geo_rules().home_countries.get(strict_language, []))
     best = max(places.values(), key=lambda p: (p.geonames_id in known, p.country_code in countries,
                                                 p.population, -p.geonames_id))
-    believed = best.geonames_id in known or best.country_code in countries or (
-        not strict and best.population >= MIN_GLUED_POPULATION)
+    big = best.population >= MIN_GLUED_POPULATION
+    believed = best.geonames_id in known or (best.country_code in countries and (big or not strict)) or (
+        big and not strict)
     return best if believed else None
 
 
