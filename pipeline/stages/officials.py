@@ -702,7 +702,8 @@ def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
 
 
 def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], claimed: set[int]) -> int | None:
-    """The city whose council or administration the person's sentence names (not claimed by another title)."""
+    """The city whose council or administration the person's sentence names (not claimed by another title),
+    the nearest before the name first: "predstavnici Grada A, pročelnik ... X, otputovali su u grad B"."""
     rules = city_rules(doc.language)
     sentence = _sentence(doc, person.start)
     options = []
@@ -712,7 +713,7 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
         after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):c.start]
         if (rules.institution_after and rules.institution_after.search(after)) or \
                 (rules.institution_before and rules.institution_before.search(before)):
-            options.append((abs(c.start - person.start), c.start, c.place.geonames_id))
+            options.append((c.start > person.start, abs(c.start - person.start), c.place.geonames_id))
     return min(options)[2] if options else None
 
 
