@@ -795,15 +795,16 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
                                    nominative=holder.start >= title.end and _nominative_title(doc, title),
                                    shared=len(holders) > 1))
     claimed = {f.city_id for f in found if f.city_id is not None}
-    home_city, main_city = _home_city(doc, cities), _main_city(cities)
+    home_city = _home_city(doc, cities)
     for f in found:
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
             f.guessed = f.city_id is not None
     for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
-        if f.city_id is None and not f.settled and main_city is not None and \
-                not any(o.city_id == main_city and o.role == f.role for o in found):
-            f.city_id, f.guessed = main_city, True
+        if f.city_id is None and not f.settled:  # (the most named of those no other holder of it has)
+            f.city_id = _main_city([c for c in cities if not any(
+                o.city_id == c.geonames_id and o.role == f.role for o in found)])
+            f.guessed = f.city_id is not None
     _share_title_city(found)
     found += _deputies_of_previous(doc, rules, people, found, taken)
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
