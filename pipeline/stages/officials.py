@@ -800,9 +800,10 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
             f.guessed = f.city_id is not None
+    _share_title_city(found)
     for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
-        if f.city_id is None and not f.settled:  # (the most named of those no other holder of it has)
-            f.city_id = _main_city([c for c in cities if not any(
+        if f.city_id is None and not f.settled:  # (the most named of those no other mayor is of)
+            f.city_id = _main_city([c for c in cities if f.role in MANY_PER_CITY or not any(
                 o.city_id == c.geonames_id and o.role == f.role for o in found)])
             f.guessed = f.city_id is not None
     _share_title_city(found)
