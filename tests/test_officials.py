@@ -188,3 +188,14 @@ def test_deputies_of_one_plural_title_share_their_city():
             "Пловдив Иван Иванов и заместник-кметовете Мария Колева, Елена Стоянова и Петър Димов.")
     assert officials("bg", text) == [("Иван Иванов", "council_chair", PLOVDIV), ("Мария Колева", "deputy_mayor", PLOVDIV),
                                      ("Елена Стоянова", "deputy_mayor", PLOVDIV), ("Петър Димов", "deputy_mayor", PLOVDIV)]
+
+
+KRANJ, BAMBERG = 3197378, 2952984
+
+
+@pytest.mark.parametrize("text", [
+    "Kranj in Bamberg sta podpisala sporazum. Župana Marko Novak in Hans Weber sta poudarila pomen sodelovanja.",
+    "Mesti Kranj in Bamberg sta podpisali sporazum. Župan Kranja Marko Novak je pozdravil goste. Župan Hans Weber se je zahvalil.",
+])
+def test_a_second_mayor_with_no_city_named_is_the_other_citys(text):
+    assert officials("sl", text) == [("Marko Novak", "mayor", KRANJ), ("Hans Weber", "mayor", BAMBERG)]
