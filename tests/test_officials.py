@@ -147,10 +147,10 @@ def test_the_same_person_named_again_is_another_mention():
         assert text[m.start:m.end] == m.text
 
 
-BREMEN, UZICE, PLOVDIV, TERNOPIL = 2944388, 3188434, 728193, 691650
+BREMEN, VALJEVO, PLOVDIV, VINNYTSIA = 2944388, 3188402, 728193, 689558
 PORTFOLIO = [
-    ("uk", "Форум відкрив заступник міського голови Тернополя з питань освіти Іван Кравчук.",
-     [("Іван Кравчук", "deputy_mayor", TERNOPIL)]),
+    ("uk", "Форум відкрив заступник міського голови Вінниці з питань освіти Іван Кравчук.",
+     [("Іван Кравчук", "deputy_mayor", VINNYTSIA)]),
     ("ru", "Выступил заместитель мэра Москвы по вопросам ЖКХ Иван Смирнов.",
      [("Иван Смирнов", "deputy_mayor", MOSCOW)]),
     ("pl", "Obecny był zastępca prezydenta Krakowa ds. społecznych Jan Nowacki.",
@@ -174,8 +174,8 @@ def test_a_place_read_through_the_title_phrase_when_no_city_mention_resolved_it(
 
 
 def test_a_glued_city_in_an_oblique_case_is_cut_off_the_name():
-    # "Užica": no city mention (the cities stage leaves it out), found by a derived key of the gazetteer
-    assert officials("sr", "Radove je obišao gradonačelnik Užica Marko Ilić.") == [("Marko Ilić", "mayor", UZICE)]
+    # "Valjeva": no city mention (the cities stage leaves it out), found by a derived key of the gazetteer
+    assert officials("sr", "Radove je obišao gradonačelnik Valjeva Bojan Ilić.") == [("Bojan Ilić", "mayor", VALJEVO)]
 
 
 def test_a_given_name_read_as_a_village_stays_in_the_name():
@@ -194,8 +194,8 @@ KRANJ, BAMBERG = 3197378, 2952984
 
 
 @pytest.mark.parametrize("text", [
-    "Kranj in Bamberg sta podpisala sporazum. Župana Marko Novak in Hans Weber sta poudarila pomen sodelovanja.",
-    "Mesti Kranj in Bamberg sta podpisali sporazum. Župan Kranja Marko Novak je pozdravil goste. Župan Hans Weber se je zahvalil.",
+    "Kranj in Bamberg sta podpisala sporazum. Župana Luka Hribar in Hans Weber sta poudarila pomen sodelovanja.",
+    "Mesti Kranj in Bamberg sta podpisali sporazum. Župan Kranja Luka Hribar je pozdravil goste. Župan Hans Weber se je zahvalil.",
 ])
 def test_a_second_mayor_with_no_city_named_is_the_other_citys(text):
-    assert officials("sl", text) == [("Marko Novak", "mayor", KRANJ), ("Hans Weber", "mayor", BAMBERG)]
+    assert officials("sl", text) == [("Luka Hribar", "mayor", KRANJ), ("Hans Weber", "mayor", BAMBERG)]

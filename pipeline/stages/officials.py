@@ -529,7 +529,7 @@ def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: lis
         if start > person.start or end <= person.start or len(rest) < 2 or c.lowercase \
                 or not (own_name or start == person.start):
             continue
-        # a derived key ("Tuzle", "Гамбурга" by transliteration) only for a place the article
+        # a derived key ("Valjeva", "Гамбурга" by transliteration) only for a place the article
         # knows or one in a country of its cities: a given name is read as a far town too easily
         place = _likely_place(c, cities, None if own_name else doc.language)
         if place is not None:
@@ -557,8 +557,8 @@ def _place_announced(doc: AnnotatedDoc, title: Title, person: NameRun) -> bool:
 
 def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match], cities: list[CityItem]
                         ) -> tuple[NameRun, Place | None]:
-    """"primátor Banskej Bystrice Jozef Hudák": the first words of the run are an inflected form of a
-    city the article names elsewhere ("Banská Bystrica"), word by word of the same stem."""
+    """"burmistrz Nowego Targu Jan Hudak": the first words of the run are an inflected form of a
+    city the article names elsewhere ("Nowy Targ"), word by word of the same stem."""
     gazetteer = load_gazetteer()
     for size in (2, 1):
         lead, rest = [w.group() for w in words[:size]], words[size:]
@@ -581,7 +581,7 @@ def _city_word(person: NameRun, cities: list[CityItem]) -> bool:
 
 def _same_stems(words: list[str], others: list[str]) -> bool:
     """Two forms of one phrase: as many words, each pair with a common start of 3 letters or more that
-    leaves at most 3 letters of either (an ending: "Banskej" / "Banská", "Bystrice" / "Bystrica")."""
+    leaves at most 3 letters of either (an ending: "Nowego" / "Nowy", "Targu" / "Targ")."""
     if len(words) != len(others):
         return False
     for a, b in zip(words, others):
@@ -931,7 +931,7 @@ def _merge(found: list[Found], language: str) -> list[OfficialItem]:
 
 
 def _surnames_into_full_names(items: list[OfficialItem]) -> list[OfficialItem]:
-    """"gradonačelnica Karić" after "gradonačelnica Sarajeva Ana Karić": a surname alone is one more
+    """"gradonačelnica Kovač" after "gradonačelnica Mostara Ana Kovač": a surname alone is one more
     mention of the one official whose full name ends with it (kept apart when none or several do)."""
     by_surname: dict[str, list[OfficialItem]] = {}
     for item in items:
