@@ -805,7 +805,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     home = set(geo_rules().home_countries.get(doc.language, []))
     for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
         if f.city_id is None and not f.settled:  # (the most named of those no other mayor is of; a tie
-            free = [c for c in cities if _free(c.geonames_id, f, found)]  # goes to the home country's)
+            free = [c for c in cities if _free(c.geonames_id, f, found, anyhow=True)]  # goes to the home country's)
             f.city_id = _main_city(free) or _main_city([c for c in free if c.country_code in home])
             f.guessed = f.city_id is not None
     _share_title_city(found)
@@ -816,11 +816,12 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
 MANY_PER_CITY = ("deputy_mayor", "official")  # offices a city has several holders of at once
 
 
-def _free(city_id: int | None, f: Found, found: list[Found]) -> bool:
-    """No other holder of f's office has this city by a title phrase or as a co-holder of f's title, where
-    a city has one holder of it ("Župana A in B" are mayors of two cities, not both of the home city)."""
+def _free(city_id: int | None, f: Found, found: list[Found], anyhow: bool = False) -> bool:
+    """No other holder of f's office has this city by a title phrase or as a co-holder of f's title (or
+    anyhow), where a city has one holder of it ("Župana A in B" are mayors of two cities, not both of the
+    home city)."""
     return f.role in MANY_PER_CITY or not any(
-        o is not f and o.city_id == city_id and o.role == f.role and (not o.guessed or o.title == f.title)
+        o is not f and o.city_id == city_id and o.role == f.role and (anyhow or not o.guessed or o.title == f.title)
         for o in found)
 
 
