@@ -14,6 +14,7 @@ countries; else null.
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
@@ -71,6 +72,15 @@ class OfficialRules(_Strict):
     anaphora_after: list[str] = []
     # "his/her deputy" ("jego zastępca", "неговият заместник"): the deputy of the official named before
     deputy_of_previous: list[str] = []
+    # a place right before a title, as a regex ending at the title with a group named place:
+    # "(?P<place>...)['’]s\s+" ("Bremen's mayor"); the gazetteer resolves it when no city mention did
+    place_before_title: list[str] = []
+    # words after which a title's place stands ("of", "на", "міста"): the first capitalised word after
+    # them is the place, not the holder, also when no city mention resolved it
+    place_words: list[str] = []
+    # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
+    # lowercase words after it up to the name are the office's field, not a clause
+    portfolio: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,8 @@ class Found:
     title: Title
     settled: bool = False  # the city was decided by the phrase (also when none): no fallback
     nominative: bool = False  # the name follows a title in the nominative, so it is in the nominative
+    shared: bool = False  # one of several holders of one plural title ("заместник-кметовете A, B и C")
+    guessed: bool = False  # the city comes from the article (a council named, its main city), not the phrase
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -155,6 +167,11 @@ def _is_name_word(word: str) -> bool:
     return not (head and head.group()[:-1].isupper() and len(head.group()) > 2)
 
 
+def _abbreviation_before_name(run: list[re.Match]) -> bool:
+    """"по вопросам ЖКХ Иван Смирнов": an all-caps word before a mixed-case name is not a part of it."""
+    return len(run) >= 3 and run[0].group().isupper() and not run[1].group().isupper()
+
+
 def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun]:
     """Runs of 2-4 capitalised words separated by single spaces, outside titles and city names."""
     text = doc.text
@@ -180,6 +197,7 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         current = [word] if is_name else []
     if len(current) >= 2:
         runs.append(current)
+    runs = [r[1:] if _abbreviation_before_name(r) else r for r in runs]
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
     taken = bytearray(len(text) + 1)  # 1 where a name run covers the character (masks: linear on long pages)
     for person in people:
@@ -277,6 +295,32 @@ def _degree_at_end(language: str) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.\s*$", re.I)
 
 
+@lru_cache(maxsize=None)
+def _portfolio_pattern(language: str) -> re.Pattern | None:
+    markers = official_rules(language).portfolio
+    return re.compile(r"\s*(?:" + "|".join(markers) + r")(?=\s)", re.I) if markers else None
+
+
+PORTFOLIO_WORDS = 8  # "з питань діяльності виконавчих органів ради": at most so many words
+
+
+def _without_portfolio(gap: str, language: str) -> str:
+    """The gap with a portfolio phrase blanked ("заступник мера по экономике Иван Петров"): a marker,
+    then only lowercase words or abbreviations (no name, no sentence break) up to the name, perhaps a
+    comma."""
+    pattern = _portfolio_pattern(language)
+    marker = pattern.match(gap) if pattern else None
+    if marker is None:
+        return gap
+    tail = gap[marker.end():].rstrip()
+    comma = tail.endswith(",")
+    words = tail.rstrip(",").split()
+    if len(words) > PORTFOLIO_WORDS or any(
+            not WORD.fullmatch(w) or (w[:1].isupper() and not w.isupper()) for w in words):  # "ЖКХ" may stand
+        return gap
+    return " " * (len(gap) - 1) + ("," if comma else " ")
+
+
 APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
 
 
@@ -297,7 +341,8 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
             continue  # one word in a plural title's phrase is a place the cities stage missed ("і Житомира")
         if person.start >= sentence.end:
             break
-        after, gap = person, _blank(text, title.end, person.start, city_spans, connectors)
+        after, gap = person, _without_portfolio(_blank(text, title.end, person.start, city_spans, connectors),
+                                                doc.language)
         if plural:  # "the mayors of A and B, X and Y"
             gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
         break
@@ -344,6 +389,12 @@ def _given_names_read_as_cities(doc: AnnotatedDoc, titles: list[Title], mentions
                 and doc.text[tail.end():tail.end() + 1] != "." \
                 and _blank(doc.text, tail.start(), tail.end(), [], connectors).strip():
             out.append(first)  # given name
+            continue
+        second = next(iter(_mentions_between(mentions, first.end)), None)
+        given = NAME_WORD_BEFORE.search(doc.text, first.end, second.start) if second is not None else None
+        if second is not None and second.words == 1 and given and given.start() == first.end + 1 \
+                and _is_name_word(given.group(1)) and not _capital_after(doc.text, second.end):
+            out.append(second)  # "Prezydent Opola Jan Zieliński": the title's city, then a name
     return out
 
 
@@ -369,11 +420,11 @@ def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
                 or (after and after.match(doc.text, title.end)))
 
 
-def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mentions: list[Candidate]
-                       ) -> tuple[bool, int | None]:
+def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mentions: list[Candidate],
+                       cities: list[CityItem]) -> tuple[bool, int | None]:
     """(True, city) when, past connector words ("of", "немецкого города"), the title is followed by a
-    capitalised word that is not its holder's name: the place of the office, a city mention or (None)
-    a place no city mention resolved."""
+    capitalised word that is not its holder's name: the place of the office, a city mention, a place
+    the gazetteer resolves there or (None) a place nothing resolved."""
     connectors = _connector_pattern(doc.language)
     end = min(len(doc.text), title.end + 60)
     following = re.match(r"\s*([^\W\d_][^\s,.;:!?()]*)", _blank(doc.text, title.end, end, [], connectors))
@@ -383,7 +434,45 @@ def _place_after_title(doc: AnnotatedDoc, title: Title, holder: NameRun, mention
     if holder.start <= start < holder.end:
         return False, None
     city = next(iter(_mentions_at(mentions, start)), None)
-    return True, city.place.geonames_id if city else None
+    if city is not None:
+        return True, city.place.geonames_id
+    place = _gazetteer_place_at(doc, start, cities)
+    return True, place.geonames_id if place else None
+
+
+PLACE_WINDOW = 60  # characters: the longest place name looked up at one position
+
+
+def _gazetteer_place_at(doc: AnnotatedDoc, start: int, cities: list[CityItem], end: int | None = None
+                        ) -> Place | None:
+    """The place whose own name (no derived form) stands at start (and ends at end, if given), as
+    likely as a glued one: the cities stage may have left it out, the title phrase still names it."""
+    window = doc.text[start:min(len(doc.text), start + PLACE_WINDOW) if end is None else end]
+    for c in candidates(window, doc.language, load_gazetteer(), geo_rules()):
+        if c.start == 0 and not c.lowercase and set(c.keys.values()) & GLUED_KINDS \
+                and (end is None or start + c.end == end):
+            place = _likely_place(c, cities)
+            if place is not None:
+                return place
+    return None
+
+
+@lru_cache(maxsize=None)
+def _before_title_patterns(language: str) -> re.Pattern | None:
+    rules = official_rules(language)
+    if not rules.place_before_title:
+        return None
+    return re.compile(r"(?:" + "|".join(rules.place_before_title) + r")$")
+
+
+def _place_before_title(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> Place | None:
+    """"Bremen's mayor", "the Ashford Town mayor", "Bremens Bürgermeister": the
+    place written right before the title, resolved in the gazetteer."""
+    pattern = _before_title_patterns(doc.language)
+    match = pattern.search(doc.text, max(0, title.start - PLACE_WINDOW), title.start) if pattern else None
+    if match is None:
+        return None
+    return _gazetteer_place_at(doc, match.start("place"), cities, match.end("place"))
 
 
 def _coordinated_before(doc: AnnotatedDoc, last: NameRun, people: list[NameRun]) -> list[NameRun]:
@@ -459,27 +548,92 @@ def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: lis
     for c in candidates(window, doc.language, load_gazetteer(), geo_rules()):
         start, end = title.end + c.start, title.end + c.end
         rest = [w for w in words if w.start() >= end]
+        own_name = bool(set(c.keys.values()) & GLUED_KINDS)
         if start > person.start or end <= person.start or len(rest) < 2 or c.lowercase \
-                or not set(c.keys.values()) & GLUED_KINDS:
+                or not (own_name or start == person.start):
             continue
-        place = _likely_place(c, cities)
+        # a derived key ("Valjeva", "Гамбурга" by transliteration) only for a place the article
+        # knows or one in a country of its cities: a given name is read as a far town too easily
+        place = _likely_place(c, cities, None if own_name else doc.language)
         if place is not None:
             return NameRun(rest[0].start(), person.end, doc.text[rest[0].start():person.end]), place
+    person_rest, place = _known_city_in_name(doc, person, words, cities)
+    if place is None and _place_announced(doc, title, person):  # "кмета на Лудогорци Иван Петров Стоянов"
+        return NameRun(words[1].start(), person.end, doc.text[words[1].start():person.end]), None
+    return person_rest, place
+
+
+@lru_cache(maxsize=None)
+def _place_word_pattern(language: str) -> re.Pattern | None:
+    words = official_rules(language).place_words
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")[ \u00a0]+$", re.I) if words else None
+
+
+def _place_announced(doc: AnnotatedDoc, title: Title, person: NameRun) -> bool:
+    """Only connectors between the title and the run, the last of them a word after which a place
+    stands ("of", "на", "міста"): the run's first word is that place, not a part of the name."""
+    pattern = _place_word_pattern(doc.language)
+    if pattern is None or not pattern.search(doc.text, title.end, person.start):
+        return False
+    return not _blank(doc.text, title.end, person.start, [], _connector_pattern(doc.language)).strip()
+
+
+def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match], cities: list[CityItem]
+                        ) -> tuple[NameRun, Place | None]:
+    """"burmistrz Nowego Targu Jan Hudak": the first words of the run are an inflected form of a
+    city the article names elsewhere ("Nowy Targ"), word by word of the same stem."""
+    gazetteer = load_gazetteer()
+    for size in (2, 1):
+        lead, rest = [w.group() for w in words[:size]], words[size:]
+        if len(rest) < 2:
+            continue
+        for city in cities:
+            if any(_same_stems(lead, WORD.findall(m.text)) for m in city.mentions):
+                rest_run = NameRun(rest[0].start(), person.end, doc.text[rest[0].start():person.end])
+                return rest_run, gazetteer.place(city.geonames_id)
     return person, None
 
 
-def _likely_place(candidate: Candidate, cities: list[CityItem]) -> Place | None:
+def _city_word(person: NameRun, cities: list[CityItem]) -> bool:
+    """A one-word "name" that is a form of a one-word city the article names ("gradonačelnik Splita,"
+    where the engine tagged the city as a person and the cities stage left this mention out)."""
+    if " " in person.text.strip():
+        return False
+    return any(_same_stems([person.text], WORD.findall(m.text)) for c in cities for m in c.mentions)
+
+
+def _same_stems(words: list[str], others: list[str]) -> bool:
+    """Two forms of one phrase: as many words, each pair with a common start of 3 letters or more that
+    leaves at most 3 letters of either (an ending: "Nowego" / "Nowy", "Targu" / "Targ")."""
+    if len(words) != len(others):
+        return False
+    for a, b in zip(words, others):
+        a, b = a.casefold(), b.casefold()
+        common = len(os.path.commonprefix([a, b]))
+        if common < 3 or common < max(len(a), len(b)) - 3:
+            return False
+    return True
+
+
+def _likely_place(candidate: Candidate, cities: list[CityItem], strict_language: str | None = None
+                  ) -> Place | None:
     """The place a glued name leads to: one the article names elsewhere, else one in a country of
-    the article's cities or a big one."""
+    the article's cities or a big one; strict (any derived key): one the article names or a town in a
+    country of its cities or of the language's home countries ("Петер" is not the village Péteri)."""
+    strict = strict_language is not None
     gazetteer = load_gazetteer()
-    places = {p.geonames_id: p for key, kind in candidate.keys.items() if kind in GLUED_KINDS
+    places = {p.geonames_id: p for key, kind in candidate.keys.items() if strict or kind in GLUED_KINDS
               for p in gazetteer.lookup(key)}
     if not places:
         return None
     known, countries = {c.geonames_id for c in cities}, {c.country_code for c in cities}
+    if strict:
+        countries |= set(geo_rules().home_countries.get(strict_language, []))
     best = max(places.values(), key=lambda p: (p.geonames_id in known, p.country_code in countries,
                                                 p.population, -p.geonames_id))
-    believed = best.geonames_id in known or best.country_code in countries or best.population >= MIN_GLUED_POPULATION
+    big = best.population >= MIN_GLUED_POPULATION
+    believed = best.geonames_id in known or (best.country_code in countries and (big or not strict)) or (
+        big and not strict)
     return best if believed else None
 
 
@@ -571,7 +725,8 @@ def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
 
 
 def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], claimed: set[int]) -> int | None:
-    """The city whose council or administration the person's sentence names (not claimed by another title)."""
+    """The city whose council or administration the person's sentence names (not claimed by another title),
+    the nearest before the name first: "predstavnici Grada A, pročelnik ... X, otputovali su u grad B"."""
     rules = city_rules(doc.language)
     sentence = _sentence(doc, person.start)
     options = []
@@ -581,7 +736,7 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
         after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):c.start]
         if (rules.institution_after and rules.institution_after.search(after)) or \
                 (rules.institution_before and rules.institution_before.search(before)):
-            options.append((abs(c.start - person.start), c.start, c.place.geonames_id))
+            options.append((c.start > person.start, abs(c.start - person.start), c.place.geonames_id))
     return min(options)[2] if options else None
 
 
@@ -628,7 +783,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for title in titles:
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
-        if person is None or person.start in taken:
+        if person is None or person.start in taken or _city_word(person, cities):
             continue
         person, glued = _place_in_name(doc, title, person, cities)
         near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
@@ -650,25 +805,62 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             previous = [c for c in mentions if c.end <= title.start]
             city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
         elif not near and glued is None and len(holders) == 1:
-            named, place = _place_after_title(doc, title, person, mentions)
+            named, place = _place_after_title(doc, title, person, mentions, cities)
+            if not named:  # "Bremen's mayor": a place the cities stage did not keep
+                before = _place_before_title(doc, title, cities)
+                named, place = before is not None, before.geonames_id if before else None
             if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
                 city_ids, settled = [place], True
         for holder, city_id in zip(holders, city_ids):
             if holder.start not in taken:
                 taken.add(holder.start)
                 found.append(Found(holder, title.role, city_id, title, settled=settled,
-                                   nominative=holder.start >= title.end and _nominative_title(doc, title)))
+                                   nominative=holder.start >= title.end and _nominative_title(doc, title),
+                                   shared=len(holders) > 1))
     claimed = {f.city_id for f in found if f.city_id is not None}
-    home_city, main_city = _home_city(doc, cities), _main_city(cities)
+    home_city = _home_city(doc, cities)
     for f in found:
         if f.city_id is None and not f.settled:
-            f.city_id = _institution_city(doc, f.name, mentions, claimed) or home_city
+            f.city_id = _institution_city(doc, f.name, mentions, claimed) or (
+                home_city if _free(home_city, f, found) else None)
+            f.guessed = f.city_id is not None
+    _share_title_city(found)
+    home = set(geo_rules().home_countries.get(doc.language, []))
     for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
-        if f.city_id is None and not f.settled and main_city is not None and \
-                not any(o.city_id == main_city and o.role == f.role for o in found):
-            f.city_id = main_city
+        if f.city_id is None and not f.settled:  # (the most named of those no other mayor is of; a tie
+            free = [c for c in cities if _free(c.geonames_id, f, found, anyhow=True)]  # goes to the home country's)
+            f.city_id = _main_city(free) or _main_city([c for c in free if c.country_code in home])
+            f.guessed = f.city_id is not None
+    _share_title_city(found)
     found += _deputies_of_previous(doc, rules, people, found, taken)
     return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+
+
+MANY_PER_CITY = ("deputy_mayor", "official")  # offices a city has several holders of at once
+
+
+def _free(city_id: int | None, f: Found, found: list[Found], anyhow: bool = False) -> bool:
+    """No other holder of f's office has this city by a title phrase or as a co-holder of f's title (or
+    anyhow), where a city has one holder of it ("Župana A in B" are mayors of two cities, not both of the
+    home city)."""
+    return f.role in MANY_PER_CITY or not any(
+        o is not f and o.city_id == city_id and o.role == f.role and (anyhow or not o.guessed or o.title == f.title)
+        for o in found)
+
+
+def _share_title_city(found: list[Found]) -> None:
+    """Holders of one plural title with no city in its phrase share the city found for the first of
+    them: "заместник-кметовете A, B и C" are all deputies of the same city (mayors of one title are
+    of several cities: "Župana A in B")."""
+    by_title: dict[Title, list[Found]] = {}
+    for f in found:
+        if f.shared and not f.settled and f.role in MANY_PER_CITY:
+            by_title.setdefault(f.title, []).append(f)
+    for holders in by_title.values():
+        known = [f.city_id for f in holders if f.city_id is not None]
+        if known and len(set(known)) == 1:
+            for f in holders:
+                f.city_id = known[0]
 
 
 @lru_cache(maxsize=None)
@@ -737,8 +929,10 @@ def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
 
 
 def _merge(found: list[Found], language: str) -> list[OfficialItem]:
-    """One item per person (by normalised name), mentions in text order, first role and city kept."""
+    """One item per person (by normalised name), mentions in text order, first role and city kept (a city
+    guessed from the article gives way to one a later title phrase names)."""
     by_name: dict[str, OfficialItem] = {}
+    guessed: set[str] = set()  # names whose city so far is only guessed from the article
     for f in sorted(found, key=lambda f: f.name.start):
         name = normalise_name(f.name.text, language, f.nominative)
         if len(name.split()) < 1:
@@ -748,8 +942,33 @@ def _merge(found: list[Found], language: str) -> list[OfficialItem]:
         item = by_name.get(key)
         if item is None:
             by_name[key] = OfficialItem(name=name, role=f.role, city_geonames_id=f.city_id, mentions=[mention])
+            if f.guessed:
+                guessed.add(key)
         else:
             item.mentions.append(mention)
-            if item.city_geonames_id is None:
-                item.city_geonames_id = f.city_id
-    return sorted(by_name.values(), key=lambda o: (o.mentions[0].start, o.name))
+            if item.city_geonames_id is None or (key in guessed and f.city_id is not None and not f.guessed):
+                item.city_geonames_id = f.city_id  # "з мером X ... американський мер X": the phrase wins
+                if not f.guessed:
+                    guessed.discard(key)
+    items = _surnames_into_full_names(list(by_name.values()))
+    return sorted(items, key=lambda o: (o.mentions[0].start, o.name))
+
+
+def _surnames_into_full_names(items: list[OfficialItem]) -> list[OfficialItem]:
+    """"gradonačelnica Kovač" after "gradonačelnica Mostara Ana Kovač": a surname alone is one more
+    mention of the one official whose full name ends with it (kept apart when none or several do)."""
+    by_surname: dict[str, list[OfficialItem]] = {}
+    for item in items:
+        parts = item.name.split()
+        if len(parts) > 1:
+            by_surname.setdefault(parts[-1].casefold(), []).append(item)
+    kept = []
+    for item in items:
+        fuller = by_surname.get(item.name.casefold(), []) if " " not in item.name else []
+        if len(fuller) != 1:
+            kept.append(item)
+            continue
+        fuller[0].mentions = sorted(fuller[0].mentions + item.mentions, key=lambda m: m.start)
+        if fuller[0].city_geonames_id is None:
+            fuller[0].city_geonames_id = item.city_geonames_id
+    return kept
