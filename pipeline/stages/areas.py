@@ -10,6 +10,7 @@ two cities are named together with a municipal cue. Every word is data in
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from pipeline.types import AnnotatedDoc
 from schemas.record import AgreementItem, Area, AreaItem, CityItem, Mention
 
 STAGE = "areas"
+_AFTER_STOP = re.compile(r"(?:^|[.!?:…»”\"]|[-–—]\s)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•*·▪●]|\d{1,2}[.)])")
 
 
@@ -38,9 +40,12 @@ class AreaRules(_Strict):
     municipal: list[str] = []  # city governments: with two cities, the article is about their relations
     anywhere: list[Area] = []  # areas that count outside context sentences (aid between cities is itself an exchange)
     experience: list[str] = []  # exchange of experience: governance where its sentence names no other field
+    representatives: list[str] = []  # "представники двох міст": an exchange between them is governance
+    capital_is_name: bool = True  # a capitalised area word inside a sentence is part of a name (not in German)
     areas: dict[Area, list[str]]
 
-    _words = field_validator("context", "intercity", "municipal", "experience")(lambda cls, v: _checked(v))
+    _words = field_validator("context", "intercity", "municipal", "experience", "representatives")(
+        lambda cls, v: _checked(v))
 
     @field_validator("areas")
     @classmethod
@@ -57,7 +62,9 @@ class Compiled:
     intercity: Lexicon
     municipal: Lexicon
     experience: Lexicon
+    governments: Lexicon
     areas: Lexicon
+    capital_is_name: bool
 
 
 def _compile(rules: AreaRules) -> Compiled:
@@ -67,7 +74,9 @@ def _compile(rules: AreaRules) -> Compiled:
         intercity=Lexicon([("intercity", p) for p in rules.intercity]),
         municipal=Lexicon([("municipal", p) for p in rules.municipal]),
         experience=Lexicon([(Area.governance.value, p) for p in rules.experience]),
+        governments=Lexicon([("government", p) for p in rules.municipal + rules.representatives]),
         areas=Lexicon([(getattr(a, "value", a), p) for a, phrases in rules.areas.items() for p in phrases]),
+        capital_is_name=rules.capital_is_name,
     )
 
 
@@ -95,6 +104,35 @@ def _context_segments(doc: AnnotatedDoc, c: Compiled, units, pieces, agreements:
     return marked | inherited
 
 
+def _inside_name(text: str, pieces, start: int) -> bool:
+    """A capitalised word inside a sentence starts or continues a name ("Palác Kultury", "Economic Development Corp.")."""
+    i = segment_of(pieces, start)
+    return text[start].isupper() and i is not None and pieces[i][0] != start and not _AFTER_STOP.search(text[pieces[i][0]:start])
+
+
+def _in_name(text: str, pieces, units, m, names: list[tuple[int, int]]) -> bool:
+    """The area word starts a name ("Kulturní dům") or continues one that the engine found around it
+    ("у Художньому музеї"); "передали Калушу генератори" is a place before a common noun."""
+    if _inside_name(text, pieces, m.start):
+        return True
+    if m.first == 0:
+        return False
+    before = units[m.first - 1]
+    return (not text[before.end:m.start].strip() and _inside_name(text, pieces, before.start)
+            and _spanning(names, before.start, m.start))
+
+
+def _spanning(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Some span holds both offsets (spans sorted by start; a name is rarely nested in another)."""
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= start and end < spans[i][1]
+
+
+def _names(doc: AnnotatedDoc) -> list[tuple[int, int]]:
+    """Names of organisations and places (a person's name does not hold a field of cooperation)."""
+    return sorted((e.start, e.end) for e in doc.entities if e.label != "PER")
+
+
 def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[AgreementItem]) -> list[AreaItem]:
     c = compiled_for(doc.language)
     if c is None:
@@ -105,11 +143,14 @@ def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[Agree
     pieces = segments(doc)
     context = _context_segments(doc, c, units, pieces, agreements)
     found: dict[str, list[Mention]] = {}
-    named = [m for m in c.areas.find_longest(units) if m.label in c.anywhere or segment_of(pieces, m.start) in context]
+    names = _names(doc) if c.capital_is_name else []
+    named = [m for m in c.areas.find_longest(units) if (m.label in c.anywhere or segment_of(pieces, m.start) in context)
+             and not (c.capital_is_name and _in_name(doc.text, pieces, units, m, names))]
     # "школи обмінюються досвідом у сфері освіти" is about education; an exchange of experience alone, or one
-    # between the cities' governments ("представники двох міст обмінювалися досвідом"), is governance
+    # between the cities' governments ("міські ради обмінюватимуться досвідом"), is governance. Between the
+    # cities alone ("жители обоих городов") is not between governments
     fields = {segment_of(pieces, m.start) for m in named}
-    fields -= {segment_of(pieces, m.start) for m in c.municipal.find(units) + c.intercity.find(units)}
+    fields -= {segment_of(pieces, m.start) for m in c.governments.find(units)}
     named += [m for m in c.experience.find(units)
               if segment_of(pieces, m.start) in context and segment_of(pieces, m.start) not in fields]
     for m in sorted(named, key=lambda m: m.start):
