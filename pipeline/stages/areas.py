@@ -42,9 +42,12 @@ class AreaRules(_Strict):
     experience: list[str] = []  # exchange of experience: governance where its sentence names no other field
     representatives: list[str] = []  # "представники двох міст": an exchange between them is governance
     capital_is_name: bool = True  # a capitalised area word inside a sentence is part of a name (not in German)
+    not_areas: list[str] = []  # terms that hold an area word but name no field ("муниципальное образование")
+    generic: list[str] = []  # "as a rule", "usually": what twin cities do in general, not this cooperation
     areas: dict[Area, list[str]]
 
-    _words = field_validator("context", "intercity", "municipal", "experience", "representatives")(
+    _words = field_validator("context", "intercity", "municipal", "experience", "representatives", "not_areas",
+                             "generic")(
         lambda cls, v: _checked(v))
 
     @field_validator("areas")
@@ -64,6 +67,8 @@ class Compiled:
     experience: Lexicon
     governments: Lexicon
     areas: Lexicon
+    not_areas: Lexicon
+    generic: Lexicon
     capital_is_name: bool
 
 
@@ -76,6 +81,8 @@ def _compile(rules: AreaRules) -> Compiled:
         experience=Lexicon([(Area.governance.value, p) for p in rules.experience]),
         governments=Lexicon([("government", p) for p in rules.municipal + rules.representatives]),
         areas=Lexicon([(getattr(a, "value", a), p) for a, phrases in rules.areas.items() for p in phrases]),
+        not_areas=Lexicon([("not_area", p) for p in rules.not_areas]),
+        generic=Lexicon([("generic", p) for p in rules.generic]),
         capital_is_name=rules.capital_is_name,
     )
 
@@ -93,6 +100,7 @@ def _about_cities(c: Compiled, units, cities: list[CityItem], agreements: list[A
 def _context_segments(doc: AnnotatedDoc, c: Compiled, units, pieces, agreements: list[AgreementItem]) -> set[int]:
     marked = {segment_of(pieces, m.start) for m in c.context.find(units)}
     marked |= {segment_of(pieces, m.start) for a in agreements for m in a.mentions}
+    marked -= {segment_of(pieces, m.start) for m in c.generic.find(units)}
     marked.discard(None)
     inherited = set()
     for i in sorted(marked):
@@ -133,6 +141,17 @@ def _names(doc: AnnotatedDoc) -> list[tuple[int, int]]:
     return sorted((e.start, e.end) for e in doc.entities if e.label != "PER")
 
 
+def _named_areas(doc: AnnotatedDoc, c: Compiled, units, pieces, context: set[int]) -> list:
+    """The area words that count: in a context sentence (or of an area that counts anywhere), not inside a
+    not-area term, not in the name of an institution."""
+    names = _names(doc) if c.capital_is_name else []
+    blocked = sorted((m.start, m.end) for m in c.not_areas.find(units))
+    return [m for m in c.areas.find_longest(units)
+            if (m.label in c.anywhere or segment_of(pieces, m.start) in context)
+            and not _spanning(blocked, m.start, m.start)
+            and not (c.capital_is_name and _in_name(doc.text, pieces, units, m, names))]
+
+
 def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[AgreementItem]) -> list[AreaItem]:
     c = compiled_for(doc.language)
     if c is None:
@@ -143,9 +162,7 @@ def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[Agree
     pieces = segments(doc)
     context = _context_segments(doc, c, units, pieces, agreements)
     found: dict[str, list[Mention]] = {}
-    names = _names(doc) if c.capital_is_name else []
-    named = [m for m in c.areas.find_longest(units) if (m.label in c.anywhere or segment_of(pieces, m.start) in context)
-             and not (c.capital_is_name and _in_name(doc.text, pieces, units, m, names))]
+    named = _named_areas(doc, c, units, pieces, context)
     # "школи обмінюються досвідом у сфері освіти" is about education; an exchange of experience alone, or one
     # between the cities' governments ("міські ради обмінюватимуться досвідом"), is governance. Between the
     # cities alone ("жители обоих городов") is not between governments
