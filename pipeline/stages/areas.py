@@ -10,6 +10,7 @@ two cities are named together with a municipal cue. Every word is data in
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from pipeline.types import AnnotatedDoc
 from schemas.record import AgreementItem, Area, AreaItem, CityItem, Mention
 
 STAGE = "areas"
+_AFTER_STOP = re.compile(r"(?:^|[.!?:…»”\"]|[-–—]\s)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•*·▪●]|\d{1,2}[.)])")
 
 
@@ -38,9 +40,15 @@ class AreaRules(_Strict):
     municipal: list[str] = []  # city governments: with two cities, the article is about their relations
     anywhere: list[Area] = []  # areas that count outside context sentences (aid between cities is itself an exchange)
     experience: list[str] = []  # exchange of experience: governance where its sentence names no other field
+    representatives: list[str] = []  # "представники двох міст": an exchange between them is governance
+    capital_is_name: bool = True  # a capitalised area word inside a sentence is part of a name (not in German)
+    not_areas: list[str] = []  # terms that hold an area word but name no field ("муниципальное образование")
+    generic: list[str] = []  # "as a rule", "usually": what twin cities do in general, not this cooperation
     areas: dict[Area, list[str]]
 
-    _words = field_validator("context", "intercity", "municipal", "experience")(lambda cls, v: _checked(v))
+    _words = field_validator("context", "intercity", "municipal", "experience", "representatives", "not_areas",
+                             "generic")(
+        lambda cls, v: _checked(v))
 
     @field_validator("areas")
     @classmethod
@@ -57,7 +65,11 @@ class Compiled:
     intercity: Lexicon
     municipal: Lexicon
     experience: Lexicon
+    governments: Lexicon
     areas: Lexicon
+    not_areas: Lexicon
+    generic: Lexicon
+    capital_is_name: bool
 
 
 def _compile(rules: AreaRules) -> Compiled:
@@ -67,7 +79,11 @@ def _compile(rules: AreaRules) -> Compiled:
         intercity=Lexicon([("intercity", p) for p in rules.intercity]),
         municipal=Lexicon([("municipal", p) for p in rules.municipal]),
         experience=Lexicon([(Area.governance.value, p) for p in rules.experience]),
+        governments=Lexicon([("government", p) for p in rules.municipal + rules.representatives]),
         areas=Lexicon([(getattr(a, "value", a), p) for a, phrases in rules.areas.items() for p in phrases]),
+        not_areas=Lexicon([("not_area", p) for p in rules.not_areas]),
+        generic=Lexicon([("generic", p) for p in rules.generic]),
+        capital_is_name=rules.capital_is_name,
     )
 
 
@@ -84,6 +100,7 @@ def _about_cities(c: Compiled, units, cities: list[CityItem], agreements: list[A
 def _context_segments(doc: AnnotatedDoc, c: Compiled, units, pieces, agreements: list[AgreementItem]) -> set[int]:
     marked = {segment_of(pieces, m.start) for m in c.context.find(units)}
     marked |= {segment_of(pieces, m.start) for a in agreements for m in a.mentions}
+    marked -= {segment_of(pieces, m.start) for m in c.generic.find(units)}
     marked.discard(None)
     inherited = set()
     for i in sorted(marked):
@@ -93,6 +110,46 @@ def _context_segments(doc: AnnotatedDoc, c: Compiled, units, pieces, agreements:
                 inherited.add(j)
                 j += 1
     return marked | inherited
+
+
+def _inside_name(text: str, pieces, start: int) -> bool:
+    """A capitalised word inside a sentence starts or continues a name ("Palác Kultury", "Economic Development Corp.")."""
+    i = segment_of(pieces, start)
+    return text[start].isupper() and i is not None and pieces[i][0] != start and not _AFTER_STOP.search(text[pieces[i][0]:start])
+
+
+def _in_name(text: str, pieces, units, m, names: list[tuple[int, int]]) -> bool:
+    """The area word starts a name ("Kulturní dům") or continues one that the engine found around it
+    ("у Художньому музеї"); "передали Калушу генератори" is a place before a common noun."""
+    if _inside_name(text, pieces, m.start):
+        return True
+    if m.first == 0:
+        return False
+    before = units[m.first - 1]
+    return (not text[before.end:m.start].strip() and _inside_name(text, pieces, before.start)
+            and _spanning(names, before.start, m.start))
+
+
+def _spanning(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Some span holds both offsets (spans sorted by start; a name is rarely nested in another)."""
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= start and end < spans[i][1]
+
+
+def _names(doc: AnnotatedDoc) -> list[tuple[int, int]]:
+    """Names of organisations and places (a person's name does not hold a field of cooperation)."""
+    return sorted((e.start, e.end) for e in doc.entities if e.label != "PER")
+
+
+def _named_areas(doc: AnnotatedDoc, c: Compiled, units, pieces, context: set[int]) -> list:
+    """The area words that count: in a context sentence (or of an area that counts anywhere), not inside a
+    not-area term, not in the name of an institution."""
+    names = _names(doc) if c.capital_is_name else []
+    blocked = sorted((m.start, m.end) for m in c.not_areas.find(units))
+    return [m for m in c.areas.find_longest(units)
+            if (m.label in c.anywhere or segment_of(pieces, m.start) in context)
+            and not _spanning(blocked, m.start, m.start)
+            and not (c.capital_is_name and _in_name(doc.text, pieces, units, m, names))]
 
 
 def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[AgreementItem]) -> list[AreaItem]:
@@ -105,11 +162,12 @@ def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[Agree
     pieces = segments(doc)
     context = _context_segments(doc, c, units, pieces, agreements)
     found: dict[str, list[Mention]] = {}
-    named = [m for m in c.areas.find_longest(units) if m.label in c.anywhere or segment_of(pieces, m.start) in context]
+    named = _named_areas(doc, c, units, pieces, context)
     # "школи обмінюються досвідом у сфері освіти" is about education; an exchange of experience alone, or one
-    # between the cities' governments ("представники двох міст обмінювалися досвідом"), is governance
+    # between the cities' governments ("міські ради обмінюватимуться досвідом"), is governance. Between the
+    # cities alone ("жители обоих городов") is not between governments
     fields = {segment_of(pieces, m.start) for m in named}
-    fields -= {segment_of(pieces, m.start) for m in c.municipal.find(units) + c.intercity.find(units)}
+    fields -= {segment_of(pieces, m.start) for m in c.governments.find(units)}
     named += [m for m in c.experience.find(units)
               if segment_of(pieces, m.start) in context and segment_of(pieces, m.start) not in fields]
     for m in sorted(named, key=lambda m: m.start):

@@ -513,11 +513,12 @@ def _reference_year(values: list[tuple[Found, str]], published: str | None) -> i
 
 
 def _word_before(text: str, f: Found, words: list[str]) -> bool:
-    """One of ``words`` just before the date, or opening it ("до 2025", "od roku 1989")."""
-    before = normalise(text[max(0, f.start - 12):f.start]).split()
+    """One of ``words`` (a word or a phrase: "до", "до конца") just before the date, or opening it
+    ("до 2025", "od roku 1989")."""
+    before = normalise(text[max(0, f.start - 30):f.start]).split()
     head = normalise(text[f.start:f.end]).split()[:1]
-    wanted = {normalise(w) for w in words}
-    return bool((before and before[-1] in wanted) or (head and head[0] in wanted))
+    wanted = [normalise(w).split() for w in words]
+    return any(before[-len(w):] == w or head == w for w in wanted if w)
 
 
 def _months_before(value: str, published: str | None) -> int:
