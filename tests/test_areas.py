@@ -88,3 +88,15 @@ def test_two_cities_and_a_municipal_word_make_an_article_about_cities():
 ])
 def test_an_exchange_of_experience_is_governance_only_between_city_governments_or_alone(lang, text, expected):
     assert sorted(areas_of(lang, text)) == sorted(expected)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("uk", "Міста-побратими домовилися обмінюватися досвідом."),
+    ("ru", "Города-побратимы договорились об обмене опытом."),
+    ("en", "The twin cities agreed on an exchange of experience."),
+])
+def test_a_span_found_by_two_rules_is_one_mention(lang, text):
+    doc = SpacyEngine.blank(lang).annotate(text, lang)
+    for item in find_areas(doc, [], find_agreements(doc, [], [], [])):
+        spans = [(m.start, m.end) for m in item.mentions]
+        assert item.area == "governance" and len(spans) == len(set(spans)) >= 1, item

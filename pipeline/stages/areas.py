@@ -170,7 +170,10 @@ def find_areas(doc: AnnotatedDoc, cities: list[CityItem], agreements: list[Agree
     fields -= {segment_of(pieces, m.start) for m in c.governments.find(units)}
     named += [m for m in c.experience.find(units)
               if segment_of(pieces, m.start) in context and segment_of(pieces, m.start) not in fields]
+    seen = set()
     for m in sorted(named, key=lambda m: m.start):
-        found.setdefault(m.label, []).append(Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end))
+        if (m.label, m.start, m.end) not in seen:  # an exchange of experience can also be a named area term
+            seen.add((m.label, m.start, m.end))
+            found.setdefault(m.label, []).append(Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end))
     items = [AreaItem(area=label, mentions=mentions) for label, mentions in found.items()]
     return sorted(items, key=lambda a: (a.mentions[0].start, a.area))
