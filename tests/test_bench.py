@@ -46,6 +46,9 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     table = format_report(report["corpus"], report["runs"], profile, reference)
     assert "rules:agreements / full, 1 worker(s):" in table and "peak RSS MB/worker" in table
     assert "% of the tokenizer alone" in table
+    # the same ratio in CPU time, which a loaded machine does not distort
+    assert 0 < full["articles_per_cpu_second"] < reference["articles_per_cpu_second"]
+    assert "articles per worker CPU second" in table
     assert table.splitlines()[3].split()[:2] == ["full", "1"]
 
 

@@ -251,3 +251,20 @@ def test_text_over_the_engines_limit_is_annotated_at_exact_offsets():
     assert text[middle.start:middle.end] == middle.text
     assert all(s.start < s.end for s in doc.sentences[::997])
     assert doc.tokens[-1].sent == len(doc.sentences) - 1
+
+
+def test_learnt_words_give_the_same_annotation_and_stay_bounded(monkeypatch):
+    """Words kept in the vocabulary (tokenizer cache on) change nothing; past the bound no more are kept."""
+    import pipeline.nlp.engines.spacy_engine as spacy_engine
+
+    texts = [news_article("uk", i) for i in range(6)]
+    monkeypatch.setattr(spacy_engine, "PERMANENT_WORDS", 0)
+    forgetful = SpacyEngine.from_path(MODELS_DIR / "uk_ner", "pymorphy3:uk")
+    expected = forgetful.annotate_many(texts, "uk")
+    assert forgetful.learned == 0
+    monkeypatch.setattr(spacy_engine, "PERMANENT_WORDS", 500)
+    learning = SpacyEngine.from_path(MODELS_DIR / "uk_ner", "pymorphy3:uk")
+    assert learning.annotate_many(texts[:3], "uk") + learning.annotate_many(texts[3:], "uk") == expected
+    learnt = learning.learned
+    assert 500 <= learnt < 500 + len(set(texts[0].split())) * 3
+    assert learning.annotate_many(texts, "uk") == expected and learning.learned == learnt

@@ -185,19 +185,21 @@ def tokenizer_reference(inputs: list[str], articles: int = 1000) -> dict:
     from pipeline.nlp.engines.spacy_engine import blank_nlp
     from pipeline.nlp.langid import detect_language
 
-    tokenizers, seconds, tokens, counted = {}, 0.0, 0, 0
+    tokenizers, seconds, cpu_seconds, tokens, counted = {}, 0.0, 0.0, 0, 0
     for article in islice(interleaved_articles(inputs), articles):
         text = article_text(article)
         language = detect_language(text).language if text.strip() else None
         if language is None:
             continue
         tokenizer = tokenizers.get(language) or tokenizers.setdefault(language, blank_nlp(language).tokenizer)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         tokens += len(tokenizer(text))
         seconds += time.perf_counter() - started
+        cpu_seconds += time.process_time() - cpu_started
         counted += 1
-    return {"articles": counted, "seconds": round(seconds, 3),
+    return {"articles": counted, "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
             "articles_per_second": round(counted / seconds, 1) if seconds else None,
+            "articles_per_cpu_second": round(counted / cpu_seconds, 1) if cpu_seconds else None,
             "tokens_per_second": round(tokens / seconds) if seconds else None}
 
 
@@ -259,11 +261,14 @@ def figures(label: str, workers: int, result: dict) -> dict:
     start_up = timing["first_result_seconds"] or 0.0
     steady = processed / (wall - start_up) if wall > start_up else None
     rss = list(result["workers"].values())
+    cpu = [w.get("cpu_seconds") or 0.0 for w in rss]
     return {
         "run": label, "workers": workers, "articles": processed, "wall_seconds": round(wall, 2),
         "start_up_seconds": round(start_up, 2),
         "articles_per_second": timing["articles_per_second"], "steady_articles_per_second": round(steady, 1) if steady else None,
         "words_per_second": timing["words_per_second"],
+        # what a shared, loaded machine does not distort: articles per CPU second of the workers
+        "articles_per_cpu_second": round(processed / sum(cpu), 1) if sum(cpu) else None,
         "peak_rss_mb_per_worker": [w["peak_rss_mb"] for w in rss],
         "rss_mb_start_middle_end": [[w["rss_mb_start"], w["rss_mb_middle"], w["rss_mb_end"]] for w in rss],
         "cache": result["cache"], "executor": result["settings"]["executor"],
@@ -299,6 +304,10 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], refe
                 per_worker = r["articles_per_second"] / r["workers"]
                 lines.append(f"full, {r['workers']} worker(s): {per_worker:.1f} articles/s per worker = "
                              f"{100 * per_worker / reference['articles_per_second']:.1f}% of the tokenizer alone")
+            if r["run"] == "full" and r.get("articles_per_cpu_second") and reference.get("articles_per_cpu_second"):
+                lines.append(f"  in CPU time (steadier on a loaded machine): {r['articles_per_cpu_second']:.1f} articles "
+                             f"per worker CPU second = {100 * r['articles_per_cpu_second'] / reference['articles_per_cpu_second']:.1f}% "
+                             f"of the tokenizer's {reference['articles_per_cpu_second']:.1f}")
     lines.append("rules:agreements = rules-only re-run after every language's agreements.yaml was edited; "
                  "rules:all-stages = after every rule file of every stage was edited (each rule stage runs again)")
     if stages and stages.get("articles"):

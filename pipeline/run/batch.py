@@ -62,10 +62,12 @@ class WorkerStats:
     samples: list[tuple[int, int]] = field(default_factory=list)  # (articles done by the run, rss bytes)
     peak_rss: int = 0
     articles: int = 0
+    cpu_seconds: float = 0.0
 
     def add(self, done: int, result: ChunkResult) -> None:
         self.samples.append((done, result.rss))
         self.peak_rss = max(self.peak_rss, result.peak_rss)
+        self.cpu_seconds = max(self.cpu_seconds, result.cpu_seconds)
         self.articles += len(result.items)
         if len(self.samples) > 512:  # keep memory flat: every other sample, first and last kept
             self.samples = self.samples[:1] + self.samples[1:-1:2] + self.samples[-1:]
@@ -74,7 +76,7 @@ class WorkerStats:
         middle = self.samples[len(self.samples) // 2] if self.samples else (0, 0)
         mb = lambda b: round(b / 2**20, 1)  # noqa: E731
         picks = sorted({round(i * (len(self.samples) - 1) / 10) for i in range(11)}) if self.samples else []
-        return {"articles": self.articles, "peak_rss_mb": mb(self.peak_rss),
+        return {"articles": self.articles, "peak_rss_mb": mb(self.peak_rss), "cpu_seconds": round(self.cpu_seconds, 2),
                 "rss_mb_start": mb(self.samples[0][1]) if self.samples else None,
                 "rss_mb_middle": mb(middle[1]), "rss_mb_end": mb(self.samples[-1][1]) if self.samples else None,
                 "rss_mb_by_articles_done": [[self.samples[i][0], mb(self.samples[i][1])] for i in picks]}

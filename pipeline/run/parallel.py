@@ -83,6 +83,7 @@ class ChunkResult:
     peak_rss: int  # bytes, high-water mark of the worker process
     cache: dict = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time of the worker process so far (start-up included)
 
 
 class WorkerState:
@@ -157,7 +158,7 @@ class WorkerState:
             cache_counts = self.stages.counts()
             self.stages.reset_counts()
         return ChunkResult(items, os.getpid(), current_rss(), peak_rss(), cache_counts,
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, time.process_time())
 
 
 def serialise(key: str, outcome) -> ItemResult:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,15 +23,17 @@ OPENING = frozenset("\"'«„“‘([—–-")
 
 
 class _TokenView:
-    """The token attributes sentence splitting reads, fetched from the Doc once (spaCy's
-    per-attribute access costs more than the splitting itself)."""
+    """The token attributes sentence splitting and lemmas read, fetched from the Doc as whole columns
+    (spaCy's per-token objects and attribute access cost more than the splitting itself)."""
 
     __slots__ = ("texts", "spaces", "is_space")
 
     def __init__(self, doc: Doc):
-        self.texts = [t.text for t in doc]
-        self.spaces = [t.whitespace_ for t in doc]
-        self.is_space = [t.is_space for t in doc]
+        text = doc.text  # rebuilt from the tokens on every access
+        columns = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE]).tolist()
+        self.texts = [text[start:start + length] for start, length, _, _ in columns]
+        self.spaces = [" " if space else "" for _, _, space, _ in columns]
+        self.is_space = [bool(flag) for _, _, _, flag in columns]
 
 
 def _ends_sentence(view: _TokenView, i: int) -> bool:
@@ -123,10 +125,16 @@ class CitylinksLemmatizer:
         lemmatizer(spec)  # load the dictionaries now, not on the first article
 
     def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
         lemmatize = lemmatizer_of_words(self.spec)
-        for token in doc:
-            if self.overwrite or not token.lemma:
-                token.lemma_ = token.text if token.is_space else lemmatize(token.text)
+        view = _TokenView(doc)
+        lemmas = doc.to_array(LEMMA)  # one column, as a flat array
+        add = doc.vocab.strings.add
+        for i, (text, is_space) in enumerate(zip(view.texts, view.is_space)):
+            if self.overwrite or not lemmas[i]:
+                lemmas[i] = add(text if is_space else lemmatize(text))
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # one write: token.lemma_ per token costs more
         return doc
 
 
