@@ -11,7 +11,7 @@ from pathlib import Path
 from pipeline.resources.gazetteer import cache_dir
 
 SIMPLEMMA_LANGUAGES = ("pl", "cs", "sk", "sl", "hbs", "bg", "en", "de", "uk", "ru")  # what the routes and stages ask
-SIMPLEMMA_CACHE_SIZE = 50_000  # simplemma's own (word, language) -> lemma cache, bounded like ours
+SIMPLEMMA_CACHE_SIZE = 20_000  # simplemma's own (word, language) -> lemma cache, bounded like ours
 
 
 def lemma_dictionary_dir() -> Path:

@@ -36,7 +36,7 @@ def analyser(language: str):
 
 # Bounded caches: a batch of 10^5 articles meets millions of word forms; past a few ten
 # thousand entries the hit rate barely grows while the memory does.
-WORD_CACHE_SIZE = 50_000
+WORD_CACHE_SIZE = 20_000
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)

@@ -446,7 +446,7 @@ def _in_capitals_run(word: re.Match) -> bool:
     return any(m is not None and m.group(1).isupper() for m in (before, after))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=40_000)
 def _near_keys(stem: str, min_ratio: float, prefix: int) -> tuple[str, ...]:
     return tuple(key for key, _score in load_gazetteer().near(stem, min_ratio, prefix)[:1])
 

@@ -31,7 +31,7 @@ from pipeline.types import AnnotatedDoc
 
 GAP = 3
 INDEX_CHARS = 3
-MEMO_LIMIT = 50_000
+MEMO_LIMIT = 20_000
 _HYPHENS = "-‐‑‒–—"
 _APOSTROPHES = "’ʼ`´‘"  # each becomes "'"
 _WORD_PART = re.compile(rf"[^{_HYPHENS}]+")
