@@ -765,7 +765,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     elif c.kind == TRANSLITERATED:
         tail.append(s.transliterated_points)
         own = _own_name(place) == c.key
-        # "Mayor Igarashi" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
+        # "Mayor Okamura" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
         named_town = (trigger or (institution and CYRILLIC.match(c.text) and own)) \
             and place.population >= s.medium_population and not c.sense_hints  # nor where the text names a country
         if not hinted and not named_town and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
