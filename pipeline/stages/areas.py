@@ -10,7 +10,6 @@ two cities are named together with a municipal cue. Every word is data in
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -132,8 +131,8 @@ def _in_name(text: str, pieces, units, m, names: list[tuple[int, int]]) -> bool:
 
 def _spanning(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Some span holds both offsets (spans sorted by start; a name is rarely nested in another)."""
-    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
-    return i >= 0 and spans[i][0] <= start and end < spans[i][1]
+    i = segment_of(spans, start)
+    return i is not None and end < spans[i][1]
 
 
 def _names(doc: AnnotatedDoc) -> list[tuple[int, int]]:

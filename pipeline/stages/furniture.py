@@ -10,15 +10,16 @@ record's text stay exact and no stage needs a furniture rule of its own.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.rules import load_compiled
+from pipeline.stages.lexicon import segment_of
 from pipeline.types import AnnotatedDoc
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+NOT_LINE_BREAK = re.compile(r"[^\n]")
 
 
 class FurnitureRules(BaseModel):
@@ -58,17 +59,9 @@ def without_furniture(doc: AnnotatedDoc) -> AnnotatedDoc:
     spans = furniture_spans(doc.text, doc.language)
     if not spans:
         return doc
-    starts = [s for s, _ in spans]
-
-    def inside(start: int) -> bool:
-        i = bisect_right(starts, start) - 1
-        return i >= 0 and start < spans[i][1]
-
     chars = list(doc.text)
     for s, e in spans:
-        for i in range(s, e):
-            if chars[i] != "\n":
-                chars[i] = " "
+        chars[s:e] = NOT_LINE_BREAK.sub(" ", doc.text[s:e])
     return replace(doc, text="".join(chars),
-                   tokens=[t for t in doc.tokens if not inside(t.start)],
-                   entities=[e for e in doc.entities if not inside(e.start)])
+                   tokens=[t for t in doc.tokens if segment_of(spans, t.start) is None],  # spans are in order, apart
+                   entities=[e for e in doc.entities if segment_of(spans, e.start) is None])
