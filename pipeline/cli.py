@@ -64,7 +64,7 @@ def _print_summary(summary: dict, output: str, errors_path: str | None) -> None:
 @app.command()
 def extract(
     inputs: list[str] = typer.Argument(..., help="Directories of .txt/.html, .jsonl(.gz) or .csv files; '-' reads JSONL from stdin."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output JSONL (default: stdout). Beside it: OUT.errors.jsonl, OUT.manifest.json and OUT.jsonl.progress (resume state)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output JSONL (default, or '-': stdout). Beside it: OUT.errors.jsonl, OUT.manifest.json and OUT.jsonl.progress (resume state)."),
     errors: Optional[Path] = typer.Option(None, "--errors", help="Errors JSONL (default: OUTPUT with .errors.jsonl)."),
     force: bool = typer.Option(False, "--force", help="Start over: overwrite an existing output instead of resuming it."),
     workers: int = typer.Option(os.cpu_count() or 1, "-j", "--workers", min=1, help="Worker processes (default: the number of cores; 1: in this process)."),
@@ -90,6 +90,8 @@ def extract(
         raise fail_usage("--rules-only needs the annotation cache; drop --no-cache")
     if rules is not None:
         os.environ["CITYLINKS_RULES"] = str(rules.resolve())
+    if output is not None and str(output) == "-":
+        output = None
     errors_path = errors or (output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl") if output else None)
     options = RunOptions(workers=workers, chunk_size=chunk_size, force=force, dask=dask, rules_only=rules_only,
                          cache_dir=None if no_cache else (cache or default_cache_dir()))

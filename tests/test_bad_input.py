@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import read_jsonl, run_cli
 
 FRENCH = ("Le conseil municipal de Bordeaux a voté hier soir le budget de la ville pour l'année prochaine. "
@@ -69,13 +71,15 @@ def test_usage_errors_exit_two(tmp_path):
     assert result.returncode == 2 and "--force" in result.stderr
 
 
-def test_stdin_to_stdout_keeps_data_and_logs_apart():
+@pytest.mark.parametrize("output_args", [[], ["-o", "-"]], ids=["no-output", "dash-output"])
+def test_stdin_to_stdout_keeps_data_and_logs_apart(output_args, tmp_path):
     line = json.dumps({"id": "s1", "text": UKRAINIAN}, ensure_ascii=False) + "\n"
-    result = run_cli("extract", "-", "--no-progress", input=line)
+    result = run_cli("extract", "-", *output_args, "--no-progress", input=line, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     (record,) = [json.loads(x) for x in result.stdout.splitlines()]
     assert record["id"] == "s1" and record["language"] == "uk"
     assert "read 1, written 1, failed 0" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # '-o -' is stdout, not a file named '-' with resume state
 
 
 SLOVENE = ("Župan Maribora je v ponedeljek podpisal sporazum o sodelovanju s hrvaškim mestom Čakovec. "
