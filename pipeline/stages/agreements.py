@@ -75,10 +75,14 @@ class AgreementRules(_Strict):
     decisions: list[str] = []
     # partners that are no city (GOLD.md: agreements with a district, region, university or company are not listed)
     other_partners: list[str] = []
+    # an anniversary of a relation with no document named ("45 years of partnership", "jubileusz 25-lecia
+    # współpracy miast"): an anniversary of the cities' twinning (GOLD.md), kept only with two city parties
+    anniversaries: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
-                             "since", "twin_words", "decisions", "other_partners")(lambda cls, v: [check_phrase(p) for p in v])
+                             "since", "twin_words", "decisions", "other_partners",
+                             "anniversaries")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -95,6 +99,7 @@ class Compiled:
     twins: Lexicon
     decisions: Lexicon
     others: Lexicon
+    anniversaries: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -112,6 +117,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         twins=Lexicon([("twin", p) for p in rules.twin_words]),
         decisions=Lexicon([("decision", p) for p in rules.decisions]),
         others=Lexicon([("other", p) for p in rules.other_partners]),
+        anniversaries=Lexicon([("anniversary", p) for p in rules.anniversaries]),
     )
 
 
@@ -146,6 +152,7 @@ class Draft:
     mentions: list[Mention] = field(default_factory=list)
     since_only: bool = False  # made only of "since YEAR" mentions: kept only with two parties
     decision_only: bool = False  # made only of mentions in sentences about a council's decision
+    anniversary_only: bool = False  # made only of relation anniversaries ("45 years of partnership"): kept with two parties
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -279,6 +286,32 @@ def _since_sightings(doc: AnnotatedDoc, c: Compiled, units, pieces, places) -> l
     return sightings
 
 
+def _names_within(names: list[Match], firsts: list[int], m: Match) -> bool:
+    """A document or relation named inside an anniversary phrase or right after it ("25 years of the partnership
+    agreement"): that name carries the anniversary itself."""
+    i = bisect.bisect_right(firsts, m.last + 1)
+    return i > 0 and names[i - 1].last >= m.first
+
+
+def _anniversary_sightings(doc: AnnotatedDoc, found: list[Match], names: list[Match], pieces, places, partners,
+                           host: int | None, dates: list[DateItem]) -> list[Sighting]:
+    """"Gdańsk and Bremen celebrate 45 years of partnership": an anniversary of the cities' relation with no
+    document named is an anniversary of their twinning (GOLD.md)."""
+    firsts = [n.first for n in names]
+    sightings = []
+    for m in found:
+        seg_index = segment_of(pieces, m.start)
+        if seg_index is None or _names_within(names, firsts, m):
+            continue
+        seg = pieces[seg_index]
+        when = _nearest_date(dates, seg, m.start, AgreementStatus.anniversary.value)
+        mention = Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end)
+        for parties in _party_groups(places, seg, partners, host, False, []):
+            sightings.append(Sighting(AgreementType.twinning_agreement.value, AgreementStatus.anniversary.value,
+                                      parties, when.value if when else None, mention, "anniversaries"))
+    return sightings
+
+
 # --- merging mentions into agreements -----------------------------------------------------
 
 def _stems(text: str) -> tuple[str, ...]:
@@ -322,9 +355,10 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
             target = drafts[-1]
         if target is None:
             drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since",
-                                s.decision))
+                                s.decision, s.group == "anniversaries"))
             continue
         target.since_only = target.since_only and s.group == "since"
+        target.anniversary_only = target.anniversary_only and s.group == "anniversaries"
         target.decision_only = target.decision_only and s.decision
         target.status = max([x for x in (target.status, s.status) if x], key=STATUS_STRENGTH.get, default=None)
         target.parties += [p for p in s.parties if p not in target.parties]
@@ -374,6 +408,23 @@ def _fold_decisions(drafts: list[Draft]) -> list[Draft]:
             kept.append(draft)
         else:
             target.mentions += [m for m in draft.mentions if m not in target.mentions]
+    return kept
+
+
+def _fold_anniversaries(drafts: list[Draft]) -> list[Draft]:
+    """"A and B celebrate 20 years of partnership ... the partnership agreement signed in 2004": an anniversary of
+    the relation is the anniversary of the earlier document of the same pair (one item, the document's type and
+    date); a document signed in the reported event stays apart (a renewal at an anniversary is two items)."""
+    kept: list[Draft] = []
+    for draft in drafts:
+        earlier = [d for d in drafts if not d.anniversary_only and set(d.parties) == set(draft.parties)
+                   and d.status in BACKGROUND_PAIR] if draft.anniversary_only and len(draft.parties) >= 2 else []
+        if not earlier:
+            kept.append(draft)
+            continue
+        target = min(earlier, key=lambda d: d.date or "9999")
+        target.status = AgreementStatus.anniversary.value
+        target.mentions += [m for m in draft.mentions if m not in target.mentions]
     return kept
 
 
@@ -456,7 +507,8 @@ def _background(status: str | None, when: str | None, dates: list[DateItem]) -> 
     if status == AgreementStatus.signed.value and when:
         kind = next((d.kind for d in dates if d.value == when), None)
         published = next((d.value for d in dates if d.kind == DateKind.published.value), None)
-        if kind == DateKind.historical.value or _days_before(when, published) > BACKGROUND_DAYS:
+        if kind == DateKind.historical.value or _days_before(when, published) > BACKGROUND_DAYS \
+                or (len(when) < 10 and published and when[:4].isdigit() and when[:4] < published[:4]):  # "im Jahr 2004"
             return AgreementStatus.existing.value
     return status
 
@@ -498,6 +550,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
+    anniversaries = c.anniversaries.find_longest(units)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
     for name in names:
@@ -506,8 +559,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue
         seg = pieces[seg_index]
         group, kind = name.label.split(":", 1)
-        if group == "relations" and seg_index not in acts:
-            continue  # "побратимство" alone is an attribute, not an agreement
+        jubilee = any(a.first <= name.last and name.first <= a.last + 1 for a in anniversaries)
+        if group == "relations" and seg_index not in acts and not jubilee:
+            continue  # "побратимство" alone is an attribute, not an agreement ("20 лет побратимства" is its anniversary)
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
         if (seg_index in other_in and not _parties(places, *seg)) \
@@ -521,6 +575,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         groups = _party_groups(places, seg, partners, host, singular, them)
         cue = _status_of(status.get(seg_index, []), name, status_order)
+        if jubilee:
+            cue = AgreementStatus.anniversary.value  # "20 years of twinning": the relation's anniversary
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
@@ -529,11 +585,13 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
                                       seg_index in decided, opens))
     sightings += _since_sightings(doc, c, units, pieces, places)
-    drafts = _merge_complete(_fold_decisions(_with_host(_article_pair(cities, _merge(sightings)), cities, host)))
+    sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates)
+    drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
+    drafts = _merge_complete(_fold_anniversaries(_fold_decisions(drafts)))
     area_rules = areas_compiled_for(doc.language) if drafts else None
     area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
         AgreementItem(type=d.type, status=d.status or AgreementStatus.existing.value, city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
-        for d in drafts if not (d.since_only and len(d.parties) < 2)
+        for d in drafts if not ((d.since_only or d.anniversary_only) and len(d.parties) < 2)
     ]
