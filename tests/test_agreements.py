@@ -228,3 +228,23 @@ def test_a_relation_anniversary_needs_two_cities_and_joins_the_earlier_document(
     cities = [city(text, "Leeds", 1, "Leeds"), city(text, "Bremen", 2, "Bremen")]
     [item] = agreements_of("en", text, cities, published="2024-05-14")
     assert (item.type, item.status, item.date) == ("cooperation_agreement", "anniversary", "2004")
+
+
+def test_both_cities_are_the_two_named_before_it():
+    text = ("Burmistrz Kielc przyjął burmistrza Radomia. Dziś podpisali memorandum o współpracy obu miast. "
+            "W przyszłym roku delegacja odwiedzi Wilno.")
+    cities = [city(text, "Kielc", 1, "Kielce"), city(text, "Radomia", 2, "Radom"), city(text, "Wilno", 3, "Vilnius")]
+    [item] = agreements_of("pl", text, cities)
+    assert (item.type, item.status, sorted(item.city_geonames_ids)) == ("memorandum", "signed", [1, 2])
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("hr", "Osijek i Pula potpisuju memorandum o suradnji\n\nIdućeg mjeseca gradonačelnici Osijeka i Pule "
+           "potpisat će memorandum o suradnji."),
+    ("hr", "Gradonačelnici Osijeka i Pule razgovarali su o potpisivanju memoranduma o suradnji."),
+    ("ru", "Мэры Тулы и Бреста обсудили подписание меморандума о сотрудничестве."),
+])
+def test_a_headline_yields_to_the_body_and_a_signing_under_discussion_is_planned(lang, text):
+    first, second = ("Osijek", "Pul") if lang == "hr" else ("Тулы", "Бреста")
+    cities = [city(text, first, 1, first), city(text, second, 2, second)]
+    assert [(a.type, a.status) for a in agreements_of(lang, text, cities)] == [("memorandum", "planned")]

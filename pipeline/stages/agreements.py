@@ -78,11 +78,13 @@ class AgreementRules(_Strict):
     # an anniversary of a relation with no document named ("45 years of partnership", "jubileusz 25-lecia
     # współpracy miast"): an anniversary of the cities' twinning (GOLD.md), kept only with two city parties
     anniversaries: list[str] = []
+    # "both cities", "the two towns": the parties are the two cities of this sentence and the one before
+    both_cities: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
-                             "anniversaries")(lambda cls, v: [check_phrase(p) for p in v])
+                             "anniversaries", "both_cities")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -100,6 +102,7 @@ class Compiled:
     decisions: Lexicon
     others: Lexicon
     anniversaries: Lexicon
+    both: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -118,6 +121,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         decisions=Lexicon([("decision", p) for p in rules.decisions]),
         others=Lexicon([("other", p) for p in rules.other_partners]),
         anniversaries=Lexicon([("anniversary", p) for p in rules.anniversaries]),
+        both=Lexicon([("both", p) for p in rules.both_cities]),
     )
 
 
@@ -141,6 +145,7 @@ class Sighting:
     group: str
     decision: bool = False  # told in a sentence about a council's decision
     opens: bool = False  # the name opens its sentence, at most after one word ("Соглашение закрепляет", "The treaty")
+    headline: bool = False  # told in the article's first line
 
 
 @dataclass
@@ -153,6 +158,7 @@ class Draft:
     since_only: bool = False  # made only of "since YEAR" mentions: kept only with two parties
     decision_only: bool = False  # made only of mentions in sentences about a council's decision
     anniversary_only: bool = False  # made only of relation anniversaries ("45 years of partnership"): kept with two parties
+    headline_status: bool = False  # its status was told only by the headline
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -208,6 +214,16 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
+
+
+def _both_cities(places, pieces, seg_index: int, at: int, groups: list[list[int]]) -> list[list[int]]:
+    """"podpisali list intencyjny w sprawie współpracy obu miast": with fewer than two cities in the sentence, the
+    two cities named before "both" (in this sentence and the one before) are the parties; with any other number
+    nothing is guessed."""
+    if any(len(g) >= 2 for g in groups):
+        return groups
+    found = _parties(places, pieces[max(seg_index - 1, 0)][0], at)
+    return [found] if len(found) == 2 else groups
 
 
 def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
@@ -294,7 +310,7 @@ def _names_within(names: list[Match], firsts: list[int], m: Match) -> bool:
 
 
 def _anniversary_sightings(doc: AnnotatedDoc, found: list[Match], names: list[Match], pieces, places, partners,
-                           host: int | None, dates: list[DateItem]) -> list[Sighting]:
+                           host: int | None, dates: list[DateItem], both_at: dict[int, int]) -> list[Sighting]:
     """"Gdańsk and Bremen celebrate 45 years of partnership": an anniversary of the cities' relation with no
     document named is an anniversary of their twinning (GOLD.md)."""
     firsts = [n.first for n in names]
@@ -306,7 +322,10 @@ def _anniversary_sightings(doc: AnnotatedDoc, found: list[Match], names: list[Ma
         seg = pieces[seg_index]
         when = _nearest_date(dates, seg, m.start, AgreementStatus.anniversary.value)
         mention = Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end)
-        for parties in _party_groups(places, seg, partners, host, False, []):
+        groups = _party_groups(places, seg, partners, host, False, [])
+        if seg_index in both_at:
+            groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
+        for parties in groups:
             sightings.append(Sighting(AgreementType.twinning_agreement.value, AgreementStatus.anniversary.value,
                                       parties, when.value if when else None, mention, "anniversaries"))
     return sightings
@@ -341,7 +360,8 @@ def _compatible(draft: Draft, s: Sighting) -> bool:
     if s.group == "since":  # each "since YEAR" in a list is its own pair's twinning
         return set(draft.parties) == set(s.parties) and draft.date in (None, s.date)
     statuses = {s.status, draft.status}
-    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s):
+    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s) \
+            and not draft.headline_status:  # the headline tells the article's document in short
         return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
     return not a or not b or a <= b or b <= a
@@ -355,17 +375,28 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
             target = drafts[-1]
         if target is None:
             drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since",
-                                s.decision, s.group == "anniversaries"))
+                                s.decision, s.group == "anniversaries", s.headline))
             continue
         target.since_only = target.since_only and s.group == "since"
         target.anniversary_only = target.anniversary_only and s.group == "anniversaries"
         target.decision_only = target.decision_only and s.decision
-        target.status = max([x for x in (target.status, s.status) if x], key=STATUS_STRENGTH.get, default=None)
+        _merge_status(target, s)
         target.parties += [p for p in s.parties if p not in target.parties]
         target.date = target.date or s.date
         if s.mention not in target.mentions:
             target.mentions.append(s.mention)
     return drafts
+
+
+def _merge_status(target: Draft, s: Sighting) -> None:
+    """The stronger status of two mentions; but a headline's present tense ("Grude i Beli Manastir potpisuju
+    Povelju", "Leeds and Kharkiv sign") yields to the tense the body tells the same document in."""
+    if s.status is None:
+        return
+    if target.status is None or (target.headline_status and not s.headline):
+        target.status, target.headline_status = s.status, s.headline
+    elif s.headline == target.headline_status:
+        target.status = max(target.status, s.status, key=STATUS_STRENGTH.get)
 
 
 def _same_act(kept: Draft, draft: Draft) -> bool:
@@ -463,6 +494,11 @@ def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialIte
     return scores[0][1]
 
 
+def _has_headline(text: str, pieces) -> bool:
+    """The first line is a headline: a line of its own with no final stop ("Osijek i Pula potpisuju memorandum")."""
+    return bool(pieces) and text[pieces[0][1] - 1] not in ".!?…" and text[pieces[0][1]:pieces[0][1] + 1] in ("\n", "\r")
+
+
 def _is_dateline(text: str, pieces, m: Mention) -> bool:
     """A place that opens a paragraph and is followed by a dash, comma or bracket: "МАХАЧКАЛА, 3 мая –"."""
     seg = segment_of(pieces, m.start)
@@ -550,6 +586,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
+    titled = _has_headline(doc.text, pieces)
+    both_at = {segment_of(pieces, m.start): m.start for m in reversed(c.both.find(units))}  # the first in a sentence
     anniversaries = c.anniversaries.find_longest(units)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
@@ -574,6 +612,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         groups = _party_groups(places, seg, partners, host, singular, them)
+        if seg_index in both_at:
+            groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
         cue = _status_of(status.get(seg_index, []), name, status_order)
         if jubilee:
             cue = AgreementStatus.anniversary.value  # "20 years of twinning": the relation's anniversary
@@ -583,9 +623,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         for parties in groups:
             value = when.value if when else None
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
-                                      seg_index in decided, opens))
+                                      seg_index in decided, opens, seg_index == 0 and titled))
     sightings += _since_sightings(doc, c, units, pieces, places)
-    sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates)
+    sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates, both_at)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
     drafts = _merge_complete(_fold_anniversaries(_fold_decisions(drafts)))
     area_rules = areas_compiled_for(doc.language) if drafts else None
