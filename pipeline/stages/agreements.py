@@ -78,13 +78,14 @@ class AgreementRules(_Strict):
     # an anniversary of a relation with no document named ("45 years of partnership", "jubileusz 25-lecia
     # współpracy miast"): an anniversary of the cities' twinning (GOLD.md), kept only with two city parties
     anniversaries: list[str] = []
+    years_of: list[str] = []  # the same after a number: "45 years of partnership" ("45" is checked in code)
     # "both cities", "the two towns": the parties are the two cities of this sentence and the one before
     both_cities: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
-                             "anniversaries", "both_cities")(lambda cls, v: [check_phrase(p) for p in v])
+                             "anniversaries", "years_of", "both_cities")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -102,6 +103,7 @@ class Compiled:
     decisions: Lexicon
     others: Lexicon
     anniversaries: Lexicon
+    years_of: Lexicon
     both: Lexicon
 
 
@@ -121,6 +123,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         decisions=Lexicon([("decision", p) for p in rules.decisions]),
         others=Lexicon([("other", p) for p in rules.other_partners]),
         anniversaries=Lexicon([("anniversary", p) for p in rules.anniversaries]),
+        years_of=Lexicon([("years", p) for p in rules.years_of]),
         both=Lexicon([("both", p) for p in rules.both_cities]),
     )
 
@@ -300,6 +303,12 @@ def _since_sightings(doc: AnnotatedDoc, c: Compiled, units, pieces, places) -> l
             sightings.append(Sighting(AgreementType.twinning_agreement.value, AgreementStatus.existing.value,
                                       parties, year, mention, "since"))
     return sightings
+
+
+def _anniversaries(c: Compiled, units) -> list[Match]:
+    """Anniversary phrases: "25-lecia współpracy", and "years of partnership" right after a number ("45 years")."""
+    years = [m for m in c.years_of.find_longest(units) if m.first > 0 and units[m.first - 1].surface[-1:].isdigit()]
+    return sorted(c.anniversaries.find_longest(units) + years, key=lambda m: m.start)
 
 
 def _names_within(names: list[Match], firsts: list[int], m: Match) -> bool:
@@ -588,7 +597,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     names = c.names.find_longest(units)
     titled = _has_headline(doc.text, pieces)
     both_at = {segment_of(pieces, m.start): m.start for m in reversed(c.both.find(units))}  # the first in a sentence
-    anniversaries = c.anniversaries.find_longest(units)
+    anniversaries = _anniversaries(c, units)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
     for name in names:
