@@ -229,6 +229,13 @@ def _both_cities(places, pieces, seg_index: int, at: int, groups: list[list[int]
     return [found] if len(found) == 2 else groups
 
 
+def _signatories_next(seg_index: int, pieces, staffed: set, places) -> bool:
+    """"Договір ... урочисто підписали вчора. Підписи поставили міський голова A та віце-президент B": the sentence
+    after a signing names officials of the cities that signed, and two cities between them."""
+    after = seg_index + 1
+    return after in staffed and len(_parties(places, pieces[seg_index][0], pieces[after][1])) >= 2
+
+
 def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
                   orgs: set[int], units, places) -> bool:
     """"підписав Меморандум про співпрацю з Європейським банком": the partner the document is made "with" is an
@@ -592,6 +599,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     others = {m.first for m in other_matches}
     other_in = {segment_of(pieces, m.start) for m in other_matches}
     orgs = {e.start for e in doc.entities if e.label == "ORG"}
+    staffed = {segment_of(pieces, m.start) for o in officials if o.city_geonames_id for m in o.mentions}
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
@@ -615,7 +623,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
                 or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
             continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
+                and not (seg_index in acts and (len(_parties(places, *seg)) >= 2 or _signatories_next(seg_index, pieces, staffed, places))):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
