@@ -199,3 +199,52 @@ def test_a_partnership_with_no_city_after_with_is_no_agreement():
     text = "Kraków podpisał porozumienie o partnerstwie. Miasto zawarło partnerstwo z Lwowem."
     cities = [city(text, "Kraków", 3094802, "Kraków"), city(text, "Lwowem", 702550, "Lviv")]
     assert "twinning_agreement" in [a.type for a in agreements_of("pl", text, cities)]
+
+
+# "N years of partnership" with no document named: the twinning's anniversary; a year after the number is a date
+ANNIVERSARIES = [
+    ("en", "Leeds and Bremen celebrate 45 years of partnership.", "Leeds", "Bremen", ["twinning_agreement"]),
+    ("pl", "Jubileusz 25-lecia współpracy miast Kraków i Lwów.", "Kraków", "Lwów", ["twinning_agreement"]),
+    ("ru", "Тула и Брест отмечают 20 лет плодотворного сотрудничества.", "Тула", "Брест", ["twinning_agreement"]),
+    ("ru", "Мэры Тулы и Бреста 3 ноября 2008 года заключили соглашение о сотрудничестве.", "Тулы", "Бреста",
+     ["cooperation_agreement"]),
+]
+
+
+@pytest.mark.parametrize("lang,text,a,b,types", ANNIVERSARIES)
+def test_years_of_a_relation_are_its_anniversary(lang, text, a, b, types):
+    cities = [city(text, a, 1, a), city(text, b, 2, b)]
+    found = agreements_of(lang, text, cities, published="2024-05-14")
+    assert [x.type for x in found] == types
+    assert all(x.status == ("anniversary" if "twinning" in x.type else "existing") for x in found)
+    assert all(sorted(x.city_geonames_ids) == [1, 2] for x in found)
+
+
+def test_a_relation_anniversary_needs_two_cities_and_joins_the_earlier_document():
+    text = "The mayor of Leeds recalled 25 years of cooperation with the regional hospital."
+    assert agreements_of("en", text, [city(text, "Leeds", 1, "Leeds")]) == []
+    text = ("Leeds and Bremen celebrate 20 years of partnership. "
+            "The partnership agreement between the cities was signed in 2004.")
+    cities = [city(text, "Leeds", 1, "Leeds"), city(text, "Bremen", 2, "Bremen")]
+    [item] = agreements_of("en", text, cities, published="2024-05-14")
+    assert (item.type, item.status, item.date) == ("cooperation_agreement", "anniversary", "2004")
+
+
+def test_both_cities_are_the_two_named_before_it():
+    text = ("Burmistrz Kielc przyjął burmistrza Radomia. Dziś podpisali memorandum o współpracy obu miast. "
+            "W przyszłym roku delegacja odwiedzi Wilno.")
+    cities = [city(text, "Kielc", 1, "Kielce"), city(text, "Radomia", 2, "Radom"), city(text, "Wilno", 3, "Vilnius")]
+    [item] = agreements_of("pl", text, cities)
+    assert (item.type, item.status, sorted(item.city_geonames_ids)) == ("memorandum", "signed", [1, 2])
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("hr", "Osijek i Pula potpisuju memorandum o suradnji\n\nIdućeg mjeseca gradonačelnici Osijeka i Pule "
+           "potpisat će memorandum o suradnji."),
+    ("hr", "Gradonačelnici Osijeka i Pule razgovarali su o potpisivanju memoranduma o suradnji."),
+    ("ru", "Мэры Тулы и Бреста обсудили подписание меморандума о сотрудничестве."),
+])
+def test_a_headline_yields_to_the_body_and_a_signing_under_discussion_is_planned(lang, text):
+    first, second = ("Osijek", "Pul") if lang == "hr" else ("Тулы", "Бреста")
+    cities = [city(text, first, 1, first), city(text, second, 2, second)]
+    assert [(a.type, a.status) for a in agreements_of(lang, text, cities)] == [("memorandum", "planned")]

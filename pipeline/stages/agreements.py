@@ -75,10 +75,17 @@ class AgreementRules(_Strict):
     decisions: list[str] = []
     # partners that are no city (GOLD.md: agreements with a district, region, university or company are not listed)
     other_partners: list[str] = []
+    # an anniversary of a relation with no document named ("45 years of partnership", "jubileusz 25-lecia
+    # współpracy miast"): an anniversary of the cities' twinning (GOLD.md), kept only with two city parties
+    anniversaries: list[str] = []
+    years_of: list[str] = []  # the same after a number: "45 years of partnership" ("45" is checked in code)
+    # "both cities", "the two towns": the parties are the two cities of this sentence and the one before
+    both_cities: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
-                             "since", "twin_words", "decisions", "other_partners")(lambda cls, v: [check_phrase(p) for p in v])
+                             "since", "twin_words", "decisions", "other_partners",
+                             "anniversaries", "years_of", "both_cities")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -95,6 +102,9 @@ class Compiled:
     twins: Lexicon
     decisions: Lexicon
     others: Lexicon
+    anniversaries: Lexicon
+    years_of: Lexicon
+    both: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -112,6 +122,9 @@ def _compile(rules: AgreementRules) -> Compiled:
         twins=Lexicon([("twin", p) for p in rules.twin_words]),
         decisions=Lexicon([("decision", p) for p in rules.decisions]),
         others=Lexicon([("other", p) for p in rules.other_partners]),
+        anniversaries=Lexicon([("anniversary", p) for p in rules.anniversaries]),
+        years_of=Lexicon([("years", p) for p in rules.years_of]),
+        both=Lexicon([("both", p) for p in rules.both_cities]),
     )
 
 
@@ -135,6 +148,7 @@ class Sighting:
     group: str
     decision: bool = False  # told in a sentence about a council's decision
     opens: bool = False  # the name opens its sentence, at most after one word ("Соглашение закрепляет", "The treaty")
+    headline: bool = False  # told in the article's first line
 
 
 @dataclass
@@ -146,6 +160,8 @@ class Draft:
     mentions: list[Mention] = field(default_factory=list)
     since_only: bool = False  # made only of "since YEAR" mentions: kept only with two parties
     decision_only: bool = False  # made only of mentions in sentences about a council's decision
+    anniversary_only: bool = False  # made only of relation anniversaries ("45 years of partnership"): kept with two parties
+    headline_status: bool = False  # its status was told only by the headline
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -201,6 +217,23 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
+
+
+def _both_cities(places, pieces, seg_index: int, at: int, groups: list[list[int]]) -> list[list[int]]:
+    """"podpisali list intencyjny w sprawie współpracy obu miast": with fewer than two cities in the sentence, the
+    two cities named before "both" (in this sentence and the one before) are the parties; with any other number
+    nothing is guessed."""
+    if any(len(g) >= 2 for g in groups):
+        return groups
+    found = _parties(places, pieces[max(seg_index - 1, 0)][0], at)
+    return [found] if len(found) == 2 else groups
+
+
+def _signatories_next(seg_index: int, pieces, staffed: set, places) -> bool:
+    """"Договір ... урочисто підписали вчора. Підписи поставили міський голова A та віце-президент B": the sentence
+    after a signing names officials of the cities that signed, and two cities between them."""
+    after = seg_index + 1
+    return after in staffed and len(_parties(places, pieces[seg_index][0], pieces[after][1])) >= 2
 
 
 def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
@@ -279,6 +312,41 @@ def _since_sightings(doc: AnnotatedDoc, c: Compiled, units, pieces, places) -> l
     return sightings
 
 
+def _anniversaries(c: Compiled, units) -> list[Match]:
+    """Anniversary phrases: "25-lecia współpracy", and "years of partnership" right after a number ("45 years")."""
+    years = [m for m in c.years_of.find_longest(units) if m.first > 0 and units[m.first - 1].surface[-1:].isdigit()]
+    return sorted(c.anniversaries.find_longest(units) + years, key=lambda m: m.start)
+
+
+def _names_within(names: list[Match], firsts: list[int], m: Match) -> bool:
+    """A document or relation named inside an anniversary phrase or right after it ("25 years of the partnership
+    agreement"): that name carries the anniversary itself."""
+    i = bisect.bisect_right(firsts, m.last + 1)
+    return i > 0 and names[i - 1].last >= m.first
+
+
+def _anniversary_sightings(doc: AnnotatedDoc, found: list[Match], names: list[Match], pieces, places, partners,
+                           host: int | None, dates: list[DateItem], both_at: dict[int, int]) -> list[Sighting]:
+    """"Gdańsk and Bremen celebrate 45 years of partnership": an anniversary of the cities' relation with no
+    document named is an anniversary of their twinning (GOLD.md)."""
+    firsts = [n.first for n in names]
+    sightings = []
+    for m in found:
+        seg_index = segment_of(pieces, m.start)
+        if seg_index is None or _names_within(names, firsts, m):
+            continue
+        seg = pieces[seg_index]
+        when = _nearest_date(dates, seg, m.start, AgreementStatus.anniversary.value)
+        mention = Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end)
+        groups = _party_groups(places, seg, partners, host, False, [])
+        if seg_index in both_at:
+            groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
+        for parties in groups:
+            sightings.append(Sighting(AgreementType.twinning_agreement.value, AgreementStatus.anniversary.value,
+                                      parties, when.value if when else None, mention, "anniversaries"))
+    return sightings
+
+
 # --- merging mentions into agreements -----------------------------------------------------
 
 def _stems(text: str) -> tuple[str, ...]:
@@ -308,7 +376,8 @@ def _compatible(draft: Draft, s: Sighting) -> bool:
     if s.group == "since":  # each "since YEAR" in a list is its own pair's twinning
         return set(draft.parties) == set(s.parties) and draft.date in (None, s.date)
     statuses = {s.status, draft.status}
-    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s):
+    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s) \
+            and not draft.headline_status:  # the headline tells the article's document in short
         return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
     return not a or not b or a <= b or b <= a
@@ -322,16 +391,28 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
             target = drafts[-1]
         if target is None:
             drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since",
-                                s.decision))
+                                s.decision, s.group == "anniversaries", s.headline))
             continue
         target.since_only = target.since_only and s.group == "since"
+        target.anniversary_only = target.anniversary_only and s.group == "anniversaries"
         target.decision_only = target.decision_only and s.decision
-        target.status = max([x for x in (target.status, s.status) if x], key=STATUS_STRENGTH.get, default=None)
+        _merge_status(target, s)
         target.parties += [p for p in s.parties if p not in target.parties]
         target.date = target.date or s.date
         if s.mention not in target.mentions:
             target.mentions.append(s.mention)
     return drafts
+
+
+def _merge_status(target: Draft, s: Sighting) -> None:
+    """The stronger status of two mentions; but a headline's present tense ("Grude i Beli Manastir potpisuju
+    Povelju", "Leeds and Kharkiv sign") yields to the tense the body tells the same document in."""
+    if s.status is None:
+        return
+    if target.status is None or (target.headline_status and not s.headline):
+        target.status, target.headline_status = s.status, s.headline
+    elif s.headline == target.headline_status:
+        target.status = max(target.status, s.status, key=STATUS_STRENGTH.get)
 
 
 def _same_act(kept: Draft, draft: Draft) -> bool:
@@ -377,6 +458,23 @@ def _fold_decisions(drafts: list[Draft]) -> list[Draft]:
     return kept
 
 
+def _fold_anniversaries(drafts: list[Draft]) -> list[Draft]:
+    """"A and B celebrate 20 years of partnership ... the partnership agreement signed in 2004": an anniversary of
+    the relation is the anniversary of the earlier document of the same pair (one item, the document's type and
+    date); a document signed in the reported event stays apart (a renewal at an anniversary is two items)."""
+    kept: list[Draft] = []
+    for draft in drafts:
+        earlier = [d for d in drafts if not d.anniversary_only and set(d.parties) == set(draft.parties)
+                   and d.status in BACKGROUND_PAIR] if draft.anniversary_only and len(draft.parties) >= 2 else []
+        if not earlier:
+            kept.append(draft)
+            continue
+        target = min(earlier, key=lambda d: d.date or "9999")
+        target.status = AgreementStatus.anniversary.value
+        target.mentions += [m for m in draft.mentions if m not in target.mentions]
+    return kept
+
+
 def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
     """In an article about exactly two cities, a document whose sentence names fewer than two of them
     ("Miasta zapowiedziały ... umowę", "Jubiläum der Städtepartnerschaft") is between those two."""
@@ -410,6 +508,11 @@ def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialIte
     if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
         return None
     return scores[0][1]
+
+
+def _has_headline(text: str, pieces) -> bool:
+    """The first line is a headline: a line of its own with no final stop ("Osijek i Pula potpisuju memorandum")."""
+    return bool(pieces) and text[pieces[0][1] - 1] not in ".!?…" and text[pieces[0][1]:pieces[0][1] + 1] in ("\n", "\r")
 
 
 def _is_dateline(text: str, pieces, m: Mention) -> bool:
@@ -456,7 +559,8 @@ def _background(status: str | None, when: str | None, dates: list[DateItem]) -> 
     if status == AgreementStatus.signed.value and when:
         kind = next((d.kind for d in dates if d.value == when), None)
         published = next((d.value for d in dates if d.kind == DateKind.published.value), None)
-        if kind == DateKind.historical.value or _days_before(when, published) > BACKGROUND_DAYS:
+        if kind == DateKind.historical.value or _days_before(when, published) > BACKGROUND_DAYS \
+                or (len(when) < 10 and published and when[:4].isdigit() and when[:4] < published[:4]):  # "im Jahr 2004"
             return AgreementStatus.existing.value
     return status
 
@@ -495,9 +599,13 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     others = {m.first for m in other_matches}
     other_in = {segment_of(pieces, m.start) for m in other_matches}
     orgs = {e.start for e in doc.entities if e.label == "ORG"}
+    staffed = {segment_of(pieces, m.start) for o in officials if o.city_geonames_id for m in o.mentions}
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
+    titled = _has_headline(doc.text, pieces)
+    both_at = {segment_of(pieces, m.start): m.start for m in reversed(c.both.find(units))}  # the first in a sentence
+    anniversaries = _anniversaries(c, units)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
     for name in names:
@@ -506,34 +614,41 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue
         seg = pieces[seg_index]
         group, kind = name.label.split(":", 1)
-        if group == "relations" and seg_index not in acts:
-            continue  # "побратимство" alone is an attribute, not an agreement
+        jubilee = any(a.first <= name.last and name.first <= a.last + 1 for a in anniversaries)
+        if group == "relations" and seg_index not in acts and not jubilee:
+            continue  # "побратимство" alone is an attribute, not an agreement ("20 лет побратимства" is its anniversary)
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
         if (seg_index in other_in and not _parties(places, *seg)) \
                 or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
             continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and not (seg_index in acts and len(_parties(places, *seg)) >= 2):
+                and not (seg_index in acts and (len(_parties(places, *seg)) >= 2 or _signatories_next(seg_index, pieces, staffed, places))):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         groups = _party_groups(places, seg, partners, host, singular, them)
+        if seg_index in both_at:
+            groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
         cue = _status_of(status.get(seg_index, []), name, status_order)
+        if jubilee:
+            cue = AgreementStatus.anniversary.value  # "20 years of twinning": the relation's anniversary
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
         for parties in groups:
             value = when.value if when else None
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
-                                      seg_index in decided, opens))
+                                      seg_index in decided, opens, seg_index == 0 and titled))
     sightings += _since_sightings(doc, c, units, pieces, places)
-    drafts = _merge_complete(_fold_decisions(_with_host(_article_pair(cities, _merge(sightings)), cities, host)))
+    sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates, both_at)
+    drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
+    drafts = _merge_complete(_fold_anniversaries(_fold_decisions(drafts)))
     area_rules = areas_compiled_for(doc.language) if drafts else None
     area_matches = area_rules.areas.find_longest(units) if area_rules else []
     return [
         AgreementItem(type=d.type, status=d.status or AgreementStatus.existing.value, city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
-        for d in drafts if not (d.since_only and len(d.parties) < 2)
+        for d in drafts if not ((d.since_only or d.anniversary_only) and len(d.parties) < 2)
     ]
