@@ -844,7 +844,8 @@ def _surnames(found: list[Candidate], text: str, language: str, trigger: re.Patt
         if before and _name_word(before.group(1), language, text, c.text) \
                 and not _sentence_start(text, c.start - len(before.group(0))) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
-            stems.update(c.keys)
+            # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
+            stems.update(key for key, kind in c.keys.items() if kind != ADJECTIVE)
     return stems
 
 
