@@ -58,6 +58,7 @@ class CityRules(_Strict):
     demonym_suffixes: list[str] = []
     demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
     lowercase_name_parts: bool = False  # sl: "Novo mesto", a two-word name whose second word is lowercase
+    lowercase_adjectives: bool = True  # de: "Berliner" is always capitalised ("wieder" is no Wieden)
     nouns_capitalised: bool = False
     adjectives_capitalised: bool = False  # en: "the Polish city of X" (elsewhere a capitalised "Deutsche Welle" is a name)  # de: "der tschechischen Stadt Ostrava" (a country adjective may stand before a noun)
     # share of the common-word penalty kept inside a sentence, where capitals say more
@@ -263,7 +264,7 @@ def word_keys(word: str, language: str, lowercase: bool,
             if key and (key not in found or KIND_RANK[kind] < KIND_RANK[found[key]]):
                 found[key] = kind
 
-    adjective_sources = [low]
+    adjective_sources = [low] if rules.lowercase_adjectives or not lowercase else []
     demonym_sources = [low]
     if not lowercase:
         add([low], EXACT)
@@ -272,7 +273,7 @@ def word_keys(word: str, language: str, lowercase: bool,
     for reading in readings:
         if reading.pos == "NOUN" and not lowercase:
             add([name_key(reading.normal_form)], _reading_kind(reading))
-        elif reading.pos in ("ADJF", "ADJS"):
+        elif reading.pos in ("ADJF", "ADJS") and (rules.lowercase_adjectives or not lowercase):
             adjective_sources.append(name_key(reading.normal_form))
         elif reading.pos == "NOUN":
             demonym_sources.append(name_key(reading.normal_form))
@@ -282,7 +283,8 @@ def word_keys(word: str, language: str, lowercase: bool,
             lemma = name_key(lemma)
             if not lowercase:
                 add([lemma], LEMMA)
-            adjective_sources.append(lemma)
+            if rules.lowercase_adjectives or not lowercase:
+                adjective_sources.append(lemma)
             demonym_sources.append(lemma)
     min_base = 4 if lowercase else 3  # a lowercase word must carry a longer stem ("kilka" is not Kiel)
     # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
