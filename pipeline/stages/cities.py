@@ -953,7 +953,28 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
         if c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.score >= geo.scoring.accept \
                 and {i for key in c.keys for i in gazetteer.names.get(key, ())} == {c.place.geonames_id}:
             written.setdefault(c.place.geonames_id, set()).add(c.text)
+    _short_forms(found, first, written, geo.scoring.accept)
     return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known, written)
+
+
+def _short_forms(found: list[Candidate], first: list[Candidate], written: dict[int, set[str]], accept: float) -> None:
+    """"se zástupci Ústí" after "Ústí nad Orlicí": a word that opens a multiword name accepted in the
+    article is that place's short form (it reaches the place, and the full name counts as written)."""
+    opening: dict[str, Candidate] = {}  # first word of an accepted multiword name -> its mention
+    for c in first:
+        if c.words > 1 and c.score >= accept and c.kind in (GEO_LEMMA, LEMMA, EXACT):
+            opening.setdefault(c.key.split(" ")[0], c)
+    if not opening:
+        return
+    for c in found:
+        if c.words != 1 or c.lowercase:
+            continue
+        for key, kind in list(c.keys.items()):
+            full = opening.get(key)
+            if full is not None and kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+                c.keys[full.key] = kind
+                written.setdefault(full.place.geonames_id, set()).add(full.text)
+                break
 
 
 # find_cities and find_officials both ask, with equal (not always the same) documents
