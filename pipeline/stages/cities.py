@@ -839,10 +839,16 @@ def _surnames(found: list[Candidate], text: str, language: str, trigger: re.Patt
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
     stems = set()
+    # ends of words that name a big city by its own name ("Dundee", not "Kamala" of "Kamala Harris")
+    place_ends = {c.end for c in found if not c.lowercase and c.words == 1
+                  and any(kind in (GEO_LEMMA, LEMMA, EXACT) and _big_own_name(key, load_gazetteer())
+                          for key, kind in c.keys.items())}
     for c in found:
         if c.words != 1 or c.lowercase:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
+        if before and c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
+            continue  # "the Dundee Würzburg Twinning Association": a big city before, no given name
         if before and _name_word(before.group(1), language, text, c.text) \
                 and not _sentence_start(text, c.start - len(before.group(0))) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
