@@ -58,6 +58,7 @@ class CityRules(_Strict):
     demonym_suffixes: list[str] = []
     demonyms_capitalised: bool = False  # "Ljubljančani" (sl) vs "krakowianie" (pl)
     lowercase_name_parts: bool = False  # sl: "Novo mesto", a two-word name whose second word is lowercase
+    lowercase_adjectives: bool = True  # de: "Berliner" is always capitalised ("wieder" is no Wieden)
     nouns_capitalised: bool = False
     adjectives_capitalised: bool = False  # en: "the Polish city of X" (elsewhere a capitalised "Deutsche Welle" is a name)  # de: "der tschechischen Stadt Ostrava" (a country adjective may stand before a noun)
     # share of the common-word penalty kept inside a sentence, where capitals say more
@@ -263,7 +264,7 @@ def word_keys(word: str, language: str, lowercase: bool,
             if key and (key not in found or KIND_RANK[kind] < KIND_RANK[found[key]]):
                 found[key] = kind
 
-    adjective_sources = [low]
+    adjective_sources = [low] if rules.lowercase_adjectives or not lowercase else []
     demonym_sources = [low]
     if not lowercase:
         add([low], EXACT)
@@ -272,7 +273,7 @@ def word_keys(word: str, language: str, lowercase: bool,
     for reading in readings:
         if reading.pos == "NOUN" and not lowercase:
             add([name_key(reading.normal_form)], _reading_kind(reading))
-        elif reading.pos in ("ADJF", "ADJS"):
+        elif reading.pos in ("ADJF", "ADJS") and (rules.lowercase_adjectives or not lowercase):
             adjective_sources.append(name_key(reading.normal_form))
         elif reading.pos == "NOUN":
             demonym_sources.append(name_key(reading.normal_form))
@@ -282,7 +283,8 @@ def word_keys(word: str, language: str, lowercase: bool,
             lemma = name_key(lemma)
             if not lowercase:
                 add([lemma], LEMMA)
-            adjective_sources.append(lemma)
+            if rules.lowercase_adjectives or not lowercase:
+                adjective_sources.append(lemma)
             demonym_sources.append(lemma)
     min_base = 4 if lowercase else 3  # a lowercase word must carry a longer stem ("kilka" is not Kiel)
     # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
@@ -534,7 +536,8 @@ def _region_named_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[str,
 
 
 def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
-            co_countries: dict[str, set[int]], region: tuple[str, str | None] | None) -> None:
+            co_countries: dict[str, set[int]], region: tuple[str, str | None] | None,
+            written: dict[int, set[str]] | None = None) -> None:
     best: tuple | None = None
     namesakes = {i for key in candidate.keys for i in gazetteer.names.get(key, ())}
     own_name_reached = {place.geonames_id for key in candidate.keys for place in _places_named(gazetteer, key)
@@ -549,10 +552,15 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             score = population_weight(place.population)
             if place.geonames_id in own_name_reached:
                 score += geo.scoring.choose_own_name
-            if place.country_code in home:
+            if place.country_code in home and (place.geonames_id in own_name_reached or CYRILLIC.match(key)
+                                               or place.population >= geo.scoring.medium_population):
+                # a home village reached by an old alias only ("Równe") is no likelier than the city it names
                 score += geo.scoring.choose_home_country
             if co_countries.get(place.country_code, set()) - namesakes:
                 score += geo.scoring.choose_co_country  # another place of the article lies in that country
+            if written and written.get(place.geonames_id, {candidate.text}) - {candidate.text}:
+                # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
+                score += geo.scoring.choose_region_named
             if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
                     or place.country_code in candidate.hints:
                 score += geo.scoring.choose_region_named
@@ -624,6 +632,8 @@ def _given_name_after_title(c: Candidate, text: str, before: str, rules: Compile
     can tell, stands in the genitive ("мэр Москвы Собянин")."""
     if c.words != 1 or c.lowercase or not (rules.institution_before and rules.institution_before.search(before)):
         return False
+    if rules.preposition and rules.preposition.search(before):
+        return False  # "Oberbürgermeister von Regensburg Kooperationsvereinbarungen": a place preposition's town
     after = re.match(r"[ \u00a0]([^\W\d_]+)(?:[ \u00a0]([^\W\d_]+))?", text[c.end:c.end + 60])
     if not after or not _is_capitalised(after.group(1)) or after.group(1).isupper():
         return False
@@ -638,6 +648,12 @@ def _full_name_after(c: Candidate, text: str) -> bool:
     """Two capitalised words follow: a whole name, so the candidate is no given name of it."""
     after = re.match(r"[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 60])
     return bool(after) and all(_is_capitalised(w) and not w.isupper() for w in after.groups())
+
+
+def _surname_after(c: Candidate, text: str, language: str) -> bool:
+    """The next word reads as a surname or patronymic (pymorphy3 only), as after a given name."""
+    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 40])
+    return bool(after) and any(r.grammemes & {"Surn", "Patr"} for r in morphology.readings(after.group(1), language))
 
 
 def _degree(word: str, language: str) -> bool:
@@ -725,20 +741,29 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     if institution:
         tail.append(s.institution_points)
     trigger = c.list_trigger or bool(rules.trigger_before and rules.trigger_before.search(before))
+    prepositioned = False
     if trigger:
         tail.append(s.trigger_points)
     elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before) \
             and not _sentence_start(text, c.start - 4):
         tail.append(s.preposition_points)  # "boravila je u Krakovu", "přijela do Lince"
+        prepositioned = True
     hinted = place.country_code in c.hints
     if hinted:
         tail.append(s.country_hint_points)
     if c.list_size > 1:
         tail.append(min(s.list_max_points, s.list_member_points * (c.list_size - 1)))
     person = _person_context(c, text, {}, language, institution_follows, trigger)
+    # a title, then the town, then a whole name: the town is the title's, however small or name-like
+    # ("gradonačelnik Zvornika Jasmin Halilović", "мер Ізмаїла Андрій Мельничук")
+    title_city = institution and not institution_follows and c.words == 1 and _full_name_after(c, text) \
+        and not _surname_after(c, text, language)  # but "президента Володимира Путіна": a given name
+    if person == "veto" and title_city:
+        person = "near"
     # a place named beside its country, listed among places, or big and with no name beside it
-    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали")
-    placed = person is None and (hinted or place.population >= s.big_population)
+    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали"); so does a multiword name after a
+    # place preposition ("v Murski Soboti")
+    placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1))
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     # a Cyrillic text names a foreign town by GeoNames' Cyrillic name as written ("Ванадзором", "в Кузнецку"):
     # no alias reached by a rule, once the town is big enough and its name is no region's ("Флорида") nor
@@ -753,7 +778,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 tail.append(s.ner_loc_points)  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 tail.append(s.ner_org_points)
-            elif entity.label == "PER" and not placed and not trigger and not (
+            elif entity.label == "PER" and not placed and not trigger and not title_city and not (
                     institution and place.population >= s.medium_population):
                 # but "primátor Košic Jaroslav", "Mesto Stropkov": a title before a town, or a trigger before
                 # any place, says place ("prezydenta Donalda Trumpa" is no village Donald)
@@ -814,14 +839,21 @@ def _surnames(found: list[Candidate], text: str, language: str, trigger: re.Patt
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
     stems = set()
+    # ends of words that name a big city by its own name ("Dundee", not "Kamala" of "Kamala Harris")
+    place_ends = {c.end for c in found if not c.lowercase and c.words == 1
+                  and any(kind in (GEO_LEMMA, LEMMA, EXACT) and _big_own_name(key, load_gazetteer())
+                          for key, kind in c.keys.items())}
     for c in found:
         if c.words != 1 or c.lowercase:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
+        if before and c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
+            continue  # "the Dundee Würzburg Twinning Association": a big city before, no given name
         if before and _name_word(before.group(1), language, text, c.text) \
                 and not _sentence_start(text, c.start - len(before.group(0))) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
-            stems.update(c.keys)
+            # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
+            stems.update(key for key, kind in c.keys.items() if kind != ADJECTIVE)
     return stems
 
 
@@ -870,7 +902,7 @@ def _written_lowercase(low: str, text: str) -> bool:
 
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
-            known: dict) -> list[Candidate]:
+            known: dict, written: dict[int, set[str]] | None = None) -> list[Candidate]:
     surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
@@ -879,7 +911,7 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         c.veto = None
         if region is not None and not any(key in gazetteer.regions for key in c.keys):
             c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
-        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text))
+        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text), written)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
@@ -921,7 +953,34 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     co_countries: dict[str, set[int]] = {}  # country -> the places accepted there in the first pass
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
-    return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known)
+    # places accepted where the text writes their name itself, not through a derivation
+    written: dict[int, set[str]] = {}  # places accepted where a word names them and nothing else
+    for c in first:
+        if c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.score >= geo.scoring.accept \
+                and {i for key in c.keys for i in gazetteer.names.get(key, ())} == {c.place.geonames_id}:
+            written.setdefault(c.place.geonames_id, set()).add(c.text)
+    _short_forms(found, first, written, geo.scoring.accept)
+    return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known, written)
+
+
+def _short_forms(found: list[Candidate], first: list[Candidate], written: dict[int, set[str]], accept: float) -> None:
+    """"se zástupci Ústí" after "Ústí nad Orlicí": a word that opens a multiword name accepted in the
+    article is that place's short form (it reaches the place, and the full name counts as written)."""
+    opening: dict[str, Candidate] = {}  # first word of an accepted multiword name -> its mention
+    for c in first:
+        if c.words > 1 and c.score >= accept and c.kind in (GEO_LEMMA, LEMMA, EXACT):
+            opening.setdefault(c.key.split(" ")[0], c)
+    if not opening:
+        return
+    for c in found:
+        if c.words != 1 or c.lowercase:
+            continue
+        for key, kind in list(c.keys.items()):
+            full = opening.get(key)
+            if full is not None and kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+                c.keys[full.key] = kind
+                written.setdefault(full.place.geonames_id, set()).add(full.text)
+                break
 
 
 # find_cities and find_officials both ask, with equal (not always the same) documents

@@ -70,11 +70,11 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
     hints: list[frozenset[str]] = [frozenset()] * len(found)
     sizes = [1] * len(found)
     lists = [-1] * len(found)
+    adjective: dict[int, frozenset[str]] = {}  # the country adjective before a candidate ("німецьким Лойні")
     for position, i in enumerate(places):
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
-        own = _after(found[i], text, limit, country_of) | _before(found[i], text, lexicon, nouns_capitalised,
-                                                                  adjectives_capitalised)
-        hints[i] = frozenset(own)
+        adjective[i] = frozenset(_before(found[i], text, lexicon, nouns_capitalised, adjectives_capitalised))
+        hints[i] = frozenset(_after(found[i], text, limit, country_of)) | adjective[i]
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions, nouns_capitalised)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
@@ -84,6 +84,9 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
                 carried = hints[i]
             else:
                 hints[i] = carried
+        carried = adjective.get(run[0], frozenset())
+        for i in run[1:]:  # "німецьким Лойні та Зелігенштадту": the first member's adjective, for the rest
+            hints[i] = hints[i] or carried
     return hints, sizes, lists
 
 
