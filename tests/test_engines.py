@@ -268,3 +268,20 @@ def test_learnt_words_give_the_same_annotation_and_stay_bounded(monkeypatch):
     learnt = learning.learned
     assert 500 <= learnt < 500 + len(set(texts[0].split())) * 3
     assert learning.annotate_many(texts, "uk") == expected and learning.learned == learnt
+
+
+def test_batches_end_at_a_character_bound_and_annotate_as_one_batch(uk_engine, monkeypatch):
+    """A batch of nlp.pipe ends at PIPE_BATCH_CHARS (the NER's arrays grow with a batch's tokens): the
+    annotations are those of one batch holding every text."""
+    import pipeline.nlp.engines.spacy_engine as spacy_engine
+
+    texts = [news_article("uk", i) for i in range(6)]
+    bound = 2 * max(map(len, texts))
+    batches = list(spacy_engine.pipe_batches(texts, 32, bound))
+    assert [t for batch in batches for t in batch] == texts and 1 < len(batches) < len(texts)
+    assert all(sum(map(len, batch)) <= bound for batch in batches)
+    assert list(spacy_engine.pipe_batches(texts, 4, 10)) == [[t] for t in texts]  # a long text alone
+    monkeypatch.setattr(spacy_engine, "PIPE_BATCH_CHARS", 10**9)
+    whole = uk_engine.annotate_many(texts, "uk")
+    monkeypatch.setattr(spacy_engine, "PIPE_BATCH_CHARS", bound)
+    assert uk_engine.annotate_many(texts, "uk") == whole and any(doc.entities for doc in whole)

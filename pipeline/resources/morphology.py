@@ -39,11 +39,15 @@ def analyser(language: str):
 WORD_CACHE_SIZE = 20_000
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
 def readings(word: str, language: str) -> tuple[Reading, ...]:
+    """pymorphy3's readings of a word, () outside uk/ru (asked for every word of every language: those
+    answers take no place in the bounded cache of uk/ru words)."""
+    return _readings(word, language) if language in PYMORPHY_LANGUAGES else ()
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _readings(word: str, language: str) -> tuple[Reading, ...]:
     morph = analyser(language)
-    if morph is None:
-        return ()
     # tag.grammemes is a frozenset shared by every parse with that tag: kept as it is, not copied
     # (a copy is ~700 bytes per reading); the POS name is interned for the same reason.
     return tuple(
@@ -52,11 +56,14 @@ def readings(word: str, language: str) -> tuple[Reading, ...]:
     )
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
 def parses(word: str, language: str) -> tuple:
     """The raw pymorphy3 parses (for inflecting a reading); () outside uk/ru."""
-    morph = analyser(language)
-    return tuple(morph.parse(word)) if morph is not None else ()
+    return _parses(word, language) if language in PYMORPHY_LANGUAGES else ()
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _parses(word: str, language: str) -> tuple:
+    return tuple(analyser(language).parse(word))
 
 
 def inflect(parse, grammemes: set[str]) -> str | None:

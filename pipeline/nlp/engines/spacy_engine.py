@@ -7,6 +7,7 @@ always see sentences and lowercase lemmas.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import spacy
@@ -22,6 +23,9 @@ LABEL_MAP = {"PERSON": "PER", "PERS": "PER", "PERSNAME": "PER", "GPE": "LOC", "F
              "PLACENAME": "LOC", "GEOGNAME": "LOC", "ORGNAME": "ORG", "NORP": None}
 COMMON_LABELS = ("PER", "LOC", "ORG", "JOB")
 PIPE_BATCH_SIZE = 32
+# A batch of nlp.pipe also ends at this many characters: the NER's arrays for a batch grow with its tokens,
+# and 32 long Russian news articles at once took ~430 MB for an instant (the peak RSS of a worker).
+PIPE_BATCH_CHARS = 20_000
 # Lexemes kept in a pipeline's vocabulary for good (see SpacyEngine.learn_words): 10,000 word forms of
 # the first articles cost ~7 MB per language and take the tokenizer from ~8 to ~1.1 ms per news article
 # (20,000: 0.8 ms for twice the memory).
@@ -128,9 +132,25 @@ class SpacyEngine:
         short = [i for i, text in enumerate(texts) if len(text) <= WINDOW_CHARS]
         self.learn_words([texts[i] for i in short])
         with self.nlp.memory_zone():
-            docs = dict(zip(short, (doc_to_annotated(doc, language, self.model_id) for doc in
-                                    self.nlp.pipe([texts[i] for i in short], batch_size=PIPE_BATCH_SIZE))))
+            docs = dict(zip(short, (doc_to_annotated(doc, language, self.model_id)
+                                    for batch in pipe_batches([texts[i] for i in short], PIPE_BATCH_SIZE, PIPE_BATCH_CHARS)
+                                    for doc in self.nlp.pipe(batch, batch_size=len(batch)))))
         return [docs[i] if i in docs else self.annotate(text, language) for i, text in enumerate(texts)]
+
+
+def pipe_batches(texts: list[str], size: int, chars: int) -> Iterator[list[str]]:
+    """The texts in order, in batches of at most ``size`` texts and ``chars`` characters (a longer
+    text is a batch of its own)."""
+    batch: list[str] = []
+    held = 0
+    for text in texts:
+        if batch and (len(batch) == size or held + len(text) > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append(text)
+        held += len(text)
+    if batch:
+        yield batch
 
 
 def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
