@@ -752,6 +752,56 @@ def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityIt
     return None
 
 
+def _adjective_city_before(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
+    """"вршачки градоначелник", "kranjski župan", "niški kolega": a city adjective right before
+    the title that the cities stage did not keep there names the office's city, when it is a city the
+    article names elsewhere."""
+    before = NAME_WORD_BEFORE.search(doc.text, max(0, title.start - 40), title.start)
+    if before is None or before.group(1)[:1].isupper() and before.start() > 0 \
+            and doc.text[:before.start()].rstrip()[-1:] not in ".!?\n":
+        return None  # a capitalised word inside a sentence is a name or a city mention, not an adjective
+    known, gazetteer = {c.geonames_id for c in cities}, load_gazetteer()
+    for c in candidates(before.group(1), doc.language, gazetteer, geo_rules()):
+        ids = [p.geonames_id for key, kind in c.keys.items() if kind == ADJECTIVE for p in gazetteer.lookup(key)
+               if p.geonames_id in known]
+        if c.start == 0 and c.end == len(before.group(1)) and len(set(ids)) == 1:
+            return ids[0]
+    stems = {c.geonames_id for c in cities for m in c.mentions if _adjective_of(before.group(1), m.text)}
+    return stems.pop() if len(stems) == 1 else None
+
+
+ADJECTIVE_SUFFIX = re.compile(r"(?:[sšcčzž]k|[сшцзж]к)[^\W\d_]{1,4}$", re.I)
+
+
+def _adjective_of(adjective: str, city: str) -> bool:
+    """"kranjski" of "Kranj", "вршачки" of "Вршац": a -sk-/-ск- adjective that keeps all of a
+    one-word city name but its last two letters."""
+    if " " in city or not ADJECTIVE_SUFFIX.search(adjective):
+        return False
+    common = len(os.path.commonprefix([adjective.casefold(), city.casefold()]))
+    return common >= 4 and common >= len(city) - 2
+
+
+COLON_LEAD = 80  # characters before a colon where the city that opens a list of people may stand
+
+
+def _city_before_colon(doc: AnnotatedDoc, title: Title, mentions: list[Candidate], title_starts: set[int]
+                       ) -> int | None:
+    """"Radom reprezentują: prezydent A, wiceprezydent B", "goście z Lublina: sekretarz miasta A": the
+    city right before the colon that opens a list of people is the office of each title in the list."""
+    sentence = _sentence(doc, title.start)
+    colon = doc.text.rfind(":", sentence.start, title.start)
+    if colon < 0 or re.search(r"[.;!?]", doc.text[colon:title.start]) or _mentions_between(mentions, colon, title.start):
+        return None
+    first = re.match(r"\s*([^\W\d_])", doc.text[colon + 1:title.end])
+    if first is None or not (first.group(1).isupper() or colon + 1 + first.start(1) in title_starts):
+        return None  # a list of people or titles follows the colon, not a clause
+    lead = _mentions_between(mentions, max(sentence.start, colon - COLON_LEAD), colon)
+    if lead and re.fullmatch(r"[^\W\d_]*(?:\s+[^\W\d_]+)?\s*", doc.text[lead[-1].end:colon]):
+        return lead[-1].place.geonames_id  # "przedstawiciele Lublina:", "Radom reprezentują:"
+    return None
+
+
 def _main_city(cities: list[CityItem]) -> int | None:
     """The city the article names most often, if one does so more than every other."""
     counts = sorted((len(c.mentions), c.geonames_id) for c in cities)
@@ -780,6 +830,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     found = _represented(doc, rules, people, mentions)
     taken = {f.name.start for f in found}
     plural = _plural_pattern(doc.language)
+    title_starts = {t.start for t in titles}
     for title in titles:
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
@@ -787,7 +838,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             continue
         person, glued = _place_in_name(doc, title, person, cities)
         near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
-        in_country = None if near or glued else _city_of_country_beside(doc, title, cities)
+        in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
+                                                 or _city_of_country_beside(doc, title, cities)
+                                                 or _city_before_colon(doc, title, mentions, title_starts))
         if title.needs_city and glued is None and in_country is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
@@ -817,6 +870,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
                 found.append(Found(holder, title.role, city_id, title, settled=settled,
                                    nominative=holder.start >= title.end and _nominative_title(doc, title),
                                    shared=len(holders) > 1))
+    _coordinated_title_city(doc, found)
     claimed = {f.city_id for f in found if f.city_id is not None}
     home_city = _home_city(doc, cities)
     for f in found:
@@ -837,6 +891,22 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
 
 
 MANY_PER_CITY = ("deputy_mayor", "official")  # offices a city has several holders of at once
+
+
+def _coordinated_title_city(doc: AnnotatedDoc, found: list[Found]) -> None:
+    """"kranjski župan A in podžupan B", "the Mayor of Leeds A and deputy mayor B": a deputy's title with
+    no city of its own, coordinated right after the name of a holder whose phrase named the city, is of
+    that city."""
+    conjunction = _conjunction(doc.language)
+    by_end = {f.name.end: f for f in found if f.city_id is not None}
+    for f in found:
+        if f.city_id is not None or f.settled or f.role not in MANY_PER_CITY or f.name.start < f.title.end:
+            continue
+        gap = re.search(r"[ \u00a0]*(?:,[ \u00a0]*)?(\w+)[ \u00a0]+$", doc.text[max(0, f.title.start - 30):f.title.start])
+        if gap and conjunction.fullmatch(gap.group(1)):
+            previous = by_end.get(f.title.start - len(gap.group()))
+            if previous is not None and not previous.guessed:
+                f.city_id, f.settled = previous.city_id, True
 
 
 def _free(city_id: int | None, f: Found, found: list[Found], anyhow: bool = False) -> bool:
