@@ -78,6 +78,9 @@ class OfficialRules(_Strict):
     # words after which a title's place stands ("of", "на", "міста"): the first capitalised word after
     # them is the place, not the holder, also when no city mention resolved it
     place_words: list[str] = []
+    # words that make a title a past holder's ("тодішній", "damaligen", "the then"), within the two words
+    # before it: that holder does not take the office from the article's present one
+    former: list[str] = []
     # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
     # lowercase words after it up to the name are the office's field, not a clause
     portfolio: list[str] = []
@@ -108,6 +111,7 @@ class Found:
     nominative: bool = False  # the name follows a title in the nominative, so it is in the nominative
     shared: bool = False  # one of several holders of one plural title ("заместник-кметовете A, B и C")
     guessed: bool = False  # the city comes from the article (a council named, its main city), not the phrase
+    past: bool = False  # a past holder of the office ("the then mayor")
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -343,16 +347,18 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
             break
         after, gap = person, _without_portfolio(_blank(text, title.end, person.start, city_spans, connectors),
                                                 doc.language)
-        if plural:  # "the mayors of A and B, X and Y"
+        if plural:  # "the mayors of A and B, X and Y"; "die Bürgermeister – X (A) und Y (B)"
+            gap = re.sub(r"^\s*[–—:]\s*$", " ", gap)
             gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
         break
-    if after is not None and not gap.strip():
-        return after  # "заместник-кметовете Мария Стоева" even after "NAME, "
-    for person in people[bisect_left(starts, sentence.start):bisect_right(starts, title.start)]:
-        if person.end <= title.start:  # apposition before the title: "NAME, title" / "NAME (title"
-            between = _blank(text, person.end, title.start, city_spans, connectors)
-            if re.fullmatch(r"\s*[,(–—-]\s*", between):
-                return person
+    apposed = next((person for person in people[bisect_left(starts, sentence.start):bisect_right(starts, title.start)]
+                    if person.end <= title.start  # apposition before the title: "NAME, title" / "NAME (title"
+                    and re.fullmatch(r"\s*[,(–—-]\s*", _blank(text, person.end, title.start, city_spans, connectors))),
+                   None)
+    if after is not None and not gap.strip() and not (apposed and " " not in after.text.strip()):
+        return after  # "заместник-кметовете Мария Стоева" even after "NAME, " (but "NAME, мэру Самары": a place)
+    if apposed is not None:
+        return apposed
     if after is not None and (CLAUSE.match(gap) or (re.fullmatch(r"\s*,\s*", gap) and (
             _names_city(title.end, after.start, city_spans)  # "the Mayor of Kyiv, Vitali Klitschko"
             or APPOSITION_END.match(text, after.end)))):  # "its mayor, Oleh Marchuk, said"
@@ -508,16 +514,30 @@ def _cities_in_title_phrase(doc: AnnotatedDoc, title: Title, mentions: list[Cand
     return ids
 
 
-def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
+def _own_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate]) -> tuple[int, int | None]:
+    """The city written right after a holder's name, in brackets or after a linking word ("X (A)",
+    "X für A", "X iz A"), and where it ends; (person.end, None) when none stands there."""
+    bracket = re.match(r"[ \u00a0]*\([ \u00a0]*", doc.text[person.end:person.end + 10])
+    if bracket:
+        city = next(iter(_mentions_at(mentions, person.end + bracket.end())), None)
+        close = re.match(r"[ \u00a0]*\)", doc.text[city.end:city.end + 5]) if city else None
+        if close:
+            return city.end + close.end(), city.place.geonames_id
+    city = next(iter(_city_after_name(doc, person, mentions)), None)
+    return (city.end, city.place.geonames_id) if city else (person.end, None)
+
+
+def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun], mentions: list[Candidate]
+                 ) -> list[NameRun]:
     """Names coordinated after a plural title's first holder, up to the last one a conjunction joins:
-    "заместник-кметовете A, B и C", "Župana A in B"."""
+    "заместник-кметовете A, B и C", "Župana A in B", "X (A) und Y (B)"."""
     gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
     sentence, last, items, closed = _sentence(doc, first.start), first, [], 0
     starts = _starts(people)
     for person in people[bisect_left(starts, first.end):bisect_left(starts, sentence.end)]:
         if person.start < last.end or person.start >= sentence.end:
             continue
-        gap = doc.text[last.end:person.start]
+        gap = doc.text[_own_city(doc, last, mentions)[0]:person.start]
         if not gap_pattern.fullmatch(gap):
             break
         items.append(person)
@@ -850,8 +870,11 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             holders = _coordinated_before(doc, person, people) + [person]
             phrase = _cities_in_title_phrase(doc, title, mentions)
         elif is_plural:
-            holders += _coordinated(doc, person, people)
+            holders += _coordinated(doc, person, people, mentions)
         city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
+        own = [_own_city(doc, holder, mentions)[1] for holder in holders] if len(holders) > 1 else []
+        if own and None not in own:  # "Bürgermeister X (A) und Y (B)", "X für A und Y für B"
+            city_ids, settled = own, True
         if in_country is not None and len(holders) == 1:
             city_ids, settled = [in_country], True
         elif not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
@@ -869,7 +892,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
                 taken.add(holder.start)
                 found.append(Found(holder, title.role, city_id, title, settled=settled,
                                    nominative=holder.start >= title.end and _nominative_title(doc, title),
-                                   shared=len(holders) > 1))
+                                   shared=len(holders) > 1, past=_past_title(doc, title)))
     _coordinated_title_city(doc, found)
     claimed = {f.city_id for f in found if f.city_id is not None}
     home_city = _home_city(doc, cities)
@@ -914,8 +937,19 @@ def _free(city_id: int | None, f: Found, found: list[Found], anyhow: bool = Fals
     anyhow), where a city has one holder of it ("Župana A in B" are mayors of two cities, not both of the
     home city)."""
     return f.role in MANY_PER_CITY or not any(
-        o is not f and o.city_id == city_id and o.role == f.role and (anyhow or not o.guessed or o.title == f.title)
-        for o in found)
+        o is not f and o.city_id == city_id and o.role == f.role and o.past == f.past
+        and (anyhow or not o.guessed or o.title == f.title) for o in found)
+
+
+@lru_cache(maxsize=None)
+def _former_pattern(language: str) -> re.Pattern | None:
+    words = official_rules(language).former
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:[ \u00a0]+[^\W\d_]+)?[ \u00a0]+$", re.I) if words else None
+
+
+def _past_title(doc: AnnotatedDoc, title: Title) -> bool:
+    pattern = _former_pattern(doc.language)
+    return bool(pattern and pattern.search(doc.text, max(0, title.start - 40), title.start))
 
 
 def _share_title_city(found: list[Found]) -> None:
