@@ -78,7 +78,7 @@ class OfficialRules(_Strict):
     # words after which a title's place stands ("of", "на", "міста"): the first capitalised word after
     # them is the place, not the holder, also when no city mention resolved it
     place_words: list[str] = []
-    # words that make a title a past holder's ("тодішній", "damaligen", "the then"), within the two words
+    # words that make a title a past holder's ("тодішній", "damaligen", "the then"), at most two words
     # before it: that holder does not take the office from the article's present one
     former: list[str] = []
     # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
@@ -944,7 +944,7 @@ def _free(city_id: int | None, f: Found, found: list[Found], anyhow: bool = Fals
 @lru_cache(maxsize=None)
 def _former_pattern(language: str) -> re.Pattern | None:
     words = official_rules(language).former
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:[ \u00a0]+[^\W\d_]+)?[ \u00a0]+$", re.I) if words else None
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:[ \u00a0]+[^\W\d_]+){0,2}[ \u00a0]+$", re.I) if words else None
 
 
 def _past_title(doc: AnnotatedDoc, title: Title) -> bool:
