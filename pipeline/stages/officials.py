@@ -202,6 +202,7 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     if len(current) >= 2:
         runs.append(current)
     runs = [r[1:] if _abbreviation_before_name(r) else r for r in runs]
+    runs += _surnames_after_honorific(text, words, runs, doc.language)
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
     taken = bytearray(len(text) + 1)  # 1 where a name run covers the character (masks: linear on long pages)
     for person in people:
@@ -212,6 +213,24 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
             people.append(NameRun(entity.start, entity.end, entity.text))
             taken[entity.start:entity.end] = b"\x01" * (entity.end - entity.start)
     return sorted(people, key=lambda p: p.start)
+
+
+@lru_cache(maxsize=None)
+def _honorific_before(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics
+    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.?[ \u00a0]+$") if honorifics else None
+
+
+def _surnames_after_honorific(text: str, words: list[re.Match], runs: list[list[re.Match]], language: str
+                              ) -> list[list[re.Match]]:
+    """"г-н Тодоров", "pan Nowak": one capitalised word after a lowercase honorific is a name (a capitalised
+    honorific already joins the run: "Mr Verdier")."""
+    pattern = _honorific_before(language)
+    if pattern is None:
+        return []
+    in_runs = {w.start() for run in runs for w in run}
+    return [[word] for word in words if word.start() not in in_runs and _is_name_word(word.group())
+            and pattern.search(text, max(0, word.start() - 16), word.start())]
 
 
 @lru_cache(maxsize=None)
@@ -325,6 +344,14 @@ def _without_portfolio(gap: str, language: str) -> str:
     return " " * (len(gap) - 1) + ("," if comma else " ")
 
 
+def _second_title(gap: str, language: str) -> bool:
+    """A conjunction and up to three lowercase words between a title and the name: a second office of the
+    same holder ("mayor and governor of Vienna NAME", "Bürgermeister und Landeshauptmann NAME")."""
+    words = gap.split()
+    return 2 <= len(words) <= 4 and bool(_conjunction(language).fullmatch(words[0])) \
+        and all(WORD.fullmatch(w) and w.islower() for w in words[1:])
+
+
 APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
 
 
@@ -355,6 +382,8 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
                     if person.end <= title.start  # apposition before the title: "NAME, title" / "NAME (title"
                     and re.fullmatch(r"\s*[,(–—-]\s*", _blank(text, person.end, title.start, city_spans, connectors))),
                    None)
+    if after is not None and _second_title(gap, doc.language):
+        gap = ""  # "župan in deželni glavar Dunaja dr. NAME": one holder of two offices
     if after is not None and not gap.strip() and not (apposed and " " not in after.text.strip()):
         return after  # "заместник-кметовете Мария Стоева" even after "NAME, " (but "NAME, мэру Самары": a place)
     if apposed is not None:
@@ -517,14 +546,11 @@ def _cities_in_title_phrase(doc: AnnotatedDoc, title: Title, mentions: list[Cand
 def _own_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate]) -> tuple[int, int | None]:
     """The city written right after a holder's name, in brackets or after a linking word ("X (A)",
     "X für A", "X iz A"), and where it ends; (person.end, None) when none stands there."""
-    bracket = re.match(r"[ \u00a0]*\([ \u00a0]*", doc.text[person.end:person.end + 10])
-    if bracket:
-        city = next(iter(_mentions_at(mentions, person.end + bracket.end())), None)
-        close = re.match(r"[ \u00a0]*\)", doc.text[city.end:city.end + 5]) if city else None
-        if close:
-            return city.end + close.end(), city.place.geonames_id
     city = next(iter(_city_after_name(doc, person, mentions)), None)
-    return (city.end, city.place.geonames_id) if city else (person.end, None)
+    if city is None:
+        return person.end, None
+    close = BRACKET_CLOSE.match(doc.text, city.end)
+    return (close.end() if close else city.end), city.place.geonames_id
 
 
 def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun], mentions: list[Candidate]
@@ -722,8 +748,16 @@ def _after_name_pattern(language: str) -> re.Pattern | None:
     return re.compile(r"[ \u00a0]*,?[ \u00a0]*(?:" + "|".join(words) + r")[ \u00a0]+", re.I) if words else None
 
 
+BRACKET_OPEN = re.compile(r"[ \u00a0]*\([ \u00a0]*")
+BRACKET_CLOSE = re.compile(r"[ \u00a0]*\)")
+
+
 def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]) -> list[Candidate]:
-    """"Mayor Tom Harlow of Springfield", "gradonačelnik Ivan Horvat iz Splita"."""
+    """"Mayor Tom Harlow of Springfield", "gradonačelnik Ivan Horvat iz Splita", "burmistrz Jan Nowak (Opole)"."""
+    bracket = BRACKET_OPEN.match(doc.text, person.end)
+    if bracket:
+        city = next(iter(_mentions_at(cities, bracket.end())), None)
+        return [city] if city and BRACKET_CLOSE.match(doc.text, city.end) else []
     pattern = _after_name_pattern(doc.language)
     link = pattern.match(doc.text, person.end) if pattern else None
     return _mentions_at(cities, link.end())[:1] if link else []
@@ -817,7 +851,7 @@ def _city_before_colon(doc: AnnotatedDoc, title: Title, mentions: list[Candidate
     if first is None or not (first.group(1).isupper() or colon + 1 + first.start(1) in title_starts):
         return None  # a list of people or titles follows the colon, not a clause
     lead = _mentions_between(mentions, max(sentence.start, colon - COLON_LEAD), colon)
-    if lead and re.fullmatch(r"[^\W\d_]*(?:\s+[^\W\d_]+)?\s*", doc.text[lead[-1].end:colon]):
+    if lead and re.fullmatch(r"(?:\s+[^\W\d_]+){0,3}\s*", doc.text[lead[-1].end:colon]):
         return lead[-1].place.geonames_id  # "przedstawiciele Lublina:", "Radom reprezentują:"
     return None
 
