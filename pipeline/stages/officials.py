@@ -345,10 +345,11 @@ def _without_portfolio(gap: str, language: str) -> str:
 
 
 def _second_title(gap: str, language: str) -> bool:
-    """A conjunction and up to three lowercase words between a title and the name: a second office of the
-    same holder ("mayor and governor of Vienna NAME", "Bürgermeister und Landeshauptmann NAME")."""
+    """A conjunction and one or two lowercase words between a title and the name: a second office of the
+    same holder ("župan in deželni glavar CITY-gen NAME", "кмет на CITY и областен управител NAME"); more
+    words are a clause ("primátorovi CITY a především náměstkovi hejtmana NAME" is another person)."""
     words = gap.split()
-    return 2 <= len(words) <= 4 and bool(_conjunction(language).fullmatch(words[0])) \
+    return 2 <= len(words) <= 3 and bool(_conjunction(language).fullmatch(words[0])) \
         and all(WORD.fullmatch(w) and w.islower() for w in words[1:])
 
 
