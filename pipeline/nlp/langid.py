@@ -383,6 +383,18 @@ LETTERS = re.compile(r"[^\W\d_]+")
 SENTENCE_OPENERS = frozenset(".!?:\n\"“„«(")
 
 
+def _letters_outside_names(sample: str, letters: Counter[str], rules: LangidRules) -> Counter[str]:
+    """The letters of the words not capitalised inside a sentence of a Latin-script text: the letters of
+    quoted names ("Łódź", "Großkopf") do not rule out the language around them. All letters when too
+    few are left."""
+    if _dominant_script(letters, rules) != "Latin":
+        return letters  # Cyrillic names carry no letters foreign to the languages around them
+    ordinary = " ".join(m.group() for m in LETTERS.finditer(sample)
+                        if not m.group()[:1].isupper() or _opens_sentence(sample, m.start()))
+    counts = letter_counts(ordinary)
+    return counts if sum(counts.values()) >= rules.sample.min_letters else letters
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     position = start - 1
     while position >= 0 and text[position] in " \t\u00a0":
@@ -453,7 +465,7 @@ def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGues
     method = [f"lingua-{_package_version('lingua-language-detector')}/{rules.lingua.mode}", "letters"]
     if sum(letters.values()) < rules.sample.min_letters:
         return LanguageGuess(None, 0.0, method=_method(method))
-    excluded = ruled_out(letters, rules)
+    excluded = ruled_out(_letters_outside_names(sample, letters, rules), rules)
     if set(rules.lingua.covered) <= set(excluded):
         excluded = {}  # letters that rule out every language: a mixed text, the letters say nothing
         method.append("mixed")
