@@ -216,21 +216,25 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
 
 
 @lru_cache(maxsize=None)
-def _honorific_before(language: str) -> re.Pattern | None:
+def _honorific_then_word(language: str) -> re.Pattern | None:
     honorifics = name_rules(language).honorifics
-    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.?[ \u00a0]+$") if honorifics else None
+    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.?[ \u00a0]+(?=[^\W\d_])") if honorifics else None
 
 
 def _surnames_after_honorific(text: str, words: list[re.Match], runs: list[list[re.Match]], language: str
                               ) -> list[list[re.Match]]:
     """"г-н Тодоров", "pan Nowak": one capitalised word after a lowercase honorific is a name (a capitalised
     honorific already joins the run: "Mr Verdier")."""
-    pattern = _honorific_before(language)
+    pattern = _honorific_then_word(language)
     if pattern is None:
         return []
-    in_runs = {w.start() for run in runs for w in run}
-    return [[word] for word in words if word.start() not in in_runs and _is_name_word(word.group())
-            and pattern.search(text, max(0, word.start() - 16), word.start())]
+    out = []
+    for match in pattern.finditer(text):  # rare: the words and runs are searched only where one stands
+        index = bisect_left(words, match.end(), key=lambda w: w.start())
+        if index < len(words) and words[index].start() == match.end() and _is_name_word(words[index].group()) \
+                and not any(w.start() == match.end() for run in runs for w in run):
+            out.append([words[index]])
+    return out
 
 
 @lru_cache(maxsize=None)
