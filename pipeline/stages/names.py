@@ -39,7 +39,7 @@ class NameRules(_Strict):
     # ("Sergeja Skripala" is genitive, not a woman's name in the nominative)
     all_parts_bonus: float = 1.0
     # taken from an oblique case for each part of a name of two or more parts that none of its endings
-    # explains: "Мечыслаў Гой" is a nominative (-ў and -й), not an instrumental of "Гоя" beside a part
+    # explains: "Станіслаў Бой" is a nominative (-ў and -й), not an instrumental of "Боя" beside a part
     # that no instrumental ending explains
     unexplained_penalty: float = 1.5
     cases: list[CaseRules] = []
@@ -163,7 +163,7 @@ def _nominative_rules(parts: list[str], language: str) -> list[str]:
         score = sum(weight for _, weight in applied)
         if number and len(parts) > 1 and all(form != part for (form, _), part in zip(applied, parts)):
             score += rules.all_parts_bonus
-        if number and len(parts) > 1:  # an oblique case must explain the given name too ("Мечыслаў Гой")
+        if number and len(parts) > 1:  # an oblique case must explain the given name too ("Станіслаў Бой")
             score -= rules.unexplained_penalty * sum(1 for _, weight in applied if weight == 0)
         score += sum(LEMMA_AGREES for (form, _), part, lemma in zip(applied, parts, lemmas)
                      if lemma and lemma != part and form == lemma)

@@ -223,8 +223,8 @@ def _honorific_then_word(language: str) -> re.Pattern | None:
 
 def _surnames_after_honorific(text: str, words: list[re.Match], runs: list[list[re.Match]], language: str
                               ) -> list[list[re.Match]]:
-    """"г-н Тодоров", "pan Nowak": one capitalised word after a lowercase honorific is a name (a capitalised
-    honorific already joins the run: "Mr Verdier")."""
+    """"г-н Стоянов", "pan Nowak": one capitalised word after a lowercase honorific is a name (a capitalised
+    honorific already joins the run: "Mr Fairbrother")."""
     pattern = _honorific_then_word(language)
     if pattern is None:
         return []
