@@ -296,3 +296,17 @@ def test_eval_langid_command_rejects_an_unknown_set():
                          capture_output=True, text=True, cwd=PROJECT, timeout=600)
     assert run.returncode != 0 and "nope" in run.stderr
     assert set(EVAL_SETS) == {"tuning", "heldout", "udhr"}
+
+
+@pytest.mark.parametrize("expected, text", [
+    ("en", "The mayors of Poznań and Hanover, Katarzyna Wiśniewska and Rüdiger Krause, signed a memorandum."),
+    ("en", "The mayors of Kraków and Bremen, Zbigniew Nowakowski and Andreas Hartmann, met in the town hall."),
+    # names with five foreign letters or more: they do not rule English out either
+    ("en", "The mayors of Łódź and Göttingen, Zenon Wąsowicz and Jürgen Großkopf, signed a memorandum."),
+    ("pl", "Prezydent Gdyni spotkał się z burmistrzem Lubeki w ratuszu i podpisali umowę o współpracy."),
+    ("de", "Die Bürgermeister von Görlitz und Zgorzelec haben sich auf eine gemeinsame Buslinie geeinigt."),
+])
+def test_function_words_weigh_over_quoted_names(expected, text):
+    """A short English sentence full of Polish and German names is English: its ordinary words are
+    English function words, the names (capitalised inside the sentence) say nothing of its language."""
+    assert detect_language(text).language == expected

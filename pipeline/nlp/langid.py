@@ -81,6 +81,16 @@ class VarietyGroup(_Strict):
     markers: tuple[MarkerSet, ...]
 
 
+class FunctionWords(_Strict):
+    """Closed-class words (articles, prepositions, conjunctions, auxiliaries) of a language that no other
+    covered language writes alike: a text whose ordinary words are mostly one language's function words
+    is in that language, however many foreign names it quotes."""
+
+    min_hits: int = Field(ge=1)
+    min_share: float = Field(gt=0.0, le=1.0)  # of the words not written with a capital inside a sentence
+    words: dict[str, tuple[str, ...]]
+
+
 class LangidRules(_Strict):
     sample: SampleRules
     homoglyphs: dict[str, str] = {}
@@ -91,6 +101,7 @@ class LangidRules(_Strict):
     scripts: dict[str, ScriptRules]
     alphabets: dict[str, str]
     varieties: tuple[VarietyGroup, ...] = ()
+    function_words: FunctionWords | None = None
 
 
 def langid_rules() -> LangidRules:
@@ -368,6 +379,54 @@ def _apply_variety(scores: dict[str, float], sample: str, letters: Counter[str],
     return scores, None
 
 
+LETTERS = re.compile(r"[^\W\d_]+")
+SENTENCE_OPENERS = frozenset(".!?:\n\"“„«(")
+
+
+def _letters_outside_names(sample: str, letters: Counter[str], rules: LangidRules) -> Counter[str]:
+    """The letters of the words not capitalised inside a sentence of a Latin-script text: the letters of
+    quoted names ("Łódź", "Großkopf") do not rule out the language around them. All letters when too
+    few are left."""
+    if _dominant_script(letters, rules) != "Latin":
+        return letters  # Cyrillic names carry no letters foreign to the languages around them
+    ordinary = " ".join(m.group() for m in LETTERS.finditer(sample)
+                        if not m.group()[:1].isupper() or _opens_sentence(sample, m.start()))
+    counts = letter_counts(ordinary)
+    return counts if sum(counts.values()) >= rules.sample.min_letters else letters
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    position = start - 1
+    while position >= 0 and text[position] in " \t\u00a0":
+        position -= 1
+    return position < 0 or text[position] in SENTENCE_OPENERS
+
+
+def _function_word_language(scores: dict[str, float], sample: str, rules: LangidRules) -> str | None:
+    """The language whose function words make at least ``min_share`` of the sample's ordinary words
+    (words capitalised inside a sentence are names, left out), when it is not lingua's winner."""
+    spec = rules.function_words
+    if spec is None or not scores:
+        return None
+    lexicon = _derived("function_words", spec, lambda s: {w: lang for lang, ws in s.words.items() for w in ws})
+    ordinary, hits = 0, Counter()
+    for match in LETTERS.finditer(sample):
+        word = match.group()
+        language = lexicon.get(word.casefold())
+        if language is None and word[:1].isupper() and not _opens_sentence(sample, match.start()):
+            continue  # a name: it says nothing of the language around it
+        ordinary += 1
+        if language is not None:
+            hits[language] += 1
+    if not hits or not ordinary:
+        return None
+    language, count = hits.most_common(1)[0]
+    best = _ranked(scores)[0][0]
+    if language == best or language not in scores or count < spec.min_hits or count < spec.min_share * ordinary:
+        return None
+    return language
+
+
 def _dominant_script(letters: Counter[str], rules: LangidRules) -> str | None:
     by_script: Counter[str] = Counter()
     for ch, n in letters.items():
@@ -406,7 +465,7 @@ def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGues
     method = [f"lingua-{_package_version('lingua-language-detector')}/{rules.lingua.mode}", "letters"]
     if sum(letters.values()) < rules.sample.min_letters:
         return LanguageGuess(None, 0.0, method=_method(method))
-    excluded = ruled_out(letters, rules)
+    excluded = ruled_out(_letters_outside_names(sample, letters, rules), rules)
     if set(rules.lingua.covered) <= set(excluded):
         excluded = {}  # letters that rule out every language: a mixed text, the letters say nothing
         method.append("mixed")
@@ -420,6 +479,11 @@ def detect_language(text: str, rules: LangidRules | None = None) -> LanguageGues
         method.append(f"langdetect-{_package_version('langdetect')}/seed{rules.langdetect.seed}")
     if not scores:
         return LanguageGuess(None, 0.0, method=_method(method))
+    by_words = _function_word_language(scores, sample, rules)
+    if by_words is not None:  # the winner's score and the function words' language change places
+        best = _ranked(scores)[0][0]
+        scores = {**scores, best: scores[by_words], by_words: scores[best]}
+        method.append("function-words")
     scores, group = _apply_variety(scores, sample, letters, rules)
     if group:
         method.append(f"markers:{group}")

@@ -38,6 +38,10 @@ class NameRules(_Strict):
     # added to an oblique case that changes every part of a name of two or more parts
     # ("Sergeja Skripala" is genitive, not a woman's name in the nominative)
     all_parts_bonus: float = 1.0
+    # taken from an oblique case for each part of a name of two or more parts that none of its endings
+    # explains: "Станіслаў Бой" is a nominative (-ў and -й), not an instrumental of "Боя" beside a part
+    # that no instrumental ending explains
+    unexplained_penalty: float = 1.5
     cases: list[CaseRules] = []
 
 
@@ -159,6 +163,8 @@ def _nominative_rules(parts: list[str], language: str) -> list[str]:
         score = sum(weight for _, weight in applied)
         if number and len(parts) > 1 and all(form != part for (form, _), part in zip(applied, parts)):
             score += rules.all_parts_bonus
+        if number and len(parts) > 1:  # an oblique case must explain the given name too ("Станіслаў Бой")
+            score -= rules.unexplained_penalty * sum(1 for _, weight in applied if weight == 0)
         score += sum(LEMMA_AGREES for (form, _), part, lemma in zip(applied, parts, lemmas)
                      if lemma and lemma != part and form == lemma)
         if score > best_score:

@@ -78,6 +78,9 @@ class OfficialRules(_Strict):
     # words after which a title's place stands ("of", "на", "міста"): the first capitalised word after
     # them is the place, not the holder, also when no city mention resolved it
     place_words: list[str] = []
+    # words that make a title a past holder's ("тодішній", "damaligen", "the then"), at most two words
+    # before it: that holder does not take the office from the article's present one
+    former: list[str] = []
     # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
     # lowercase words after it up to the name are the office's field, not a clause
     portfolio: list[str] = []
@@ -108,6 +111,7 @@ class Found:
     nominative: bool = False  # the name follows a title in the nominative, so it is in the nominative
     shared: bool = False  # one of several holders of one plural title ("заместник-кметовете A, B и C")
     guessed: bool = False  # the city comes from the article (a council named, its main city), not the phrase
+    past: bool = False  # a past holder of the office ("the then mayor")
 
 
 def official_rules(language: str) -> OfficialRules | None:
@@ -198,6 +202,7 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     if len(current) >= 2:
         runs.append(current)
     runs = [r[1:] if _abbreviation_before_name(r) else r for r in runs]
+    runs += _surnames_after_honorific(text, words, runs, doc.language)
     people = [NameRun(r[0].start(), r[-1].end(), text[r[0].start():r[-1].end()]) for r in runs]
     taken = bytearray(len(text) + 1)  # 1 where a name run covers the character (masks: linear on long pages)
     for person in people:
@@ -208,6 +213,28 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
             people.append(NameRun(entity.start, entity.end, entity.text))
             taken[entity.start:entity.end] = b"\x01" * (entity.end - entity.start)
     return sorted(people, key=lambda p: p.start)
+
+
+@lru_cache(maxsize=None)
+def _honorific_then_word(language: str) -> re.Pattern | None:
+    honorifics = name_rules(language).honorifics
+    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.?[ \u00a0]+(?=[^\W\d_])") if honorifics else None
+
+
+def _surnames_after_honorific(text: str, words: list[re.Match], runs: list[list[re.Match]], language: str
+                              ) -> list[list[re.Match]]:
+    """"г-н Стоянов", "pan Nowak": one capitalised word after a lowercase honorific is a name (a capitalised
+    honorific already joins the run: "Mr Fairbrother")."""
+    pattern = _honorific_then_word(language)
+    if pattern is None:
+        return []
+    out = []
+    for match in pattern.finditer(text):  # rare: the words and runs are searched only where one stands
+        index = bisect_left(words, match.end(), key=lambda w: w.start())
+        if index < len(words) and words[index].start() == match.end() and _is_name_word(words[index].group()) \
+                and not any(w.start() == match.end() for run in runs for w in run):
+            out.append([words[index]])
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -321,6 +348,15 @@ def _without_portfolio(gap: str, language: str) -> str:
     return " " * (len(gap) - 1) + ("," if comma else " ")
 
 
+def _second_title(gap: str, language: str) -> bool:
+    """A conjunction and one or two lowercase words between a title and the name: a second office of the
+    same holder ("župan in deželni glavar CITY-gen NAME", "кмет на CITY и областен управител NAME"); more
+    words are a clause ("primátorovi CITY a především náměstkovi hejtmana NAME" is another person)."""
+    words = gap.split()
+    return 2 <= len(words) <= 3 and bool(_conjunction(language).fullmatch(words[0])) \
+        and all(WORD.fullmatch(w) and w.islower() for w in words[1:])
+
+
 APPOSITION_END = re.compile(r"\s*(?:[,.;:!?)–—]|$)")
 
 
@@ -343,16 +379,20 @@ def _pair(doc: AnnotatedDoc, title: Title, people: list[NameRun], city_spans: li
             break
         after, gap = person, _without_portfolio(_blank(text, title.end, person.start, city_spans, connectors),
                                                 doc.language)
-        if plural:  # "the mayors of A and B, X and Y"
+        if plural:  # "the mayors of A and B, X and Y"; "die Bürgermeister – X (A) und Y (B)"
+            gap = re.sub(r"^\s*[–—:]\s*$", " ", gap)
             gap = _list_gap(doc.language).sub(" ", gap) + ("," if gap.rstrip().endswith(",") else "")
         break
-    if after is not None and not gap.strip():
-        return after  # "заместник-кметовете Мария Стоева" even after "NAME, "
-    for person in people[bisect_left(starts, sentence.start):bisect_right(starts, title.start)]:
-        if person.end <= title.start:  # apposition before the title: "NAME, title" / "NAME (title"
-            between = _blank(text, person.end, title.start, city_spans, connectors)
-            if re.fullmatch(r"\s*[,(–—-]\s*", between):
-                return person
+    apposed = next((person for person in people[bisect_left(starts, sentence.start):bisect_right(starts, title.start)]
+                    if person.end <= title.start  # apposition before the title: "NAME, title" / "NAME (title"
+                    and re.fullmatch(r"\s*[,(–—-]\s*", _blank(text, person.end, title.start, city_spans, connectors))),
+                   None)
+    if after is not None and _second_title(gap, doc.language):
+        gap = ""  # "župan in deželni glavar Dunaja dr. NAME": one holder of two offices
+    if after is not None and not gap.strip() and not (apposed and " " not in after.text.strip()):
+        return after  # "заместник-кметовете Мария Стоева" even after "NAME, " (but "NAME, мэру Самары": a place)
+    if apposed is not None:
+        return apposed
     if after is not None and (CLAUSE.match(gap) or (re.fullmatch(r"\s*,\s*", gap) and (
             _names_city(title.end, after.start, city_spans)  # "the Mayor of Kyiv, Vitali Klitschko"
             or APPOSITION_END.match(text, after.end)))):  # "its mayor, Oleh Marchuk, said"
@@ -508,16 +548,27 @@ def _cities_in_title_phrase(doc: AnnotatedDoc, title: Title, mentions: list[Cand
     return ids
 
 
-def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun]) -> list[NameRun]:
+def _own_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate]) -> tuple[int, int | None]:
+    """The city written right after a holder's name, in brackets or after a linking word ("X (A)",
+    "X für A", "X iz A"), and where it ends; (person.end, None) when none stands there."""
+    city = next(iter(_city_after_name(doc, person, mentions)), None)
+    if city is None:
+        return person.end, None
+    close = BRACKET_CLOSE.match(doc.text, city.end)
+    return (close.end() if close else city.end), city.place.geonames_id
+
+
+def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun], mentions: list[Candidate]
+                 ) -> list[NameRun]:
     """Names coordinated after a plural title's first holder, up to the last one a conjunction joins:
-    "заместник-кметовете A, B и C", "Župana A in B"."""
+    "заместник-кметовете A, B и C", "Župana A in B", "X (A) und Y (B)"."""
     gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
     sentence, last, items, closed = _sentence(doc, first.start), first, [], 0
     starts = _starts(people)
     for person in people[bisect_left(starts, first.end):bisect_left(starts, sentence.end)]:
         if person.start < last.end or person.start >= sentence.end:
             continue
-        gap = doc.text[last.end:person.start]
+        gap = doc.text[_own_city(doc, last, mentions)[0]:person.start]
         if not gap_pattern.fullmatch(gap):
             break
         items.append(person)
@@ -702,8 +753,16 @@ def _after_name_pattern(language: str) -> re.Pattern | None:
     return re.compile(r"[ \u00a0]*,?[ \u00a0]*(?:" + "|".join(words) + r")[ \u00a0]+", re.I) if words else None
 
 
+BRACKET_OPEN = re.compile(r"[ \u00a0]*\([ \u00a0]*")
+BRACKET_CLOSE = re.compile(r"[ \u00a0]*\)")
+
+
 def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]) -> list[Candidate]:
-    """"Mayor Tom Harlow of Springfield", "gradonačelnik Ivan Horvat iz Splita"."""
+    """"Mayor Tom Harlow of Springfield", "gradonačelnik Ivan Horvat iz Splita", "burmistrz Jan Nowak (Opole)"."""
+    bracket = BRACKET_OPEN.match(doc.text, person.end)
+    if bracket:
+        city = next(iter(_mentions_at(cities, bracket.end())), None)
+        return [city] if city and BRACKET_CLOSE.match(doc.text, city.end) else []
     pattern = _after_name_pattern(doc.language)
     link = pattern.match(doc.text, person.end) if pattern else None
     return _mentions_at(cities, link.end())[:1] if link else []
@@ -752,6 +811,56 @@ def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityIt
     return None
 
 
+def _adjective_city_before(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
+    """"вршачки градоначелник", "kranjski župan", "niški kolega": a city adjective right before
+    the title that the cities stage did not keep there names the office's city, when it is a city the
+    article names elsewhere."""
+    before = NAME_WORD_BEFORE.search(doc.text, max(0, title.start - 40), title.start)
+    if before is None or before.group(1)[:1].isupper() and before.start() > 0 \
+            and doc.text[:before.start()].rstrip()[-1:] not in ".!?\n":
+        return None  # a capitalised word inside a sentence is a name or a city mention, not an adjective
+    known, gazetteer = {c.geonames_id for c in cities}, load_gazetteer()
+    for c in candidates(before.group(1), doc.language, gazetteer, geo_rules()):
+        ids = [p.geonames_id for key, kind in c.keys.items() if kind == ADJECTIVE for p in gazetteer.lookup(key)
+               if p.geonames_id in known]
+        if c.start == 0 and c.end == len(before.group(1)) and len(set(ids)) == 1:
+            return ids[0]
+    stems = {c.geonames_id for c in cities for m in c.mentions if _adjective_of(before.group(1), m.text)}
+    return stems.pop() if len(stems) == 1 else None
+
+
+ADJECTIVE_SUFFIX = re.compile(r"(?:[sšcčzž]k|[сшцзж]к)[^\W\d_]{1,4}$", re.I)
+
+
+def _adjective_of(adjective: str, city: str) -> bool:
+    """"kranjski" of "Kranj", "вршачки" of "Вршац": a -sk-/-ск- adjective that keeps all of a
+    one-word city name but its last two letters."""
+    if " " in city or not ADJECTIVE_SUFFIX.search(adjective):
+        return False
+    common = len(os.path.commonprefix([adjective.casefold(), city.casefold()]))
+    return common >= 4 and common >= len(city) - 2
+
+
+COLON_LEAD = 80  # characters before a colon where the city that opens a list of people may stand
+
+
+def _city_before_colon(doc: AnnotatedDoc, title: Title, mentions: list[Candidate], title_starts: set[int]
+                       ) -> int | None:
+    """"Radom reprezentują: prezydent A, wiceprezydent B", "goście z Lublina: sekretarz miasta A": the
+    city right before the colon that opens a list of people is the office of each title in the list."""
+    sentence = _sentence(doc, title.start)
+    colon = doc.text.rfind(":", sentence.start, title.start)
+    if colon < 0 or re.search(r"[.;!?]", doc.text[colon:title.start]) or _mentions_between(mentions, colon, title.start):
+        return None
+    first = re.match(r"\s*([^\W\d_])", doc.text[colon + 1:title.end])
+    if first is None or not (first.group(1).isupper() or colon + 1 + first.start(1) in title_starts):
+        return None  # a list of people or titles follows the colon, not a clause
+    lead = _mentions_between(mentions, max(sentence.start, colon - COLON_LEAD), colon)
+    if lead and re.fullmatch(r"(?:\s+[^\W\d_]+){0,3}\s*", doc.text[lead[-1].end:colon]):
+        return lead[-1].place.geonames_id  # "przedstawiciele Lublina:", "Radom reprezentują:"
+    return None
+
+
 def _main_city(cities: list[CityItem]) -> int | None:
     """The city the article names most often, if one does so more than every other."""
     counts = sorted((len(c.mentions), c.geonames_id) for c in cities)
@@ -780,6 +889,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     found = _represented(doc, rules, people, mentions)
     taken = {f.name.start for f in found}
     plural = _plural_pattern(doc.language)
+    title_starts = {t.start for t in titles}
     for title in titles:
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
@@ -787,7 +897,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             continue
         person, glued = _place_in_name(doc, title, person, cities)
         near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
-        in_country = None if near or glued else _city_of_country_beside(doc, title, cities)
+        in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
+                                                 or _city_of_country_beside(doc, title, cities)
+                                                 or _city_before_colon(doc, title, mentions, title_starts))
         if title.needs_city and glued is None and in_country is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
@@ -797,8 +909,11 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             holders = _coordinated_before(doc, person, people) + [person]
             phrase = _cities_in_title_phrase(doc, title, mentions)
         elif is_plural:
-            holders += _coordinated(doc, person, people)
+            holders += _coordinated(doc, person, people, mentions)
         city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
+        own = [_own_city(doc, holder, mentions)[1] for holder in holders] if len(holders) > 1 else []
+        if own and None not in own:  # "Bürgermeister X (A) und Y (B)", "X für A und Y für B"
+            city_ids, settled = own, True
         if in_country is not None and len(holders) == 1:
             city_ids, settled = [in_country], True
         elif not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
@@ -816,7 +931,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
                 taken.add(holder.start)
                 found.append(Found(holder, title.role, city_id, title, settled=settled,
                                    nominative=holder.start >= title.end and _nominative_title(doc, title),
-                                   shared=len(holders) > 1))
+                                   shared=len(holders) > 1, past=_past_title(doc, title)))
+    _coordinated_title_city(doc, found)
     claimed = {f.city_id for f in found if f.city_id is not None}
     home_city = _home_city(doc, cities)
     for f in found:
@@ -839,13 +955,40 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
 MANY_PER_CITY = ("deputy_mayor", "official")  # offices a city has several holders of at once
 
 
+def _coordinated_title_city(doc: AnnotatedDoc, found: list[Found]) -> None:
+    """"kranjski župan A in podžupan B", "the Mayor of Leeds A and deputy mayor B": a deputy's title with
+    no city of its own, coordinated right after the name of a holder whose phrase named the city, is of
+    that city."""
+    conjunction = _conjunction(doc.language)
+    by_end = {f.name.end: f for f in found if f.city_id is not None}
+    for f in found:
+        if f.city_id is not None or f.settled or f.role not in MANY_PER_CITY or f.name.start < f.title.end:
+            continue
+        gap = re.search(r"[ \u00a0]*(?:,[ \u00a0]*)?(\w+)[ \u00a0]+$", doc.text[max(0, f.title.start - 30):f.title.start])
+        if gap and conjunction.fullmatch(gap.group(1)):
+            previous = by_end.get(f.title.start - len(gap.group()))
+            if previous is not None and not previous.guessed:
+                f.city_id, f.settled = previous.city_id, True
+
+
 def _free(city_id: int | None, f: Found, found: list[Found], anyhow: bool = False) -> bool:
     """No other holder of f's office has this city by a title phrase or as a co-holder of f's title (or
     anyhow), where a city has one holder of it ("Župana A in B" are mayors of two cities, not both of the
     home city)."""
     return f.role in MANY_PER_CITY or not any(
-        o is not f and o.city_id == city_id and o.role == f.role and (anyhow or not o.guessed or o.title == f.title)
-        for o in found)
+        o is not f and o.city_id == city_id and o.role == f.role and o.past == f.past
+        and (anyhow or not o.guessed or o.title == f.title) for o in found)
+
+
+@lru_cache(maxsize=None)
+def _former_pattern(language: str) -> re.Pattern | None:
+    words = official_rules(language).former
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:[ \u00a0]+[^\W\d_]+){0,2}[ \u00a0]+$", re.I) if words else None
+
+
+def _past_title(doc: AnnotatedDoc, title: Title) -> bool:
+    pattern = _former_pattern(doc.language)
+    return bool(pattern and pattern.search(doc.text, max(0, title.start - 40), title.start))
 
 
 def _share_title_city(found: list[Found]) -> None:
