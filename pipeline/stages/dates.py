@@ -591,17 +591,19 @@ def _cues_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int
 
 def _cue_kinds(cues: list[Cue], f: Found, text: str) -> CueKinds:
     """The kinds the cues of a date's sentence suggest, the strongest first: a whole-sentence cue, then
-    the cues of the date's own clause ("usvojilo na sjednici 22. februara, a ..."), each by group order."""
-    start, end = _clause(text, f)
-    ordered = sorted(cues, key=lambda c: (not c[0], not start <= c[1] < end, c[2]))
-    own = next((kind for whole, at, _, kind in ordered if not whole and start <= at < end), None)
-    return CueKinds([kind for _, _, _, kind in ordered], own)
+    the cues of the date's own clause ("usvojilo na sjednici 22. februara, a ..."), then, for a clause
+    with no cue of its own, those of the clause before it ("..., a riječko 26. maja"), each by group order."""
+    start, end = _clause(text, f.start, f.end)
+    own = [c for c in cues if not c[0] and start <= c[1] < end]
+    before = (_clause(text, start - 1, start - 1)[0], start) if not own and start > 0 else (start, start)
+    ordered = sorted(cues, key=lambda c: (not c[0], not start <= c[1] < end, not before[0] <= c[1] < before[1], c[2]))
+    return CueKinds([kind for _, _, _, kind in ordered], min(own, key=lambda c: c[2])[3] if own else None)
 
 
-def _clause(text: str, f: Found) -> tuple[int, int]:
-    before = CLAUSE_BREAK.search(text[max(0, f.start - CLAUSE_REACH):f.start][::-1])
-    after = CLAUSE_BREAK.search(text, f.end, f.end + CLAUSE_REACH)
-    return (f.start - before.start() if before else f.start - CLAUSE_REACH), (after.start() if after else f.end + CLAUSE_REACH)
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    before = CLAUSE_BREAK.search(text[max(0, start - CLAUSE_REACH):start][::-1])
+    after = CLAUSE_BREAK.search(text, end, end + CLAUSE_REACH)
+    return (start - before.start() if before else start - CLAUSE_REACH), (after.start() if after else end + CLAUSE_REACH)
 
 
 def _cue_rank(g: Grammar, phrase: str) -> int:
