@@ -132,6 +132,9 @@ SENTENCES = [  # (language, text, expected sentences)
      ["Мер В. Кличко приїхав у м. Львів 5 травня 2023 р. з візитом."]),
     ("pl", "Umowa kosztuje 2.5 mln zł. «Dobrze» – powiedział.",
      ["Umowa kosztuje 2.5 mln zł.", "«Dobrze» – powiedział."]),
+    # spaCy's sl tokenizer keeps ordinary words with their period ("mest.", "dan."): still a sentence end
+    ("sl", "Sodelovanje obeh mest. Prihodnje leto bo sejem. Prišel je dr. Zupan s ga. Kos 3. jan. 2025.",
+     ["Sodelovanje obeh mest.", "Prihodnje leto bo sejem.", "Prišel je dr. Zupan s ga. Kos 3. jan. 2025."]),
 ]
 
 

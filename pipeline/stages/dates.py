@@ -531,7 +531,8 @@ def _months_before(value: str, published: str | None) -> int:
 
 
 def _kind(f: Found, value: str, published: str | None, reference: int | None,
-          text: str, cue_kinds: list[str], g: Grammar) -> str:
+          text: str, cues: "CueKinds", g: Grammar) -> str:
+    cue_kinds = cues.kinds
     if f.dateline or (published and value == published):
         return DateKind.published.value
     year = _year_of(value)
@@ -540,7 +541,7 @@ def _kind(f: Found, value: str, published: str | None, reference: int | None,
     if _word_before(text, f, g.rules.period_before) or (
             f.precision == "year" and _word_before(text, f, g.rules.period_for)):
         return DateKind.period.value
-    if (f.relative is None or f.relative.unit in ("month", "year")) and year and _is_background(f, value, year, published, reference, text, cue_kinds, g):
+    if (f.relative is None or f.relative.unit in ("month", "year")) and year and _is_background(f, value, year, published, reference, text, cues, g):
         return DateKind.historical.value
     if cue_kinds:
         return cue_kinds[0]
@@ -548,19 +549,32 @@ def _kind(f: Found, value: str, published: str | None, reference: int | None,
 
 
 def _is_background(f: Found, value: str, year: int, published: str | None, reference: int | None,
-                   text: str, cue_kinds: list[str], g: Grammar) -> bool:
+                   text: str, cues: "CueKinds", g: Grammar) -> bool:
     """A past milestone told as background: long before the reported events, or a relation that
-    began then ("od 1989.", "since 2017"), or a year of a signing when the article's own year is unknown."""
+    began then ("od 1989.", "since 2017"), or a year or month of a signing when the article's own
+    year is unknown (the reported signing is told by its day)."""
     if reference and (year < reference - 1 or (f.precision == "year" and year < reference)):
         return True
-    if _months_before(value, published) >= BACKGROUND_MONTHS:
+    if _months_before(value, published) >= BACKGROUND_MONTHS and not _event_this_year(year, published, cues):
         return True
     if f.precision != "day" and _word_before(text, f, g.rules.since) and not (reference and year > reference):
         return True
-    return f.precision == "year" and not published and DateKind.signing.value in cue_kinds
+    return f.precision != "day" and not published and DateKind.signing.value in cues.kinds
+
+
+def _event_this_year(year: int, published: str | None, cues: "CueKinds") -> bool:
+    """A session or meeting of the publication's year named in the date's own clause ("usvojilo na
+    sjednici 22. februara") is one of the reported steps, not background."""
+    return cues.own == DateKind.event.value and year == _parse_iso(published)[0]
 
 
 Cue = tuple[bool, int, int, str]  # (a whole-sentence cue, position, rank of its group, kind)
+
+
+@dataclass(frozen=True)
+class CueKinds:
+    kinds: list[str]  # the kinds the sentence's cues suggest, the strongest first
+    own: str | None  # the first kind cued inside the date's own clause
 
 
 def _cues_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int]], dict[int, list[Cue]]]:
@@ -575,18 +589,21 @@ def _cues_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int
     return pieces, found
 
 
-def _cue_kinds(cues: list[Cue], f: Found, text: str) -> list[str]:
+def _cue_kinds(cues: list[Cue], f: Found, text: str) -> CueKinds:
     """The kinds the cues of a date's sentence suggest, the strongest first: a whole-sentence cue, then
-    the cues of the date's own clause ("usvojilo na sjednici 22. februara, a ..."), each by group order."""
-    start, end = _clause(text, f)
-    ordered = sorted(cues, key=lambda c: (not c[0], not start <= c[1] < end, c[2]))
-    return [kind for _, _, _, kind in ordered]
+    the cues of the date's own clause ("usvojilo na sjednici 22. februara, a ..."), then, for a clause
+    with no cue of its own, those of the clause before it ("..., a riječko 26. maja"), each by group order."""
+    start, end = _clause(text, f.start, f.end)
+    own = [c for c in cues if not c[0] and start <= c[1] < end]
+    before = (_clause(text, start - 1, start - 1)[0], start) if not own and start > 0 else (start, start)
+    ordered = sorted(cues, key=lambda c: (not c[0], not start <= c[1] < end, not before[0] <= c[1] < before[1], c[2]))
+    return CueKinds([kind for _, _, _, kind in ordered], min(own, key=lambda c: c[2])[3] if own else None)
 
 
-def _clause(text: str, f: Found) -> tuple[int, int]:
-    before = CLAUSE_BREAK.search(text[max(0, f.start - CLAUSE_REACH):f.start][::-1])
-    after = CLAUSE_BREAK.search(text, f.end, f.end + CLAUSE_REACH)
-    return (f.start - before.start() if before else f.start - CLAUSE_REACH), (after.start() if after else f.end + CLAUSE_REACH)
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    before = CLAUSE_BREAK.search(text[max(0, start - CLAUSE_REACH):start][::-1])
+    after = CLAUSE_BREAK.search(text, end, end + CLAUSE_REACH)
+    return (start - before.start() if before else start - CLAUSE_REACH), (after.start() if after else end + CLAUSE_REACH)
 
 
 def _cue_rank(g: Grammar, phrase: str) -> int:

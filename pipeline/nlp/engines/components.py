@@ -20,6 +20,14 @@ SENTENCE_END = frozenset(".!?…")
 SENT_START_VALUE = {True: 1, False: -1, None: 0}  # spaCy's SENT_START: start, not a start, unknown
 CLOSING = frozenset("\"'»”’)]")
 OPENING = frozenset("\"'«„“‘([—–-")
+# spaCy's Slovene tokenizer keeps about 800 lowercase "abbreviations" with their period, among them
+# ordinary words ("mest.", "je.", "dan."): there such a token before a capitalised word ends the
+# sentence unless it is one of the abbreviations that stand before a name or a title.
+GLUED_PERIOD_KEPT = {
+    "sl": frozenset({"dr", "mag", "prof", "doc", "ga", "gdč", "gosp", "sv", "ul", "št", "st", "mr", "dipl",
+                     "akad", "inž", "asist", "prim", "izr", "red", "pok", "univ", "spec", "npr", "tj", "oz",
+                     "vs", "cca", "mio", "mrd", "ing"}),
+}
 
 
 class _TokenView:
@@ -36,11 +44,18 @@ class _TokenView:
         self.is_space = [bool(flag) for _, _, _, flag in columns]
 
 
-def _ends_sentence(view: _TokenView, i: int) -> bool:
+def _glued_period(text: str, kept: frozenset[str] | None) -> bool:
+    """A lowercase word the tokenizer kept with its period ("mest.") that is no abbreviation of ``kept``."""
+    word = text[:-1]
+    return kept is not None and len(text) > 2 and text[-1] == "." and word.isalpha() and word.islower() and word not in kept
+
+
+def _ends_sentence(view: _TokenView, i: int, kept: frozenset[str] | None = None) -> bool:
     """Does token i (terminal punctuation, maybe followed by closing quotes) end a sentence?"""
     texts, spaces, is_space = view.texts, view.spaces, view.is_space
     text = texts[i]
-    if not text or not set(text) <= SENTENCE_END:
+    glued = _glued_period(text, kept)
+    if not glued and (not text or not set(text) <= SENTENCE_END):
         return False
     if text == "." and i > 0 and len(texts[i - 1]) == 1 and texts[i - 1].isalpha() and not spaces[i - 1]:
         return False
@@ -54,12 +69,13 @@ def _ends_sentence(view: _TokenView, i: int) -> bool:
     if not (spaces[j - 1] or is_space[j]):
         return False  # "3.5", "www.x.ua"
     first = texts[nxt][0]
-    return first.isupper() or first.isdigit() or first in OPENING
+    return first.isupper() if glued else first.isupper() or first.isdigit() or first in OPENING
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
     view = _TokenView(doc)
     texts, spaces, is_space = view.texts, view.spaces, view.is_space
+    kept = GLUED_PERIOD_KEPT.get(doc.lang_)
     n = len(texts)
     starts = [False] * n
     if n:
@@ -74,7 +90,7 @@ def sentence_starts(doc: Doc) -> list[bool]:
             after_break = False
         if "\n" in spaces[i]:
             after_break = True
-        if text[0] in SENTENCE_END and _ends_sentence(view, i):
+        if (text[0] in SENTENCE_END or (kept is not None and text[-1] == ".")) and _ends_sentence(view, i, kept):
             j = i + 1
             while j < n and (texts[j] in CLOSING or is_space[j]):
                 j += 1
