@@ -78,6 +78,9 @@ class CityRules(_Strict):
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> adjective stems of this language only
     # adjectives of ordinary words that look derived from a place ("Gradskoj skupštini" is no Grado)
     ordinary_adjective_stems: list[str] = []
+    # the nominative endings of adjectival surnames ("Marek Lipiński"): such a word after a given name
+    # makes its capitalised adjective mentions the person's (an attributive "Мінскага" ends otherwise)
+    surname_endings: list[str] = []
     # a neighbour language's spelling of the same name, where GeoNames lacks this language's (be: "Варонеж"
     # is ru "Воронеж"): letters always replaced, then letters replaced at each subset of their places
     spelling_letters: dict[str, str] = {}
@@ -556,8 +559,10 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                                                or place.population >= geo.scoring.medium_population):
                 # a home village reached by an old alias only ("Równe") is no likelier than the city it names
                 score += geo.scoring.choose_home_country
-            if co_countries.get(place.country_code, set()) - namesakes:
-                score += geo.scoring.choose_co_country  # another place of the article lies in that country
+            if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
+                # another place of the article lies in that country; for a home country the home points
+                # already say so (a home village named like a big foreign city is no likelier for it)
+                score += geo.scoring.choose_co_country
             if written and written.get(place.geonames_id, {candidate.text}) - {candidate.text}:
                 # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
                 score += geo.scoring.choose_region_named
@@ -835,10 +840,15 @@ _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
 
 
 
-def _surnames(found: list[Candidate], text: str, language: str, trigger: re.Pattern | None) -> set[str]:
+def _surnames(found: list[Candidate], text: str, language: str,
+              trigger: re.Pattern | None) -> tuple[set[str], set[str]]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
-    follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person)."""
-    stems = set()
+    follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person); and
+    apart, the keys of such words read only as adjectives ("Marek Lipiński": a surname in -ski, whose
+    capitalised adjective mentions elsewhere are the person, while the town "Lipina" itself is not)."""
+    stems: set[str] = set()
+    adjectival: set[str] = set()
+    surname_endings = tuple(city_rules(language).rules.surname_endings)
     # ends of words that name a big city by its own name ("Dundee", not "Kamala" of "Kamala Harris")
     place_ends = {c.end for c in found if not c.lowercase and c.words == 1
                   and any(kind in (GEO_LEMMA, LEMMA, EXACT) and _big_own_name(key, load_gazetteer())
@@ -849,12 +859,16 @@ def _surnames(found: list[Candidate], text: str, language: str, trigger: re.Patt
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
         if before and c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
             continue  # "the Dundee Würzburg Twinning Association": a big city before, no given name
-        if before and _name_word(before.group(1), language, text, c.text) \
-                and not _sentence_start(text, c.start - len(before.group(0))) \
+        if not before or not _name_word(before.group(1), language, text, c.text):
+            continue
+        if surname_endings and c.text.lower().endswith(surname_endings) \
+                and all(kind == ADJECTIVE for kind in c.keys.values()):
+            adjectival.update(c.keys)  # the ending says surname, also after a sentence's first word
+        if not _sentence_start(text, c.start - len(before.group(0))) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
             stems.update(key for key, kind in c.keys.items() if kind != ADJECTIVE)
-    return stems
+    return stems, adjectival
 
 
 def _name_word(word: str, language: str, text: str, following: str) -> bool:
@@ -903,7 +917,7 @@ def _written_lowercase(low: str, text: str) -> bool:
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
             known: dict, written: dict[int, set[str]] | None = None) -> list[Candidate]:
-    surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
+    surnames, adjectival_surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
@@ -922,6 +936,8 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
                     c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED)
                     and adjective_country(c.text, _country_lexicon(geo, rules))):
                 c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
+            elif c.kind == ADJECTIVE and not c.lowercase and c.key in adjectival_surnames:
+                c.veto = "surname"  # "prezydent miasta Lipiński" after "Marek Lipiński"
     accepted_ids = {c.place.geonames_id for c in found
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed
