@@ -84,6 +84,10 @@ class OfficialRules(_Strict):
     # what opens a portfolio between a title and the name ("з питань", "по", "ds.", "pro", "za"): the
     # lowercase words after it up to the name are the office's field, not a clause
     portfolio: list[str] = []
+    # "the delegation of CITY, led by Mayor NAME": words naming a visiting group (right before its city)
+    # and words saying who leads it (right before the title); the holder's office is that group's city
+    delegation: list[str] = []
+    led_by: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -451,6 +455,28 @@ def _anaphora_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | N
     after = re.compile(r"[ \u00a0]+(?:" + "|".join(rules.anaphora_after) + r")(?!\w)", re.I) \
         if rules.anaphora_after else None
     return before, after
+
+
+@lru_cache(maxsize=None)
+def _delegation_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    rules = official_rules(language)
+    if not (rules.delegation and rules.led_by):
+        return None, None
+    group = re.compile(r"(?<!\w)(?:" + "|".join(rules.delegation) + r")[ \u00a0]+(?:\w+[ \u00a0]+)?$", re.I)
+    leader = re.compile(r"(?<!\w)(?:" + "|".join(rules.led_by) + r")[ \u00a0]+$", re.I)
+    return group, leader
+
+
+def _delegation_city(doc: AnnotatedDoc, title: Title, mentions: list[Candidate]) -> int | None:
+    """"izaslanstvo Sondria, koje predvodi gradonačelnik X", "a delegation from Kharkiv led by Mayor X":
+    the city of the group the title's holder leads, named earlier in the sentence."""
+    group, leader = _delegation_patterns(doc.language)
+    if group is None or not leader.search(doc.text, max(0, title.start - 40), title.start):
+        return None
+    sentence = _sentence(doc, title.start)
+    led = [c for c in _mentions_between(mentions, sentence.start, title.start) if c.end <= title.start
+           and group.search(doc.text, max(sentence.start, c.start - 40), c.start)]
+    return led[-1].place.geonames_id if led else None
 
 
 def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
@@ -916,6 +942,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             city_ids, settled = own, True
         if in_country is not None and len(holders) == 1:
             city_ids, settled = [in_country], True
+        elif not near and glued is None and len(holders) == 1 \
+                and (led := _delegation_city(doc, title, mentions)) is not None:
+            city_ids, settled = [led], True
         elif not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
             previous = [c for c in mentions if c.end <= title.start]
             city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
