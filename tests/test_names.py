@@ -25,6 +25,16 @@ NAMES = [
     ("pl", "Jarosława Kaczyńskiego", "Jarosław Kaczyński"),
     ("cs", "Angele Merkelové", "Angela Merkelová"),
     ("bg", "Деница КИТАНОВА", "Деница Китанова"),
+    # given names ending in a vowel that oblique endings replace; consonant-final ones stay bare
+    ("hr", "Zlatkom Marićem", "Zlatko Marić"),
+    ("hr", "Vinka Pavića", "Vinko Pavić"),
+    ("hr", "Nikolom Tomićem", "Nikola Tomić"),
+    ("hr", "Ivanom Babićem", "Ivan Babić"),
+    ("bs", "Stanka Ramića", "Stanko Ramić"),
+    ("sr", "Ђорђем Лазићем", "Ђорђе Лазић"),
+    ("sr", "Veljka Stojkovića", "Veljko Stojković"),
+    ("sl", "Janka Zupana", "Janko Zupan"),
+    ("sl", "Mark Twain", "Mark Twain"),
 ]
 
 

@@ -43,6 +43,9 @@ class NameRules(_Strict):
     # that no instrumental ending explains
     unexplained_penalty: float = 1.5
     cases: list[CaseRules] = []
+    # given names whose nominative ends in a vowel that oblique endings replace ("Marko": "Marka",
+    # "Markom"; "Luka": "Lukom"): a stem the case endings leave bare takes that vowel back
+    vowel_given_names: list[str] = []
 
 
 PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
@@ -169,7 +172,23 @@ def _nominative_rules(parts: list[str], language: str) -> list[str]:
                      if lemma and lemma != part and form == lemma)
         if score > best_score:
             best, best_score = [form for form, _ in applied], score
-    return best
+    return [_given_name_vowel(form, part, rules) for form, part in zip(best, parts)]
+
+
+def _given_name_vowel(form: str, part: str, rules: NameRules) -> str:
+    """"Mark" (cut from "Marka") -> "Marko" when the lexicon knows "Marko" and not "Mark"."""
+    if form == part or not form or form[-1].lower() in VOWELS:
+        return form
+    known = _vowel_given_names(tuple(rules.vowel_given_names))
+    return next((form + v for v in "oeaоеа" if (form + v).lower() in known), form)
+
+
+VOWELS = frozenset("aeiouyаеиоуяюєіїыэ")
+
+
+@lru_cache(maxsize=None)
+def _vowel_given_names(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(n.lower() for n in names)
 
 
 def looks_nominative(word: str, language: str) -> bool:
