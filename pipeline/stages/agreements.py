@@ -81,11 +81,13 @@ class AgreementRules(_Strict):
     years_of: list[str] = []  # the same after a number: "45 years of partnership" ("45" is checked in code)
     # "both cities", "the two towns": the parties are the two cities of this sentence and the one before
     both_cities: list[str] = []
+    # "the city" as a sentence's subject ("miasto ma podpisać umowę z X"): the one city of the sentence before
+    subject_anaphors: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
-                             "anniversaries", "years_of", "both_cities")(lambda cls, v: [check_phrase(p) for p in v])
+                             "anniversaries", "years_of", "both_cities", "subject_anaphors")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -105,6 +107,7 @@ class Compiled:
     anniversaries: Lexicon
     years_of: Lexicon
     both: Lexicon
+    anaphors: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -125,6 +128,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         anniversaries=Lexicon([("anniversary", p) for p in rules.anniversaries]),
         years_of=Lexicon([("years", p) for p in rules.years_of]),
         both=Lexicon([("both", p) for p in rules.both_cities]),
+        anaphors=Lexicon([("subject", p) for p in rules.subject_anaphors]),
     )
 
 
@@ -191,11 +195,14 @@ def _parties(places: list[tuple[int, int]], start: int, end: int) -> list[int]:
 
 
 def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int | None,
-                  singular: bool, them: list[int]) -> list[list[int]]:
+                  singular: bool, them: list[int], zone: tuple[int, int] | None = None,
+                  subject: tuple[int, int] | None = None) -> list[list[int]]:
     """The party sets of a sentence: one per pair when a city is "with" several partners; "Соглашения
     подписаны с A, B, C и D", with no city before "with", pairs each partner with the host city. A document
     named in the singular with one "with" list ("подписал соглашение со Страсбургом и Келем") is one document
-    of them all. "Dohody ... s nimi": the partners ``them`` are the cities of the sentence before."""
+    of them all. "Dohody ... s nimi": the partners ``them`` are the cities of the sentence before. ``zone``: the
+    clause of one of several documents that each have their own "with" ("umowę z A, a list intencyjny z B").
+    ``subject``: (offset, city) of "the city" standing for the one city of the sentence before."""
     everyone = _parties(places, *seg)
     if them:
         before = everyone or ([host] if host is not None else [])
@@ -203,20 +210,48 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
         if len(before) == 1 and after:
             return [before + after] if singular else [[before[0], gid] for gid in after]
     with_at = [m.start for m in partners if seg[0] <= m.start < seg[1]]
-    if len(everyone) < 2 or not with_at:
+    if not with_at or (len(everyone) < 2 and subject is None):
         return [everyone]
     first_with = with_at[0]
     before = _parties(places, seg[0], first_with)
-    after = [gid for gid in _parties(places, first_with, seg[1]) if gid not in before]
-    if not before and host is not None and host not in after:
+    lo, hi = zone or seg
+    own = [w for w in with_at if lo <= w < hi] or with_at
+    after = [gid for gid in _parties(places, own[0], hi) if gid not in before]
+    if zone:
+        everyone = before + after
+    if not before and after and subject is not None and subject[0] < first_with and subject[1] not in after:
+        before = [subject[1]]
+        everyone = before + after
+    elif not before and host is not None and host not in after:
         before = [host]
-    if singular and len(with_at) == 1:
+    if singular and len(own) == 1:
         return [before + after]
     if not before and len(after) >= 2:
         return [[]]  # partners of a city not found: they are not each other's partners
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
+
+
+def _zone(name: Match, names_here: list[Match], with_starts: list[int], seg: tuple[int, int]) -> tuple[int, int] | None:
+    """"umowę z A, a list intencyjny z B": where the next document of the sentence has a "with" of its own, each
+    document's partners stand between its name and the next name."""
+    def has_with(lo: int, hi: int) -> bool:
+        i = bisect.bisect_left(with_starts, lo)
+        return i < len(with_starts) and with_starts[i] < hi
+    prev = [n for n in names_here if n.end <= name.start]
+    nxt = [n for n in names_here if n.start >= name.end]
+    lo = name.start if prev and has_with(prev[-1].end, name.start) and has_with(name.end, seg[1]) else seg[0]
+    hi = nxt[0].start if nxt and has_with(name.end, nxt[0].start) and has_with(nxt[0].end, seg[1]) else seg[1]
+    return None if (lo, hi) == seg else (lo, hi)
+
+
+def _subject(anaphor_at: dict[int, int], seg_index: int, pieces, places) -> tuple[int, int] | None:
+    """"Rzeszów ... Jeszcze w maju miasto ma podpisać umowę z X": "the city" is the one city of the sentence before."""
+    if seg_index not in anaphor_at or seg_index == 0:
+        return None
+    found = _parties(places, *pieces[seg_index - 1])
+    return (anaphor_at[seg_index], found[0]) if len(found) == 1 else None
 
 
 def _both_cities(places, pieces, seg_index: int, at: int, groups: list[list[int]]) -> list[list[int]]:
@@ -606,6 +641,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     titled = _has_headline(doc.text, pieces)
     both_at = {segment_of(pieces, m.start): m.start for m in reversed(c.both.find(units))}  # the first in a sentence
     anniversaries = _anniversaries(c, units)
+    anaphor_at = {segment_of(pieces, m.start): m.start for m in reversed(c.anaphors.find(units))}
+    with_starts = [m.start for m in partners]
+    names_in = _by_segment(names, pieces)
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
     for name in names:
@@ -628,7 +666,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
-        groups = _party_groups(places, seg, partners, host, singular, them)
+        zone = _zone(name, names_in.get(seg_index, []), with_starts, seg)
+        subject = _subject(anaphor_at, seg_index, pieces, places)
+        groups = _party_groups(places, seg, partners, host, singular, them, zone, subject)
         if seg_index in both_at:
             groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
         cue = _status_of(status.get(seg_index, []), name, status_order)
