@@ -30,6 +30,7 @@ BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as bac
 STATUS_WINDOW = 8
 PARTNER_GAP = 4  # units from a document's name to the word that introduces its partner ("Меморандум про співпрацю з")
 PARTNER_WORDS = 3  # units after that word where the partner's head stands ("with the local university")
+KNOWN_PREFIX = 4  # first letters shared by two case forms of one city name ("Osijeka", "Osijekom")
 CASE_ENDING = 2  # letters cut from a word's end to compare two mentions of one name across cases
 DOCUMENT_DONE = {AgreementStatus.signed.value, AgreementStatus.existing.value}
 # "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
@@ -153,6 +154,7 @@ class Sighting:
     decision: bool = False  # told in a sentence about a council's decision
     opens: bool = False  # the name opens its sentence, at most after one word ("Соглашение закрепляет", "The treaty")
     headline: bool = False  # told in the article's first line
+    unknown_partner: bool = False  # made "with" a name that is no known city: no other city is guessed for it
 
 
 @dataclass
@@ -166,6 +168,7 @@ class Draft:
     decision_only: bool = False  # made only of mentions in sentences about a council's decision
     anniversary_only: bool = False  # made only of relation anniversaries ("45 years of partnership"): kept with two parties
     headline_status: bool = False  # its status was told only by the headline
+    unknown_partner: bool = False  # every mention is "with" a name that is no known city
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -252,6 +255,21 @@ def _subject(anaphor_at: dict[int, int], seg_index: int, pieces, places) -> tupl
         return None
     found = _parties(places, *pieces[seg_index - 1])
     return (anaphor_at[seg_index], found[0]) if len(found) == 1 else None
+
+
+def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Match], firsts: list[int], units,
+                     places, known: set[str]) -> bool:
+    """"umowę z Foobarem": the document's "with" is followed by a capitalised name and no city up to ``end``, and
+    the name is no other case of a city found elsewhere (``known``: their first letters): its partner is a place
+    the cities stage does not know, so neither the host nor the article's other city is."""
+    i = bisect.bisect_right(firsts, name.last)
+    after = partners[i] if i < len(partners) and partners[i].start < end else None
+    if after is None or after.first - name.last > PARTNER_GAP or after.last + 1 >= len(units):
+        return False
+    head = units[after.last + 1]
+    word = doc.text[head.start:head.end]
+    return head.start < end and word[:1].isupper() and word[:KNOWN_PREFIX].lower() not in known \
+        and not _parties(places, after.end, end)
 
 
 def _both_cities(places, pieces, seg_index: int, at: int, groups: list[list[int]]) -> list[list[int]]:
@@ -426,8 +444,9 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
             target = drafts[-1]
         if target is None:
             drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since",
-                                s.decision, s.group == "anniversaries", s.headline))
+                                s.decision, s.group == "anniversaries", s.headline, s.unknown_partner))
             continue
+        target.unknown_partner = target.unknown_partner and s.unknown_partner
         target.since_only = target.since_only and s.group == "since"
         target.anniversary_only = target.anniversary_only and s.group == "anniversaries"
         target.decision_only = target.decision_only and s.decision
@@ -517,7 +536,7 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
         return drafts
     pair = [c.geonames_id for c in sorted(cities, key=lambda c: c.mentions[0].start if c.mentions else 0)]
     for draft in drafts:
-        if len(draft.parties) < 2 and set(draft.parties) <= set(pair):
+        if len(draft.parties) < 2 and set(draft.parties) <= set(pair) and not draft.unknown_partner:
             draft.parties = [p for p in draft.parties] + [p for p in pair if p not in draft.parties]
     return drafts
 
@@ -573,7 +592,7 @@ def _with_host(drafts: list[Draft], cities: list[CityItem], host: int | None) ->
     for draft in drafts:
         if len(draft.parties) == 1 and draft.parties[0] != host:
             draft.parties = [host, draft.parties[0]]
-        elif draft.parties in ([], [host]) and partner is not None:
+        elif draft.parties in ([], [host]) and partner is not None and not draft.unknown_partner:
             draft.parties = [host, partner]
     return drafts
 
@@ -644,6 +663,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     anaphor_at = {segment_of(pieces, m.start): m.start for m in reversed(c.anaphors.find(units))}
     with_starts = [m.start for m in partners]
     names_in = _by_segment(names, pieces)
+    known = {m.text[:KNOWN_PREFIX].lower() for city in cities for m in city.mentions}
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
     for name in names:
@@ -677,10 +697,12 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
+        unknown = _unknown_partner(doc, name, zone[1] if zone else seg[1], partners, partner_firsts, units, places,
+                                   known)
         for parties in groups:
             value = when.value if when else None
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
-                                      seg_index in decided, opens, seg_index == 0 and titled))
+                                      seg_index in decided, opens, seg_index == 0 and titled, unknown))
     sightings += _since_sightings(doc, c, units, pieces, places)
     sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates, both_at)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
