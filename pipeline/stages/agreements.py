@@ -30,6 +30,7 @@ BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as bac
 STATUS_WINDOW = 8
 PARTNER_GAP = 4  # units from a document's name to the word that introduces its partner ("Меморандум про співпрацю з")
 PARTNER_WORDS = 3  # units after that word where the partner's head stands ("with the local university")
+KNOWN_PREFIX = 4  # first letters shared by two case forms of one city name ("Osijeka", "Osijekom")
 CASE_ENDING = 2  # letters cut from a word's end to compare two mentions of one name across cases
 DOCUMENT_DONE = {AgreementStatus.signed.value, AgreementStatus.existing.value}
 # "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
@@ -81,11 +82,13 @@ class AgreementRules(_Strict):
     years_of: list[str] = []  # the same after a number: "45 years of partnership" ("45" is checked in code)
     # "both cities", "the two towns": the parties are the two cities of this sentence and the one before
     both_cities: list[str] = []
+    # "the city" as a sentence's subject ("miasto ma podpisać umowę z X"): the one city of the sentence before
+    subject_anaphors: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
-                             "anniversaries", "years_of", "both_cities")(lambda cls, v: [check_phrase(p) for p in v])
+                             "anniversaries", "years_of", "both_cities", "subject_anaphors")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -105,6 +108,7 @@ class Compiled:
     anniversaries: Lexicon
     years_of: Lexicon
     both: Lexicon
+    anaphors: Lexicon
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -125,6 +129,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         anniversaries=Lexicon([("anniversary", p) for p in rules.anniversaries]),
         years_of=Lexicon([("years", p) for p in rules.years_of]),
         both=Lexicon([("both", p) for p in rules.both_cities]),
+        anaphors=Lexicon([("subject", p) for p in rules.subject_anaphors]),
     )
 
 
@@ -149,6 +154,7 @@ class Sighting:
     decision: bool = False  # told in a sentence about a council's decision
     opens: bool = False  # the name opens its sentence, at most after one word ("Соглашение закрепляет", "The treaty")
     headline: bool = False  # told in the article's first line
+    unknown_partner: bool = False  # made "with" a name that is no known city: no other city is guessed for it
 
 
 @dataclass
@@ -162,6 +168,7 @@ class Draft:
     decision_only: bool = False  # made only of mentions in sentences about a council's decision
     anniversary_only: bool = False  # made only of relation anniversaries ("45 years of partnership"): kept with two parties
     headline_status: bool = False  # its status was told only by the headline
+    unknown_partner: bool = False  # every mention is "with" a name that is no known city
 
 
 # --- per-sentence facts -------------------------------------------------------------------
@@ -191,11 +198,14 @@ def _parties(places: list[tuple[int, int]], start: int, end: int) -> list[int]:
 
 
 def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int | None,
-                  singular: bool, them: list[int]) -> list[list[int]]:
+                  singular: bool, them: list[int], zone: tuple[int, int] | None = None,
+                  subject: tuple[int, int] | None = None) -> list[list[int]]:
     """The party sets of a sentence: one per pair when a city is "with" several partners; "Соглашения
     подписаны с A, B, C и D", with no city before "with", pairs each partner with the host city. A document
     named in the singular with one "with" list ("подписал соглашение со Страсбургом и Келем") is one document
-    of them all. "Dohody ... s nimi": the partners ``them`` are the cities of the sentence before."""
+    of them all. "Dohody ... s nimi": the partners ``them`` are the cities of the sentence before. ``zone``: the
+    clause of one of several documents that each have their own "with" ("umowę z A, a list intencyjny z B").
+    ``subject``: (offset, city) of "the city" standing for the one city of the sentence before."""
     everyone = _parties(places, *seg)
     if them:
         before = everyone or ([host] if host is not None else [])
@@ -203,20 +213,63 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
         if len(before) == 1 and after:
             return [before + after] if singular else [[before[0], gid] for gid in after]
     with_at = [m.start for m in partners if seg[0] <= m.start < seg[1]]
-    if len(everyone) < 2 or not with_at:
+    if not with_at or (len(everyone) < 2 and subject is None):
         return [everyone]
     first_with = with_at[0]
     before = _parties(places, seg[0], first_with)
-    after = [gid for gid in _parties(places, first_with, seg[1]) if gid not in before]
-    if not before and host is not None and host not in after:
+    lo, hi = zone or seg
+    own = [w for w in with_at if lo <= w < hi] or with_at
+    after = [gid for gid in _parties(places, own[0], hi) if gid not in before]
+    if zone:
+        everyone = before + after
+    if not before and after and subject is not None and subject[0] < first_with and subject[1] not in after:
+        before = [subject[1]]
+        everyone = before + after
+    elif not before and host is not None and host not in after:
         before = [host]
-    if singular and len(with_at) == 1:
+    if singular and len(own) == 1:
         return [before + after]
     if not before and len(after) >= 2:
         return [[]]  # partners of a city not found: they are not each other's partners
     if len(before) != 1 or len(after) < 2:
         return [everyone]
     return [[before[0], gid] for gid in after]
+
+
+def _zone(name: Match, names_here: list[Match], with_starts: list[int], seg: tuple[int, int]) -> tuple[int, int] | None:
+    """"umowę z A, a list intencyjny z B": where the next document of the sentence has a "with" of its own, each
+    document's partners stand between its name and the next name."""
+    def has_with(lo: int, hi: int) -> bool:
+        i = bisect.bisect_left(with_starts, lo)
+        return i < len(with_starts) and with_starts[i] < hi
+    prev = [n for n in names_here if n.end <= name.start]
+    nxt = [n for n in names_here if n.start >= name.end]
+    lo = name.start if prev and has_with(prev[-1].end, name.start) and has_with(name.end, seg[1]) else seg[0]
+    hi = nxt[0].start if nxt and has_with(name.end, nxt[0].start) and has_with(nxt[0].end, seg[1]) else seg[1]
+    return None if (lo, hi) == seg else (lo, hi)
+
+
+def _subject(anaphor_at: dict[int, int], seg_index: int, pieces, places) -> tuple[int, int] | None:
+    """"Rzeszów ... Jeszcze w maju miasto ma podpisać umowę z X": "the city" is the one city of the sentence before."""
+    if seg_index not in anaphor_at or seg_index == 0:
+        return None
+    found = _parties(places, *pieces[seg_index - 1])
+    return (anaphor_at[seg_index], found[0]) if len(found) == 1 else None
+
+
+def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Match], firsts: list[int], units,
+                     places, known: set[str]) -> bool:
+    """"umowę z Foobarem": the document's "with" is followed by a capitalised name and no city up to ``end``, and
+    the name is no other case of a city found elsewhere (``known``: their first letters): its partner is a place
+    the cities stage does not know, so neither the host nor the article's other city is."""
+    i = bisect.bisect_right(firsts, name.last)
+    after = partners[i] if i < len(partners) and partners[i].start < end else None
+    if after is None or after.first - name.last > PARTNER_GAP or after.last + 1 >= len(units):
+        return False
+    head = units[after.last + 1]
+    word = doc.text[head.start:head.end]
+    return head.start < end and word[:1].isupper() and word[:KNOWN_PREFIX].lower() not in known \
+        and not _parties(places, after.end, end)
 
 
 def _both_cities(places, pieces, seg_index: int, at: int, groups: list[list[int]]) -> list[list[int]]:
@@ -391,8 +444,9 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
             target = drafts[-1]
         if target is None:
             drafts.append(Draft(s.type, s.status, list(s.parties), s.date, [s.mention], s.group == "since",
-                                s.decision, s.group == "anniversaries", s.headline))
+                                s.decision, s.group == "anniversaries", s.headline, s.unknown_partner))
             continue
+        target.unknown_partner = target.unknown_partner and s.unknown_partner
         target.since_only = target.since_only and s.group == "since"
         target.anniversary_only = target.anniversary_only and s.group == "anniversaries"
         target.decision_only = target.decision_only and s.decision
@@ -482,7 +536,7 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
         return drafts
     pair = [c.geonames_id for c in sorted(cities, key=lambda c: c.mentions[0].start if c.mentions else 0)]
     for draft in drafts:
-        if len(draft.parties) < 2 and set(draft.parties) <= set(pair):
+        if len(draft.parties) < 2 and set(draft.parties) <= set(pair) and not draft.unknown_partner:
             draft.parties = [p for p in draft.parties] + [p for p in pair if p not in draft.parties]
     return drafts
 
@@ -538,7 +592,7 @@ def _with_host(drafts: list[Draft], cities: list[CityItem], host: int | None) ->
     for draft in drafts:
         if len(draft.parties) == 1 and draft.parties[0] != host:
             draft.parties = [host, draft.parties[0]]
-        elif draft.parties in ([], [host]) and partner is not None:
+        elif draft.parties in ([], [host]) and partner is not None and not draft.unknown_partner:
             draft.parties = [host, partner]
     return drafts
 
@@ -606,6 +660,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     titled = _has_headline(doc.text, pieces)
     both_at = {segment_of(pieces, m.start): m.start for m in reversed(c.both.find(units))}  # the first in a sentence
     anniversaries = _anniversaries(c, units)
+    anaphor_at = {segment_of(pieces, m.start): m.start for m in reversed(c.anaphors.find(units))}
+    with_starts = [m.start for m in partners]
+    names_in = _by_segment(names, pieces)
+    known = {m.text[:KNOWN_PREFIX].lower() for city in cities for m in city.mentions}
     for seg_index, cues in status.items():  # "лист про наміри": a document's name is no status cue
         status[seg_index] = [m for m in cues if not any(n.first <= m.first <= n.last for n in names)]
     for name in names:
@@ -628,7 +686,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
-        groups = _party_groups(places, seg, partners, host, singular, them)
+        zone = _zone(name, names_in.get(seg_index, []), with_starts, seg)
+        subject = _subject(anaphor_at, seg_index, pieces, places)
+        groups = _party_groups(places, seg, partners, host, singular, them, zone, subject)
         if seg_index in both_at:
             groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
         cue = _status_of(status.get(seg_index, []), name, status_order)
@@ -637,10 +697,12 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
+        unknown = _unknown_partner(doc, name, zone[1] if zone else seg[1], partners, partner_firsts, units, places,
+                                   known)
         for parties in groups:
             value = when.value if when else None
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
-                                      seg_index in decided, opens, seg_index == 0 and titled))
+                                      seg_index in decided, opens, seg_index == 0 and titled, unknown))
     sightings += _since_sightings(doc, c, units, pieces, places)
     sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates, both_at)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
