@@ -267,7 +267,8 @@ def word_keys(word: str, language: str, lowercase: bool,
             if key and (key not in found or KIND_RANK[kind] < KIND_RANK[found[key]]):
                 found[key] = kind
 
-    adjective_sources = [low] if rules.lowercase_adjectives or not lowercase else []
+    adjectives = rules.lowercase_adjectives or not lowercase  # de: a lowercase word is never a city adjective
+    adjective_sources = [low] if adjectives else []
     demonym_sources = [low]
     if not lowercase:
         add([low], EXACT)
@@ -276,7 +277,7 @@ def word_keys(word: str, language: str, lowercase: bool,
     for reading in readings:
         if reading.pos == "NOUN" and not lowercase:
             add([name_key(reading.normal_form)], _reading_kind(reading))
-        elif reading.pos in ("ADJF", "ADJS") and (rules.lowercase_adjectives or not lowercase):
+        elif reading.pos in ("ADJF", "ADJS") and adjectives:
             adjective_sources.append(name_key(reading.normal_form))
         elif reading.pos == "NOUN":
             demonym_sources.append(name_key(reading.normal_form))
@@ -286,7 +287,7 @@ def word_keys(word: str, language: str, lowercase: bool,
             lemma = name_key(lemma)
             if not lowercase:
                 add([lemma], LEMMA)
-            if rules.lowercase_adjectives or not lowercase:
+            if adjectives:
                 adjective_sources.append(lemma)
             demonym_sources.append(lemma)
     min_base = 4 if lowercase else 3  # a lowercase word must carry a longer stem ("kilka" is not Kiel)
