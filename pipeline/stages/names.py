@@ -172,23 +172,22 @@ def _nominative_rules(parts: list[str], language: str) -> list[str]:
                      if lemma and lemma != part and form == lemma)
         if score > best_score:
             best, best_score = [form for form, _ in applied], score
-    return [_given_name_vowel(form, part, rules) for form, part in zip(best, parts)]
+    known = load_compiled("names", NameRules, language, _vowel_given_names) or frozenset()
+    return [_given_name_vowel(form, part, known) for form, part in zip(best, parts)]
 
 
-def _given_name_vowel(form: str, part: str, rules: NameRules) -> str:
-    """"Mark" (cut from "Marka") -> "Marko" when the lexicon knows "Marko" and not "Mark"."""
+def _given_name_vowel(form: str, part: str, known: frozenset[str]) -> str:
+    """"Mark" (cut from "Marka") -> "Marko" when the lexicon ``known`` has "Marko" and not "Mark"."""
     if form == part or not form or form[-1].lower() in VOWELS:
         return form
-    known = _vowel_given_names(tuple(rules.vowel_given_names))
     return next((form + v for v in "oeaоеа" if (form + v).lower() in known), form)
 
 
 VOWELS = frozenset("aeiouyаеиоуяюєіїыэ")
 
 
-@lru_cache(maxsize=None)
-def _vowel_given_names(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(n.lower() for n in names)
+def _vowel_given_names(rules: NameRules) -> frozenset[str]:
+    return frozenset(n.lower() for n in rules.vowel_given_names)
 
 
 def looks_nominative(word: str, language: str) -> bool:
