@@ -182,6 +182,11 @@ def _by_segment(matches: list[Match], pieces) -> dict[int, list[Match]]:
     return grouped
 
 
+def _first_per_segment(matches: list[Match], pieces) -> dict[int, int]:
+    """Sentence index -> the offset of the first of the matches in that sentence."""
+    return {i: found[0].start for i, found in _by_segment(matches, pieces).items()}
+
+
 def _city_mentions(cities: list[CityItem], officials: list[OfficialItem]) -> list[tuple[int, int]]:
     """(offset, geonames id) of every city mention and of every official whose city is known."""
     places = [(m.start, c.geonames_id) for c in cities for m in c.mentions]
@@ -272,13 +277,13 @@ def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Ma
         and not _parties(places, after.end, end)
 
 
-def _both_cities(places, pieces, seg_index: int, at: int, groups: list[list[int]]) -> list[list[int]]:
+def _both_cities(places, pieces, seg_index: int, both_at: dict[int, int], groups: list[list[int]]) -> list[list[int]]:
     """"podpisali list intencyjny w sprawie współpracy obu miast": with fewer than two cities in the sentence, the
-    two cities named before "both" (in this sentence and the one before) are the parties; with any other number
-    nothing is guessed."""
-    if any(len(g) >= 2 for g in groups):
+    two cities named before "both" (``both_at``: its first offset per sentence; in this sentence and the one
+    before) are the parties; with any other number nothing is guessed."""
+    if seg_index not in both_at or any(len(g) >= 2 for g in groups):
         return groups
-    found = _parties(places, pieces[max(seg_index - 1, 0)][0], at)
+    found = _parties(places, pieces[max(seg_index - 1, 0)][0], both_at[seg_index])
     return [found] if len(found) == 2 else groups
 
 
@@ -391,9 +396,7 @@ def _anniversary_sightings(doc: AnnotatedDoc, found: list[Match], names: list[Ma
         seg = pieces[seg_index]
         when = _nearest_date(dates, seg, m.start, AgreementStatus.anniversary.value)
         mention = Mention(text=doc.text[m.start:m.end], start=m.start, end=m.end)
-        groups = _party_groups(places, seg, partners, host, False, [])
-        if seg_index in both_at:
-            groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
+        groups = _both_cities(places, pieces, seg_index, both_at, _party_groups(places, seg, partners, host, False, []))
         for parties in groups:
             sightings.append(Sighting(AgreementType.twinning_agreement.value, AgreementStatus.anniversary.value,
                                       parties, when.value if when else None, mention, "anniversaries"))
@@ -658,9 +661,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
     titled = _has_headline(doc.text, pieces)
-    both_at = {segment_of(pieces, m.start): m.start for m in reversed(c.both.find(units))}  # the first in a sentence
+    both_at = _first_per_segment(c.both.find(units), pieces)
     anniversaries = _anniversaries(c, units)
-    anaphor_at = {segment_of(pieces, m.start): m.start for m in reversed(c.anaphors.find(units))}
+    anaphor_at = _first_per_segment(c.anaphors.find(units), pieces)
     with_starts = [m.start for m in partners]
     names_in = _by_segment(names, pieces)
     known = {m.text[:KNOWN_PREFIX].lower() for city in cities for m in city.mentions}
@@ -688,9 +691,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         zone = _zone(name, names_in.get(seg_index, []), with_starts, seg)
         subject = _subject(anaphor_at, seg_index, pieces, places)
-        groups = _party_groups(places, seg, partners, host, singular, them, zone, subject)
-        if seg_index in both_at:
-            groups = _both_cities(places, pieces, seg_index, both_at[seg_index], groups)
+        groups = _both_cities(places, pieces, seg_index, both_at,
+                              _party_groups(places, seg, partners, host, singular, them, zone, subject))
         cue = _status_of(status.get(seg_index, []), name, status_order)
         if jubilee:
             cue = AgreementStatus.anniversary.value  # "20 years of twinning": the relation's anniversary
