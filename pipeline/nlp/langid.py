@@ -389,10 +389,14 @@ def _letters_outside_names(sample: str, letters: Counter[str], rules: LangidRule
     few are left."""
     if _dominant_script(letters, rules) != "Latin":
         return letters  # Cyrillic names carry no letters foreign to the languages around them
-    ordinary = " ".join(m.group() for m in LETTERS.finditer(sample)
-                        if not m.group()[:1].isupper() or _opens_sentence(sample, m.start()))
+    ordinary = " ".join(m.group() for m in LETTERS.finditer(sample) if not _name_at(sample, m))
     counts = letter_counts(ordinary)
     return counts if sum(counts.values()) >= rules.sample.min_letters else letters
+
+
+def _name_at(sample: str, word: re.Match) -> bool:
+    """A word capitalised inside a sentence: a name, which says nothing of the language around it."""
+    return word.group()[:1].isupper() and not _opens_sentence(sample, word.start())
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -413,8 +417,8 @@ def _function_word_language(scores: dict[str, float], sample: str, rules: Langid
     for match in LETTERS.finditer(sample):
         word = match.group()
         language = lexicon.get(word.casefold())
-        if language is None and word[:1].isupper() and not _opens_sentence(sample, match.start()):
-            continue  # a name: it says nothing of the language around it
+        if language is None and _name_at(sample, match):
+            continue
         ordinary += 1
         if language is not None:
             hits[language] += 1
