@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import zlib
 from pathlib import Path
 
@@ -155,3 +156,33 @@ def test_a_model_change_misses_and_rules_only_reuses_what_is_there(corpus, tmp_p
     assert caches["three"] == {"hits": 0, "misses": 8}  # another model id
     assert caches["four"] == {"hits": 8, "misses": 0}  # rules-only: the newest annotation, no model loaded
     assert (tmp_path / "three.jsonl").read_bytes() == (tmp_path / "four.jsonl").read_bytes()
+
+
+def _open_when_released(directory: str, start, results) -> None:
+    start.wait()
+    try:
+        cache = AnnotationCache(Path(directory))
+        cache.put("stage", "key", "uk", "model", {"n": 1})
+        cache.close()
+        results.put("ok")
+    except Exception as error:  # noqa: BLE001 - the test reports what a worker met
+        results.put(repr(error))
+
+
+def test_workers_opening_a_new_cache_at_once_all_get_it(tmp_path):
+    """`extract -j 2` opens one new SQLite file from several processes at the same moment; switching it to
+    WAL used to fail now and then with "database is locked" at once (and the whole run with it)."""
+    context = multiprocessing.get_context("fork")
+    failures = []
+    for round_ in range(40):
+        start, results = context.Barrier(4), context.Queue()
+        openers = [context.Process(target=_open_when_released, args=(str(tmp_path / str(round_)), start, results))
+                   for _ in range(4)]
+        for opener in openers:
+            opener.start()
+        outcomes = [results.get(timeout=120) for _ in openers]
+        for opener in openers:
+            opener.join()
+        failures += [outcome for outcome in outcomes if outcome != "ok"]
+    assert failures == []
+    assert AnnotationCache(tmp_path / "0").stats()["entries"] == 1

@@ -44,7 +44,9 @@ def start_and_stop(corpus: Path, out: Path, cache: Path, sig: int, after: int, *
         except psutil.NoSuchProcess:
             pass
         time.sleep(0.02)
-    assert process.poll() is None, "the run ended before it could be interrupted"
+    if process.poll() is not None:
+        pytest.fail(f"the run ended (exit {process.returncode}) before it could be interrupted:\n"
+                    f"{process.communicate()[1][-3000:]}")
     process.send_signal(sig)
     stdout, stderr = process.communicate(timeout=120)
     return process.returncode, stderr, children

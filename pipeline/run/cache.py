@@ -118,6 +118,23 @@ def _unpack(blob: bytes) -> dict | None:
     return value if value.get("format") == FORMAT else None
 
 
+def _set_up(db: sqlite3.Connection, patience: float = 120.0) -> None:
+    """WAL mode and the table. Switching a new file to WAL takes an exclusive lock and SQLite
+    answers "database is locked" at once, without waiting, while another process (a worker
+    starting at the same moment) holds the file; so wait and try again, as a busy timeout would."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(SCHEMA)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class AnnotationCache:
     """One SQLite file of cached annotations; one instance per process (and thread)."""
 
@@ -126,9 +143,7 @@ class AnnotationCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / DB_NAME
         self.db = sqlite3.connect(self.path, timeout=120, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute(SCHEMA)
+        _set_up(self.db)
         self._pending: list[tuple] = []
 
     def get(self, kind: str, key: str, language: str, model: str) -> dict | None:
