@@ -805,10 +805,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 tail.append(s.ner_loc_points)  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 tail.append(s.ner_org_points)
-            elif entity.label == "PER" and not placed and not trigger and not title_city and not (
-                    institution and place.population >= s.medium_population):
+            elif entity.label == "PER" and not placed and not town_word and not title_city and not (
+                    (institution or partner) and place.population >= s.medium_population):
                 # but "primátor Košic Jaroslav", "Mesto Stropkov": a title before a town, or a trigger before
-                # any place, says place ("prezydenta Donalda Trumpa" is no village Donald)
+                # any place, says place ("prezydenta Donalda Trumpa" is no village Donald); an agreement with
+                # a town only when the town is no village ("sodelovanju z Johnsonom" is a person)
                 veto = "ner_person"
     if c.words > 1:
         tail.append(s.multiword_points)  # "Murskoj Soboti": capitalised words that together name a place
