@@ -66,6 +66,10 @@ class CityRules(_Strict):
     stem_alternations: dict[str, list[str]] = {}
     stem_endings: list[str] = [""]
     trigger_before: list[str] = []
+    # an agreement or cooperation noun and "with" ("sporazum o suradnji s", "umowę z"): the partner named next
+    # counts as after a trigger word (persons, firms and countries are told apart elsewhere), but it does
+    # not confirm a loose transliteration ("dohodu s Velkou Británií" is a country's name)
+    partner_before: list[str] = []
     institution_before: list[str] = []
     institution_after: list[str] = []
     region_before: list[str] = []
@@ -136,6 +140,7 @@ class CompiledCityRules:
     organisation_after: re.Pattern | None
     conjunctions: re.Pattern | None = None
     preposition: re.Pattern | None = None
+    partner_before: re.Pattern | None = None
 
 
 def _before(patterns: list[str], compound: bool = False) -> re.Pattern | None:
@@ -157,6 +162,7 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
         re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
         if rules.place_prepositions else None,
+        _before(rules.partner_before),
     )
 
 
@@ -346,6 +352,9 @@ class Candidate:
     list_size: int = 1  # how many places the list it stands in names ("Tuzla, Zenica i Široki Brijeg": 3)
     list_number: int = -1  # which list of the text it stands in
     list_trigger: bool = False  # a trigger word opens its list ("з містами Фільдерштадт, ... та Остфільдерн")
+    # an agreement and "with" open its list ("umowy z Dreznem, Wilnem i Kownem"), or a title does and it is
+    # not the list's first member ("die Bürgermeister von Erfurt und Tampere": the title's towns, all of them)
+    list_partner: bool = False
     # countries named beside any mention of the same name in the article (one sense per article)
     sense_hints: frozenset[str] = frozenset()
 
@@ -706,6 +715,13 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+def _proper_latin_word(c: Candidate, language: str, text: str) -> bool:
+    """One word that the language's dictionary keeps as a proper name ("Ołomuńca" -> "Ołomuniec") and the text
+    never writes lowercase: no ordinary noun ("Unią" -> "unia")."""
+    lemma = morphology.lemma(c.text, language)
+    return c.words == 1 and not (lemma and lemma.islower()) and not _written_lowercase(c.text.lower(), text)
+
+
 def _index_covering(doc: AnnotatedDoc) -> dict[int, list]:
     index: dict[int, list] = {}
     for entity in doc.entities:
@@ -747,6 +763,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     if institution:
         tail.append(s.institution_points)
     trigger = c.list_trigger or bool(rules.trigger_before and rules.trigger_before.search(before))
+    # the partner is a noun: an adjective after "with" qualifies the next word ("s Velkou Británií")
+    partner = c.kind not in (ADJECTIVE, DEMONYM) and (
+        c.list_partner or bool(rules.partner_before and rules.partner_before.search(before)))
+    town_word, trigger = trigger, trigger or partner
     prepositioned = False
     if trigger:
         tail.append(s.trigger_points)
@@ -771,12 +791,13 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     # place preposition ("v Murski Soboti")
     placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1))
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
-    # a Cyrillic text names a foreign town by GeoNames' Cyrillic name as written ("Ванадзором", "в Кузнецку"):
-    # no alias reached by a rule, once the town is big enough and its name is no region's ("Флорида") nor
-    # an ordinary word ("Новый" is no Novi)
-    native = bool(CYRILLIC.match(c.key)) and c.kind in (GEO_LEMMA, EXACT, LEMMA) \
+    # a text names a foreign town by its GeoNames name in the language as written ("Ванадзором", "w Ołomuńcu",
+    # "Olmütz"): no alias reached by a rule, once the town is big enough and its name is no region's
+    # ("Флорида") nor an ordinary word ("Новый" is no Novi)
+    native = c.kind in (GEO_LEMMA, EXACT, LEMMA) \
         and place.population >= s.native_alias_population and _own_name(place) not in load_gazetteer().regions \
-        and not (morphology.analyser(language) and morphology.is_common_word(c.text, language))
+        and not (morphology.analyser(language) and morphology.is_common_word(c.text, language)) \
+        and (bool(CYRILLIC.match(c.key)) or _proper_latin_word(c, language, text))
     for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
@@ -784,10 +805,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 tail.append(s.ner_loc_points)  # a longer LOC ("Parku zmage", "Московская область") is another place
             elif entity.label == "ORG" and not institution:
                 tail.append(s.ner_org_points)
-            elif entity.label == "PER" and not placed and not trigger and not title_city and not (
-                    institution and place.population >= s.medium_population):
+            elif entity.label == "PER" and not placed and not town_word and not title_city and not (
+                    (institution or partner) and place.population >= s.medium_population):
                 # but "primátor Košic Jaroslav", "Mesto Stropkov": a title before a town, or a trigger before
-                # any place, says place ("prezydenta Donalda Trumpa" is no village Donald)
+                # any place, says place ("prezydenta Donalda Trumpa" is no village Donald); an agreement with
+                # a town only when the town is no village ("sodelovanju z Johnsonom" is a person)
                 veto = "ner_person"
     if c.words > 1:
         tail.append(s.multiword_points)  # "Murskoj Soboti": capitalised words that together name a place
@@ -797,7 +819,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.transliterated_points)
         own = _own_name(place) == c.key
         # "Mayor Okamura" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
-        named_town = (trigger or (institution and CYRILLIC.match(c.text) and own)) \
+        named_town = (town_word or (institution and CYRILLIC.match(c.text) and own)) \
             and place.population >= s.medium_population and not c.sense_hints  # nor where the text names a country
         if not hinted and not named_town and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
                 own and (place.country_code in home or place.population >= s.big_population))):
@@ -1019,11 +1041,19 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
             named.setdefault(tuple(c.keys), hint)
         if size > 1 and (number not in first or c.start < first[number].start):
             first[number] = c
-    opened = {number for number, c in first.items()
-              if rules.trigger_before and rules.trigger_before.search(text, max(0, c.start - CONTEXT_CHARS), c.start)}
+    opened = _lists_after(first, text, rules.trigger_before)
+    partnered = _lists_after(first, text, rules.partner_before)
+    titled = _lists_after(first, text, rules.institution_before)
     for c in found:
         c.list_trigger = c.list_number in opened
+        c.list_partner = c.list_number in partnered or (c.list_number in titled and c is not first[c.list_number])
         c.sense_hints = named.get(tuple(c.keys), c.hints)
+
+
+def _lists_after(first: dict[int, Candidate], text: str, pattern: re.Pattern | None) -> set[int]:
+    """The lists whose first member follows the pattern."""
+    return {number for number, c in first.items()
+            if pattern and pattern.search(text, max(0, c.start - CONTEXT_CHARS), c.start)}
 
 
 _LEXICONS: dict[tuple[int, int], CountryLexicon] = {}
