@@ -84,11 +84,15 @@ class AgreementRules(_Strict):
     both_cities: list[str] = []
     # "the city" as a sentence's subject ("miasto ma podpisać umowę z X"): the one city of the sentence before
     subject_anaphors: list[str] = []
+    # bare contract words that also name service or employment contracts ("contract", "pogodba"): a document only
+    # with two cities in its sentence or after an inter-city document (each phrase as written under documents)
+    generic_documents: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
-                             "anniversaries", "years_of", "both_cities", "subject_anaphors")(lambda cls, v: [check_phrase(p) for p in v])
+                             "anniversaries", "years_of", "both_cities", "subject_anaphors",
+                             "generic_documents")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -109,6 +113,7 @@ class Compiled:
     years_of: Lexicon
     both: Lexicon
     anaphors: Lexicon
+    generic: frozenset[str] = frozenset()
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -130,6 +135,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         years_of=Lexicon([("years", p) for p in rules.years_of]),
         both=Lexicon([("both", p) for p in rules.both_cities]),
         anaphors=Lexicon([("subject", p) for p in rules.subject_anaphors]),
+        generic=frozenset(rules.generic_documents),
     )
 
 
@@ -306,6 +312,12 @@ def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firs
     return any(i in others for i in heads) or (after.last + 1 < len(units) and units[after.last + 1].start in orgs)
 
 
+def _generic_alone(c: Compiled, name: Match, seg: tuple[int, int], places, accepted: set[str]) -> bool:
+    """A bare generic contract word ("contracts", "pogodb") counts only where its sentence names two cities or the
+    article has already told an inter-city document: else it is a service or employment contract."""
+    return name.phrase in c.generic and not accepted and len(_parties(places, *seg)) < 2
+
+
 def _unit_distance(a: Match, b: Match) -> int:
     return max(a.first - b.last, b.first - a.last, 0)
 
@@ -417,6 +429,12 @@ def _same_name(draft: Draft, s: Sighting) -> bool:
     return len(name) >= 2 and any(_stems(m.text) == name for m in draft.mentions)
 
 
+def _other_year(draft: Draft, s: Sighting) -> bool:
+    """"podpisala sporazum o sodelovanju ... od leta 1999, ko sta podpisali sporazum o sodelovanju": one name told
+    with two different years is an earlier document and its renewal."""
+    return bool(draft.date and s.date) and draft.date[:4] != s.date[:4]
+
+
 def _anaphoric(draft: Draft, s: Sighting) -> bool:
     """"... подписали соглашение о побратимских отношениях. Соглашение закрепляет ...": a bare one-word name with
     no status cue of its own refers back to the document before it, whatever the type its word suggests."""
@@ -432,8 +450,8 @@ def _compatible(draft: Draft, s: Sighting) -> bool:
     if s.group == "since":  # each "since YEAR" in a list is its own pair's twinning
         return set(draft.parties) == set(s.parties) and draft.date in (None, s.date)
     statuses = {s.status, draft.status}
-    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s) \
-            and not draft.headline_status:  # the headline tells the article's document in short
+    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR \
+            and not (_same_name(draft, s) and not _other_year(draft, s)) and not draft.headline_status:  # the headline tells the article's document in short
         return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
     return not a or not b or a <= b or b <= a
@@ -684,8 +702,11 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
                 or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
             continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and not (seg_index in acts and (len(_parties(places, *seg)) >= 2 or _signatories_next(seg_index, pieces, staffed, places))):
+                and not (seg_index in acts and (len(_parties(places, *seg)) >= 2 or accepted
+                                                or _signatories_next(seg_index, pieces, staffed, places))):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
+        if _generic_alone(c, name, seg, places, accepted):
+            continue  # "sklepanje pogodb", "awarding contracts": a bare contract word is no inter-city document
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
