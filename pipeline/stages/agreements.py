@@ -16,6 +16,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.stages.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
+from pipeline.resources.capitals import is_capital
 from pipeline.rules import load_compiled
 from pipeline.stages.areas import compiled_for as areas_compiled_for
 from pipeline.types import AnnotatedDoc
@@ -316,6 +317,13 @@ def _generic_alone(c: Compiled, name: Match, seg: tuple[int, int], places, accep
     """A bare generic contract word ("contracts", "pogodb") counts only where its sentence names two cities or the
     article has already told an inter-city document: else it is a service or employment contract."""
     return name.phrase in c.generic and not accepted and len(_parties(places, *seg)) < 2
+
+
+def _states_only(places, seg: tuple[int, int], capitals: set[int]) -> bool:
+    """Every city of the sentence is a national capital ("Kijev in Moskva sta sklenila pogodbo"): with no municipal
+    word beside them they stand for their states; a capital beside another city ("Subotica i Podgorica") stays."""
+    found = _parties(places, *seg)
+    return bool(found) and all(gid in capitals for gid in found)
 
 
 def _unit_distance(a: Match, b: Match) -> int:
@@ -669,6 +677,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
     host = _host(doc, cities, officials, pieces)
+    capitals = {city.geonames_id for city in cities if is_capital(city.country_code, city.name)}
     decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
     other_matches = c.others.find(units)
     others = {m.first for m in other_matches}
@@ -707,6 +716,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         if _generic_alone(c, name, seg, places, accepted):
             continue  # "sklepanje pogodb", "awarding contracts": a bare contract word is no inter-city document
+        if seg_index not in party and kind not in strong and _states_only(places, seg, capitals):
+            continue  # "London and Brussels reached an agreement": capitals standing for their states
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
