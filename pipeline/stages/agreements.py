@@ -88,6 +88,9 @@ class AgreementRules(_Strict):
     # bare contract words that also name service or employment contracts ("contract", "pogodba"): a document only
     # with two cities in its sentence or after an inter-city document (each phrase as written under documents)
     generic_documents: list[str] = []
+    # "in" before a place: the venue of a signing ("podepsal ve Starém Smokovci s primátorem B memorandum") is no
+    # party where two other cities sign
+    venue_prepositions: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
@@ -317,6 +320,32 @@ def _generic_alone(c: Compiled, name: Match, seg: tuple[int, int], places, accep
     """A bare generic contract word ("contracts", "pogodb") counts only where its sentence names two cities or the
     article has already told an inter-city document: else it is a service or employment contract."""
     return name.phrase in c.generic and not accepted and len(_parties(places, *seg)) < 2
+
+
+def _venue_offsets(units, places, prepositions: list[str]) -> set[int]:
+    """Offsets of the city mentions that follow a venue preposition ("ve Starém Smokovci", "in Leeds")."""
+    if not prepositions:
+        return set()
+    starts = [u.start for u in units]
+    words = {p.casefold() for p in prepositions}
+    found = set()
+    for offset, _ in places:
+        i = bisect.bisect_left(starts, offset)
+        if 0 < i < len(units) and starts[i] == offset and units[i - 1].surface.casefold() in words:
+            found.add(offset)
+    return found
+
+
+def _without_venue(groups: list[list[int]], places, seg: tuple[int, int], venue_at: set[int]) -> list[list[int]]:
+    """A city of three or more parties named only as the place of the act is no party, when two others remain."""
+    if not venue_at or all(len(g) < 3 for g in groups):
+        return groups
+    named = {gid for offset, gid in places if seg[0] <= offset < seg[1] and offset not in venue_at}
+    out = []
+    for g in groups:
+        kept = [gid for gid in g if gid in named]
+        out.append(kept if len(g) >= 3 and len(kept) >= 2 else g)
+    return out
 
 
 def _states_only(places, seg: tuple[int, int], capitals: set[int]) -> bool:
@@ -570,9 +599,11 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
     return drafts
 
 
-def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces) -> int | None:
+def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces,
+          venue_at: set[int] = frozenset()) -> int | None:
     """The article's own city: one named in the lead (headline, dateline, first sentence), scored by a dateline
-    ("Škofja Loka –", "BANJALUKA –"), the headline, its officials and its mentions; None on a tie."""
+    ("Škofja Loka –", "BANJALUKA –"), the headline, the lead's venue ("festival v Vidovcu"), its officials and its
+    mentions; None on a tie."""
     if not pieces:
         return None
     lead_end = pieces[min(LEAD_SEGMENTS, len(pieces)) - 1][1]
@@ -586,7 +617,9 @@ def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialIte
             continue
         dateline = any(_is_dateline(doc.text, pieces, m) for m in c.mentions)
         headline = any(m.start < pieces[0][1] for m in c.mentions)
-        scores.append((3 * dateline + 2 * headline + staff.get(c.geonames_id, 0) + len(c.mentions), c.geonames_id))
+        venue = any(m.start < lead_end and m.start in venue_at for m in c.mentions)
+        scores.append((3 * dateline + 2 * (headline + venue) + staff.get(c.geonames_id, 0) + len(c.mentions),
+                       c.geonames_id))
     scores.sort(reverse=True)
     if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
         return None
@@ -676,7 +709,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     places = _city_mentions(cities, officials)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
-    host = _host(doc, cities, officials, pieces)
+    venue_at = _venue_offsets(units, places, c.rules.venue_prepositions)
+    host = _host(doc, cities, officials, pieces, venue_at)
     capitals = {city.geonames_id for city in cities if is_capital(city.country_code, city.name)}
     decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
     other_matches = c.others.find(units)
@@ -733,6 +767,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
         unknown = _unknown_partner(doc, name, zone[1] if zone else seg[1], partners, partner_firsts, units, places,
                                    known)
+        groups = _without_venue(groups, places, seg, venue_at)
         for parties in groups:
             value = when.value if when else None
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
