@@ -16,6 +16,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.stages.lexicon import Lexicon, Match, check_phrase, doc_units, segment_of, segments
+from pipeline.resources.capitals import is_capital
 from pipeline.rules import load_compiled
 from pipeline.stages.areas import compiled_for as areas_compiled_for
 from pipeline.types import AnnotatedDoc
@@ -84,11 +85,18 @@ class AgreementRules(_Strict):
     both_cities: list[str] = []
     # "the city" as a sentence's subject ("miasto ma podpisać umowę z X"): the one city of the sentence before
     subject_anaphors: list[str] = []
+    # bare contract words that also name service or employment contracts ("contract", "pogodba"): a document only
+    # with two cities in its sentence or after an inter-city document (each phrase as written under documents)
+    generic_documents: list[str] = []
+    # "in" before a place: the venue of a signing ("podepsal ve Starém Smokovci s primátorem B memorandum") is no
+    # party where two other cities sign
+    venue_prepositions: list[str] = []
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
-                             "anniversaries", "years_of", "both_cities", "subject_anaphors")(lambda cls, v: [check_phrase(p) for p in v])
+                             "anniversaries", "years_of", "both_cities", "subject_anaphors",
+                             "generic_documents")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -109,6 +117,7 @@ class Compiled:
     years_of: Lexicon
     both: Lexicon
     anaphors: Lexicon
+    generic: frozenset[str] = frozenset()
 
 
 def _compile(rules: AgreementRules) -> Compiled:
@@ -130,6 +139,7 @@ def _compile(rules: AgreementRules) -> Compiled:
         years_of=Lexicon([("years", p) for p in rules.years_of]),
         both=Lexicon([("both", p) for p in rules.both_cities]),
         anaphors=Lexicon([("subject", p) for p in rules.subject_anaphors]),
+        generic=frozenset(rules.generic_documents),
     )
 
 
@@ -306,6 +316,45 @@ def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firs
     return any(i in others for i in heads) or (after.last + 1 < len(units) and units[after.last + 1].start in orgs)
 
 
+def _generic_alone(c: Compiled, name: Match, seg: tuple[int, int], places, accepted: set[str]) -> bool:
+    """A bare generic contract word ("contracts", "pogodb") counts only where its sentence names two cities or the
+    article has already told an inter-city document: else it is a service or employment contract."""
+    return name.phrase in c.generic and not accepted and len(_parties(places, *seg)) < 2
+
+
+def _venue_offsets(units, places, prepositions: list[str]) -> set[int]:
+    """Offsets of the city mentions that follow a venue preposition ("ve Starém Smokovci", "in Leeds")."""
+    if not prepositions:
+        return set()
+    starts = [u.start for u in units]
+    words = {p.casefold() for p in prepositions}
+    found = set()
+    for offset, _ in places:
+        i = bisect.bisect_left(starts, offset)
+        if 0 < i < len(units) and starts[i] == offset and units[i - 1].surface.casefold() in words:
+            found.add(offset)
+    return found
+
+
+def _without_venue(groups: list[list[int]], places, seg: tuple[int, int], venue_at: set[int]) -> list[list[int]]:
+    """A city of three or more parties named only as the place of the act is no party, when two others remain."""
+    if not venue_at or all(len(g) < 3 for g in groups):
+        return groups
+    named = {gid for offset, gid in places if seg[0] <= offset < seg[1] and offset not in venue_at}
+    out = []
+    for g in groups:
+        kept = [gid for gid in g if gid in named]
+        out.append(kept if len(g) >= 3 and len(kept) >= 2 else g)
+    return out
+
+
+def _states_only(places, seg: tuple[int, int], capitals: set[int]) -> bool:
+    """Every city of the sentence is a national capital ("Kijev in Moskva sta sklenila pogodbo"): with no municipal
+    word beside them they stand for their states; a capital beside another city ("Subotica i Podgorica") stays."""
+    found = _parties(places, *seg)
+    return bool(found) and all(gid in capitals for gid in found)
+
+
 def _unit_distance(a: Match, b: Match) -> int:
     return max(a.first - b.last, b.first - a.last, 0)
 
@@ -417,6 +466,12 @@ def _same_name(draft: Draft, s: Sighting) -> bool:
     return len(name) >= 2 and any(_stems(m.text) == name for m in draft.mentions)
 
 
+def _other_year(draft: Draft, s: Sighting) -> bool:
+    """"podpisala sporazum o sodelovanju ... od leta 1999, ko sta podpisali sporazum o sodelovanju": one name told
+    with two different years is an earlier document and its renewal."""
+    return bool(draft.date and s.date) and draft.date[:4] != s.date[:4]
+
+
 def _anaphoric(draft: Draft, s: Sighting) -> bool:
     """"... подписали соглашение о побратимских отношениях. Соглашение закрепляет ...": a bare one-word name with
     no status cue of its own refers back to the document before it, whatever the type its word suggests."""
@@ -432,8 +487,8 @@ def _compatible(draft: Draft, s: Sighting) -> bool:
     if s.group == "since":  # each "since YEAR" in a list is its own pair's twinning
         return set(draft.parties) == set(s.parties) and draft.date in (None, s.date)
     statuses = {s.status, draft.status}
-    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR and not _same_name(draft, s) \
-            and not draft.headline_status:  # the headline tells the article's document in short
+    if s.status and draft.status and len(statuses) > 1 and statuses != BACKGROUND_PAIR \
+            and not (_same_name(draft, s) and not _other_year(draft, s)) and not draft.headline_status:  # the headline tells the article's document in short
         return False  # "подписали соглашение ... намерены подписать подобные соглашения": two documents
     a, b = set(draft.parties), set(s.parties)
     return not a or not b or a <= b or b <= a
@@ -544,9 +599,11 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
     return drafts
 
 
-def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces) -> int | None:
+def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces,
+          venue_at: set[int] = frozenset()) -> int | None:
     """The article's own city: one named in the lead (headline, dateline, first sentence), scored by a dateline
-    ("Škofja Loka –", "BANJALUKA –"), the headline, its officials and its mentions; None on a tie."""
+    ("Škofja Loka –", "BANJALUKA –"), the headline, the lead's venue ("festival v Vidovcu"), its officials and its
+    mentions; None on a tie."""
     if not pieces:
         return None
     lead_end = pieces[min(LEAD_SEGMENTS, len(pieces)) - 1][1]
@@ -560,7 +617,9 @@ def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialIte
             continue
         dateline = any(_is_dateline(doc.text, pieces, m) for m in c.mentions)
         headline = any(m.start < pieces[0][1] for m in c.mentions)
-        scores.append((3 * dateline + 2 * headline + staff.get(c.geonames_id, 0) + len(c.mentions), c.geonames_id))
+        venue = any(m.start < lead_end and m.start in venue_at for m in c.mentions)
+        scores.append((3 * dateline + 2 * (headline + venue) + staff.get(c.geonames_id, 0) + len(c.mentions),
+                       c.geonames_id))
     scores.sort(reverse=True)
     if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
         return None
@@ -650,7 +709,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     places = _city_mentions(cities, officials)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
-    host = _host(doc, cities, officials, pieces)
+    venue_at = _venue_offsets(units, places, c.rules.venue_prepositions)
+    host = _host(doc, cities, officials, pieces, venue_at)
+    capitals = {city.geonames_id for city in cities if is_capital(city.country_code, city.name)}
     decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
     other_matches = c.others.find(units)
     others = {m.first for m in other_matches}
@@ -684,8 +745,13 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
                 or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
             continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and not (seg_index in acts and (len(_parties(places, *seg)) >= 2 or _signatories_next(seg_index, pieces, staffed, places))):
+                and not (seg_index in acts and (len(_parties(places, *seg)) >= 2 or accepted
+                                                or _signatories_next(seg_index, pieces, staffed, places))):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
+        if _generic_alone(c, name, seg, places, accepted):
+            continue  # "sklepanje pogodb", "awarding contracts": a bare contract word is no inter-city document
+        if seg_index not in party and kind not in strong and _states_only(places, seg, capitals):
+            continue  # "London and Brussels reached an agreement": capitals standing for their states
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
         them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
@@ -701,6 +767,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
         unknown = _unknown_partner(doc, name, zone[1] if zone else seg[1], partners, partner_firsts, units, places,
                                    known)
+        groups = _without_venue(groups, places, seg, venue_at)
         for parties in groups:
             value = when.value if when else None
             sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
