@@ -82,6 +82,7 @@ def extract(
     continues where it stopped. A re-run after a rules change takes the NLP
     annotations from the cache, so only the rule stages run.
     """
+    from pipeline.rules import use_rules_dir
     from pipeline.run.batch import RunOptions, run
     from pipeline.run.cache import default_cache_dir
     from pipeline.run.resume import ResumeError
@@ -89,7 +90,7 @@ def extract(
     if no_cache and rules_only:
         raise fail_usage("--rules-only needs the annotation cache; drop --no-cache")
     if rules is not None:
-        os.environ["CITYLINKS_RULES"] = str(rules.resolve())
+        use_rules_dir(rules.resolve())
     if output is not None and str(output) == "-":
         output = None
     errors_path = errors or (output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl") if output else None)

@@ -41,9 +41,21 @@ class RuleError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+_base: list[str] = []  # the directory in force, read from the environment once (reset by clear_rules_cache)
+
+
 def rules_base() -> str:
-    """The rules directory in force as a string (stages ask ~250 times per article: no Path per call)."""
-    return os.environ.get("CITYLINKS_RULES") or _PACKAGED
+    """The rules directory in force as a string (stages ask ~250 times per article: the environment is
+    read once per process, as the rule files are; ``use_rules_dir`` or ``clear_rules_cache`` read it again)."""
+    if not _base:
+        _base.append(os.environ.get("CITYLINKS_RULES") or _PACKAGED)
+    return _base[0]
+
+
+def use_rules_dir(path: Path) -> None:
+    """Make ``path`` the rules directory in force, in this process and the workers it starts."""
+    os.environ["CITYLINKS_RULES"] = str(path)
+    clear_rules_cache()
 
 
 def rules_dir() -> Path:
@@ -129,17 +141,19 @@ def recording_reads() -> Iterator[set[tuple[str, str | None]]]:
         _reads = outer
 
 
-_compiled: dict[tuple[int, Callable], Any] = {}
+_compiled: dict[tuple, Any] = {}
 
 
 def load_compiled(stage: str, model: type[M], language: str | None, build: Callable[[M], T]) -> T | None:
-    """A stage's rules turned once, by ``build``, into the structure its matcher uses (None: no file)."""
-    rules = load_rules(stage, model, language)
-    if rules is None:
-        return None
-    key = (id(rules), build)  # one loaded rules object per file, kept alive by the loader's cache
+    """A stage's rules turned once, by ``build``, into the structure its matcher uses (None: no file).
+
+    Stages ask per word: a compiled structure is found by one dict lookup, without the loader's."""
+    key = (rules_base(), stage, language, build)
+    if _reads is not None:
+        _reads.add((stage, language))
     if key not in _compiled:
-        _compiled[key] = build(rules)
+        rules = load_rules(stage, model, language)
+        _compiled[key] = None if rules is None else build(rules)
     return _compiled[key]
 
 
@@ -148,6 +162,7 @@ def clear_rules_cache() -> None:
     _load_cached.cache_clear()
     _hash_in_force.cache_clear()
     _compiled.clear()
+    _base.clear()
 
 
 def rule_files(base: Path | None = None) -> list[Path]:

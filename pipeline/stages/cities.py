@@ -481,6 +481,8 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
                  fuzzy_prefix: int) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None:
     """What one word can name wherever it stands: its gazetteer keys with their kinds and its country keys."""
     lowercase = not _is_capitalised(surface)
+    if lowercase and not _derives_stem(surface, language, compiled.endings, min(4, min_stem_letters)):
+        return None  # most lowercase words: neither word_keys (stems of 4 letters) nor a near match (6) can start
     all_keys = word_keys(surface, language, lowercase, compiled)
     if "-" in surface and not lowercase:  # "Франкфурті-на-Майні": only the first part of the name inflects
         head, rest = surface.split("-", 1)
@@ -508,6 +510,17 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     if not keys:
         return None
     return tuple(keys.items()), countries
+
+
+def _derives_stem(surface: str, language: str, endings: EndingTables, min_letters: int) -> bool:
+    """Whether some form of a lowercase word (as written, its readings, its lemma: every source of word_keys
+    and fuzzy_sources) has an adjective or demonym stem of ``min_letters`` letters, the only way it names a place."""
+    forms = [name_key(surface)] + [name_key(r.normal_form) for r in morphology.readings(surface, language)]
+    if len(forms) == 1:  # word_keys takes the lemma where there are no readings
+        lemma = morphology.lemma(surface, language)
+        forms += [name_key(lemma)] if lemma else []
+    return any(len(stem) >= min_letters for form in dict.fromkeys(forms) for stem in
+               adjective_stems(form, endings) + adjective_stems(form, endings, True) + demonym_stems(form, endings))
 
 
 def _ordinary_or_personal(surface: str, language: str) -> bool:

@@ -627,7 +627,7 @@ def find_dates(doc: AnnotatedDoc, published: str | None) -> DatesResult:
             published = _iso(dateline.year, dateline.month, dateline.day)
     resolved = _restatements_dropped(doc.text, [(f, v) for f in found if (v := _resolve(f, published)) is not None])
     reference = _reference_year(resolved, published)
-    pieces, cues = _cues_by_segment(doc, g)
+    pieces, cues = _cues_by_segment(doc, g) if resolved else ([], {})  # an article with no date: no cue search
     items: dict[str, DateItem] = {}
     for f, value in resolved:
         mention = Mention(text=doc.text[f.start:f.end], start=f.start, end=f.end)
