@@ -28,6 +28,7 @@ MARKED_YEARS = (1000, 2100)  # a year with a marker ("1147 году")
 PREPOSED_YEARS = (1900, 2100)  # a year after a bare preposition ("в 1998")
 MAX_RANGE_YEARS = 50
 BACKGROUND_MONTHS = 2  # a day or month this many months before publication is background, not the news
+WEB_NEWS_SINCE = 1995  # no web news page reports an event of a year before this: with no anchor, it is background
 STAMP_REACH = 40  # characters between an "updated" stamp word and its date
 # the kinds whose pattern (see _grammar) begins with a number that no digit precedes
 NUMBER_LED = frozenset({"iso", "numeric", "day_month", "year_range", "year_after", "year_clause"})
@@ -554,6 +555,8 @@ def _is_background(f: Found, value: str, year: int, published: str | None, refer
     began then ("od 1989.", "since 2017"), or a year or month of a signing when the article's own
     year is unknown (the reported signing is told by its day)."""
     if reference and (year < reference - 1 or (f.precision == "year" and year < reference)):
+        return True
+    if year < WEB_NEWS_SINCE:
         return True
     if _months_before(value, published) >= BACKGROUND_MONTHS and not _event_this_year(year, published, cues):
         return True
