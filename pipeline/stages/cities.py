@@ -484,8 +484,9 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
             and not _ordinary_or_personal(surface, language):
         # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
         # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
+        read = bool(keys)
         for key, kind in _transliterated_keys(all_keys, gazetteer).items():
-            if not keys or _big_own_name(key, gazetteer):
+            if not read or _big_own_name(key, gazetteer):  # every skeleton match of an unread word ("Wittenberg(e)")
                 keys.setdefault(key, kind)
     if not keys:
         sources = fuzzy_sources(surface, language)
@@ -568,7 +569,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
                 score += geo.scoring.choose_region_named
             if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
-                    or place.country_code in candidate.hints:
+                    or place.country_code in candidate.hints or place.country_code in candidate.sense_hints:
+                # one sense per article: "Châteaudun in central France" once makes every "Châteaudun" French
                 score += geo.scoring.choose_region_named
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
