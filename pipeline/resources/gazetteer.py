@@ -87,6 +87,8 @@ class FuzzySettings(_Strict):
     min_ratio: float
     min_stem_letters: int
     min_skeleton_letters: int
+    # (regex, replacement) on a skeleton: another letter for the same sound, whose matches are added
+    skeleton_variants: list[tuple[str, str]] = []
 
 
 class GeoRules(_Strict):

@@ -524,9 +524,24 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
     for key, kind in all_keys:
         found = skeleton(key, settings)
         if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) and len(found) >= geo.fuzzy.min_skeleton_letters:
-            for latin in gazetteer.transliterated(found):
+            for latin in gazetteer.transliterated(found) + _variant_matches(found, gazetteer):
                 keys.setdefault(latin, TRANSLITERATED)
     return keys
+
+
+@lru_cache(maxsize=1)
+def _skeleton_variants() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in geo_rules().fuzzy.skeleton_variants)
+
+
+def _variant_matches(found: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """Latin names reached by another spelling of one sound ("Кълъраш": the k of a Romance c, Călărași)."""
+    matches: tuple[str, ...] = ()
+    for pattern, replacement in _skeleton_variants():
+        variant = pattern.sub(replacement, found)
+        if variant != found:
+            matches += gazetteer.transliterated(variant)
+    return matches
 
 
 # ---------------------------------------------------------------- choosing and accepting
