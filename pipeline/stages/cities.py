@@ -825,8 +825,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
         tail.append(s.lowercase_points)
+    # a big city, or a home town of some size named as written ("Нововолинськ" is a plain noun to pymorphy3),
+    # is an ordinary word only where the text also writes it lowercase
     if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED) and _common_word(
-            c.text, language, text, place.population >= s.big_population):
+            c.text, language, text, place.population >= s.big_population or (
+                place.country_code in home and place.population >= s.medium_population and name_key(c.text) == c.key)):
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \

@@ -825,6 +825,13 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     return min(options)[2] if options else None
 
 
+def _other_city_in_sentence(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], home_city: int) -> int | None:
+    """The one city other than the home city that the person's sentence names, if there is one."""
+    sentence = _sentence(doc, person.start)
+    others = {c.place.geonames_id for c in _mentions_between(cities, sentence.start, sentence.end)} - {home_city}
+    return others.pop() if len(others) == 1 else None
+
+
 def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
     """"jeho ukrajinský protějšek", "Primátor ukrajinského mesta": a country's adjective right before or
     after the title points to the article's city in that country (the one it names most)."""
@@ -968,6 +975,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or (
                 home_city if _free(home_city, f, found) else None)
+            if f.city_id is not None and f.city_id == home_city and not _free(home_city, f, found, anyhow=True):
+                # "partnership signed by mayor A (home) together with mayor B": B heads the sentence's other city
+                f.city_id = _other_city_in_sentence(doc, f.name, mentions, home_city) or f.city_id
             f.guessed = f.city_id is not None
     _share_title_city(found)
     home = set(geo_rules().home_countries.get(doc.language, []))
