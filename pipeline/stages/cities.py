@@ -530,17 +530,19 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
 
 
 @lru_cache(maxsize=1)
-def _skeleton_variants() -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple((re.compile(pattern), replacement) for pattern, replacement in geo_rules().fuzzy.skeleton_variants)
+def _skeleton_variants() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
+    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries)) for v in geo_rules().fuzzy.skeleton_variants)
 
 
 def _variant_matches(found: str, gazetteer: Gazetteer) -> tuple[str, ...]:
-    """Latin names reached by another spelling of one sound ("Кълъраш": the k of a Romance c, Călărași)."""
+    """Latin names of places in the countries that spell one sound otherwise ("Кълъраш": the k of a
+    Romance c, Călărași)."""
     matches: tuple[str, ...] = ()
-    for pattern, replacement in _skeleton_variants():
+    for pattern, replacement, countries in _skeleton_variants():
         variant = pattern.sub(replacement, found)
         if variant != found:
-            matches += gazetteer.transliterated(variant)
+            matches += tuple(key for key in gazetteer.transliterated(variant)
+                             if any(p.country_code in countries for p in _places_named(gazetteer, key)))
     return matches
 
 
@@ -566,7 +568,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
     read_otherwise = any(kind != TRANSLITERATED for kind in candidate.keys.values())
     for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
         for place in _places_named(gazetteer, key):
-            if place.geonames_id in reached or (kind == TRANSLITERATED and read_otherwise and _own_name(place) != key):
+            if place.geonames_id in reached or (kind == TRANSLITERATED and (read_otherwise or own_name_reached)
+                                                 and _own_name(place) != key):  # "Аризона" is no Yuma (alias "Arizonia")
                 continue
             reached.add(place.geonames_id)
             score = population_weight(place.population)
@@ -584,9 +587,11 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
                 score += geo.scoring.choose_region_named
             if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
-                    or place.country_code in candidate.hints or place.country_code in candidate.sense_hints:
-                # one sense per article: "Châteaudun in central France" once makes every "Châteaudun" French
+                    or place.country_code in candidate.hints:
                 score += geo.scoring.choose_region_named
+            elif place.country_code in candidate.sense_hints:
+                # one sense per article: "Châteaudun in central France" once leans every "Châteaudun" French
+                score += geo.scoring.choose_sense_named
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
                 best = (rank, place, kind, key)
@@ -608,13 +613,14 @@ _name_key = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(name_key)
 
 def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) -> bool:
     """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg);
-    or a US state's ("Floridi" is not Floridablanca), unless the place is the state's namesake city
-    (Washington) or a big one (New York)."""
+    or a US state's ("Floridi" is not Floridablanca), unless the place is the state's namesake city of
+    some size (Washington, not the village California) or a big one (New York)."""
     for key in c.country_keys:
         if not (c.place.country_code == gazetteer.countries[key] and _own_name(c.place) == key):
             return True
     region = gazetteer.regions.get(c.key)
-    return bool(region and region[1] and _own_name(c.place) != c.key and c.place.population < trust_population)
+    namesake = _own_name(c.place) == c.key and c.place.population >= geo_rules().scoring.medium_population
+    return bool(region and region[1] and not namesake and c.place.population < trust_population)
 
 
 def _sentence_start(text: str, start: int) -> bool:
