@@ -868,12 +868,14 @@ _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
 
 
 def _surnames(found: list[Candidate], text: str, language: str,
-              trigger: re.Pattern | None) -> tuple[set[str], set[str]]:
+              trigger: re.Pattern | None) -> tuple[set[str], set[str], set[str]]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person); and
     apart, the keys of such words read only as adjectives ("Marek Lipiński": a surname in -ski, whose
-    capitalised adjective mentions elsewhere are the person, while the town "Lipina" itself is not)."""
+    capitalised adjective mentions elsewhere are the person, while the town "Lipina" itself is not);
+    and the surnames as written after a known given name."""
     stems: set[str] = set()
+    written: set[str] = set()
     adjectival: set[str] = set()
     surname_endings = tuple(city_rules(language).rules.surname_endings)
     # ends of words that name a big city by its own name ("Dundee", not "Kamala" of "Kamala Harris")
@@ -895,7 +897,9 @@ def _surnames(found: list[Candidate], text: str, language: str,
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
             stems.update(key for key, kind in c.keys.items() if kind != ADJECTIVE)
-    return stems, adjectival
+            if any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)):
+                written.add(c.text)  # after a given name that pymorphy3 knows ("Павел Соколов")
+    return stems, adjectival, written
 
 
 def _name_word(word: str, language: str, text: str, following: str) -> bool:
@@ -944,7 +948,7 @@ def _written_lowercase(low: str, text: str) -> bool:
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
             known: dict, written: dict[int, set[str]] | None = None) -> list[Candidate]:
-    surnames, adjectival_surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
+    surnames, adjectival_surnames, written_surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
@@ -965,6 +969,9 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
                 c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
             elif c.kind == ADJECTIVE and not c.lowercase and c.key in adjectival_surnames:
                 c.veto = "surname"  # "prezydent miasta Lipiński" after "Marek Lipiński"
+            elif c.text in written_surnames and rules.institution_before and rules.institution_before.search(
+                    doc.text, max(0, c.start - CONTEXT_CHARS), c.start):
+                c.veto = "surname"  # "Мэр Соколов" after "Павел Соколов": the title's holder, not its town
     accepted_ids = {c.place.geonames_id for c in found
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed
