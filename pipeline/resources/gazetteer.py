@@ -105,6 +105,7 @@ class GeoRules(_Strict):
     fuzzy: FuzzySettings
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> stems of its adjectives
     country_abbreviations: dict[str, list[str]] = {}  # ISO code -> short names ("США", "BiH")
+    cyrillic_countries: list[str] = []  # countries whose towns' own names are written in Cyrillic
 
 
 def geo_rules() -> GeoRules:

@@ -797,8 +797,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     # a Cyrillic text names a foreign town by GeoNames' Cyrillic name as written ("Ванадзором", "в Кузнецку"):
     # no alias reached by a rule, once the town is big enough and its name is no region's ("Флорида") nor
     # an ordinary word ("Новый" is no Novi)
+    # (from medium size where the town's own country writes Cyrillic: "Охрид" is Ohrid's own spelling)
+    native_from = s.medium_population if place.country_code in geo.cyrillic_countries else s.native_alias_population
     native = bool(CYRILLIC.match(c.key)) and c.kind in (GEO_LEMMA, EXACT, LEMMA) \
-        and place.population >= s.native_alias_population and _own_name(place) not in load_gazetteer().regions \
+        and place.population >= native_from and _own_name(place) not in load_gazetteer().regions \
         and not (morphology.analyser(language) and morphology.is_common_word(c.text, language))
     for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
