@@ -619,8 +619,9 @@ def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) ->
         if not (c.place.country_code == gazetteer.countries[key] and _own_name(c.place) == key):
             return True
     region = gazetteer.regions.get(c.key)
-    namesake = _own_name(c.place) == c.key and c.place.population >= geo_rules().scoring.medium_population
-    return bool(region and region[1] and not namesake and c.place.population < trust_population)
+    if not (region and region[1]) or c.place.population >= trust_population:
+        return False
+    return not (_own_name(c.place) == c.key and c.place.population >= geo_rules().scoring.medium_population)
 
 
 def _sentence_start(text: str, start: int) -> bool:
