@@ -966,7 +966,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             if holder.start not in taken:
                 taken.add(holder.start)
                 found.append(Found(holder, title.role, city_id, title, settled=settled,
-                                   nominative=holder.start >= title.end and _nominative_title(doc, title),
+                                   nominative=_named_in_nominative(doc, holder, title),
                                    shared=len(holders) > 1, past=_past_title(doc, title)))
     _coordinated_title_city(doc, found)
     claimed = {f.city_id for f in found if f.city_id is not None}
@@ -1102,6 +1102,17 @@ def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], lan
     for item in items:
         item.mentions.sort(key=lambda m: m.start)
     return sorted(items, key=lambda o: (o.mentions[0].start, o.name))
+
+
+APPOSITION = re.compile(r"[ \u00a0]*,[ \u00a0]*")
+
+
+def _named_in_nominative(doc: AnnotatedDoc, holder: NameRun, title: Title) -> bool:
+    """The name follows a title in the nominative, or stands in apposition before one ("Julia Nowak,
+    doradczyni mera": the name takes the title's case)."""
+    after = holder.start >= title.end
+    apposition = holder.end <= title.start and APPOSITION.fullmatch(doc.text, holder.end, title.start)
+    return bool(after or apposition) and _nominative_title(doc, title)
 
 
 def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
