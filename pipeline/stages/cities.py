@@ -486,7 +486,7 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
         # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
         read = bool(keys)
         for key, kind in _transliterated_keys(all_keys, gazetteer).items():
-            if not read or _big_own_name(key, gazetteer):  # every skeleton match of an unread word ("Wittenberg(e)")
+            if not read or _big_own_name(key, gazetteer):  # every skeleton match of an unread word (a name and its -e twin)
                 keys.setdefault(key, kind)
     if not keys:
         sources = fuzzy_sources(surface, language)
@@ -535,8 +535,8 @@ def _skeleton_variants() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
 
 
 def _variant_matches(found: str, gazetteer: Gazetteer) -> tuple[str, ...]:
-    """Latin names of places in the countries that spell one sound otherwise ("Кълъраш": the k of a
-    Romance c, Călărași)."""
+    """Latin names of places in the countries that spell one sound otherwise ("Кампина": the k of a
+    Romance c, Câmpina)."""
     matches: tuple[str, ...] = ()
     for pattern, replacement, countries in _skeleton_variants():
         variant = pattern.sub(replacement, found)
@@ -590,7 +590,7 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                     or place.country_code in candidate.hints:
                 score += geo.scoring.choose_region_named
             elif place.country_code in candidate.sense_hints:
-                # one sense per article: "Châteaudun in central France" once leans every "Châteaudun" French
+                # one sense per article: "Valence in southern France" once leans every "Valence" French
                 score += geo.scoring.choose_sense_named
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
@@ -834,7 +834,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
         tail.append(s.lowercase_points)
-    # a big city, or a home town of some size named as written ("Нововолинськ" is a plain noun to pymorphy3),
+    # a big city, or a home town of some size named as written (pymorphy3 lists some as plain nouns),
     # is an ordinary word only where the text also writes it lowercase
     if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED) and _common_word(
             c.text, language, text, place.population >= s.big_population or (

@@ -1108,7 +1108,7 @@ APPOSITION = re.compile(r"[ \u00a0]*,[ \u00a0]*")
 
 
 def _named_in_nominative(doc: AnnotatedDoc, holder: NameRun, title: Title) -> bool:
-    """The name follows a title in the nominative, or stands in apposition before one ("Julia Nowak,
+    """The name follows a title in the nominative, or stands in apposition before one ("Anna Nowak,
     doradczyni mera": the name takes the title's case)."""
     after = holder.start >= title.end
     apposition = holder.end <= title.start and APPOSITION.fullmatch(doc.text, holder.end, title.start)
