@@ -77,16 +77,25 @@ class Scoring(_Strict):
     choose_home_country: float
     choose_co_country: float
     choose_region_named: float
+    choose_sense_named: float
     country_hint_points: float
     list_member_points: float
     list_max_points: float
     list_same_country_points: float
 
 
+class SkeletonVariant(_Strict):
+    """Another letter for one sound in a skeleton (regex, replacement), for the places of some countries."""
+    pattern: str
+    replacement: str
+    countries: list[str]
+
+
 class FuzzySettings(_Strict):
     min_ratio: float
     min_stem_letters: int
     min_skeleton_letters: int
+    skeleton_variants: list[SkeletonVariant] = []
 
 
 class GeoRules(_Strict):
@@ -96,6 +105,7 @@ class GeoRules(_Strict):
     fuzzy: FuzzySettings
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> stems of its adjectives
     country_abbreviations: dict[str, list[str]] = {}  # ISO code -> short names ("США", "BiH")
+    cyrillic_countries: list[str] = []  # countries whose towns' own names are written in Cyrillic
 
 
 def geo_rules() -> GeoRules:

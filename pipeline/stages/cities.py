@@ -495,8 +495,9 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
             and not _ordinary_or_personal(surface, language):
         # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
         # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
+        read = bool(keys)
         for key, kind in _transliterated_keys(all_keys, gazetteer).items():
-            if not keys or _big_own_name(key, gazetteer):
+            if not read or _big_own_name(key, gazetteer):  # every skeleton match of an unread word (a name and its -e twin)
                 keys.setdefault(key, kind)
     if not keys:
         sources = fuzzy_sources(surface, language)
@@ -545,9 +546,26 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
     for key, kind in all_keys:
         found = skeleton(key, settings)
         if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) and len(found) >= geo.fuzzy.min_skeleton_letters:
-            for latin in gazetteer.transliterated(found):
+            for latin in gazetteer.transliterated(found) + _variant_matches(found, gazetteer):
                 keys.setdefault(latin, TRANSLITERATED)
     return keys
+
+
+@lru_cache(maxsize=1)
+def _skeleton_variants() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
+    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries)) for v in geo_rules().fuzzy.skeleton_variants)
+
+
+def _variant_matches(found: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """Latin names of places in the countries that spell one sound otherwise ("Кампина": the k of a
+    Romance c, Câmpina)."""
+    matches: tuple[str, ...] = ()
+    for pattern, replacement, countries in _skeleton_variants():
+        variant = pattern.sub(replacement, found)
+        if variant != found:
+            matches += tuple(key for key in gazetteer.transliterated(variant)
+                             if any(p.country_code in countries for p in _places_named(gazetteer, key)))
+    return matches
 
 
 # ---------------------------------------------------------------- choosing and accepting
@@ -572,7 +590,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
     read_otherwise = any(kind != TRANSLITERATED for kind in candidate.keys.values())
     for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
         for place in _places_named(gazetteer, key):
-            if place.geonames_id in reached or (kind == TRANSLITERATED and read_otherwise and _own_name(place) != key):
+            if place.geonames_id in reached or (kind == TRANSLITERATED and (read_otherwise or own_name_reached)
+                                                 and _own_name(place) != key):  # "Аризона" is no Yuma (alias "Arizonia")
                 continue
             reached.add(place.geonames_id)
             score = population_weight(place.population)
@@ -592,6 +611,9 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
                     or place.country_code in candidate.hints:
                 score += geo.scoring.choose_region_named
+            elif place.country_code in candidate.sense_hints:
+                # one sense per article: "Valence in southern France" once leans every "Valence" French
+                score += geo.scoring.choose_sense_named
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
                 best = (rank, place, kind, key)
@@ -613,13 +635,15 @@ _name_key = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(name_key)
 
 def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) -> bool:
     """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg);
-    or a US state's ("Floridi" is not Floridablanca), unless the place is the state's namesake city
-    (Washington) or a big one (New York)."""
+    or a US state's ("Floridi" is not Floridablanca), unless the place is the state's namesake city of
+    some size (Washington, not the village California) or a big one (New York)."""
     for key in c.country_keys:
         if not (c.place.country_code == gazetteer.countries[key] and _own_name(c.place) == key):
             return True
     region = gazetteer.regions.get(c.key)
-    return bool(region and region[1] and _own_name(c.place) != c.key and c.place.population < trust_population)
+    if not (region and region[1]) or c.place.population >= trust_population:
+        return False
+    return not (_own_name(c.place) == c.key and c.place.population >= geo_rules().scoring.medium_population)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -806,9 +830,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     # a text names a foreign town by its GeoNames name in the language as written ("Ванадзором", "w Ołomuńcu",
     # "Olmütz"): no alias reached by a rule, once the town is big enough and its name is no region's
-    # ("Флорида") nor an ordinary word ("Новый" is no Novi)
+    # ("Флорида") nor an ordinary word ("Новый" is no Novi); from medium size where the town's own country
+    # writes Cyrillic ("Охрид" is Ohrid's own spelling)
+    native_from = s.medium_population if place.country_code in geo.cyrillic_countries else s.native_alias_population
     native = c.kind in (GEO_LEMMA, EXACT, LEMMA) \
-        and place.population >= s.native_alias_population and _own_name(place) not in load_gazetteer().regions \
+        and place.population >= native_from and _own_name(place) not in load_gazetteer().regions \
         and not (morphology.analyser(language) and morphology.is_common_word(c.text, language)) \
         and (bool(CYRILLIC.match(c.key)) or _proper_latin_word(c, language, text))
     for entity in _entities_covering(doc, c.start):
@@ -843,8 +869,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
     if c.lowercase:
         tail.append(s.lowercase_points)
+    # a big city, or a home town of some size named as written (pymorphy3 lists some as plain nouns),
+    # is an ordinary word only where the text also writes it lowercase
     if c.words == 1 and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED) and _common_word(
-            c.text, language, text, place.population >= s.big_population):
+            c.text, language, text, place.population >= s.big_population or (
+                place.country_code in home and place.population >= s.medium_population and name_key(c.text) == c.key)):
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
@@ -877,12 +906,14 @@ _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
 
 
 def _surnames(found: list[Candidate], text: str, language: str,
-              trigger: re.Pattern | None) -> tuple[set[str], set[str]]:
+              trigger: re.Pattern | None) -> tuple[set[str], set[str], set[str]]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person); and
     apart, the keys of such words read only as adjectives ("Marek Lipiński": a surname in -ski, whose
-    capitalised adjective mentions elsewhere are the person, while the town "Lipina" itself is not)."""
+    capitalised adjective mentions elsewhere are the person, while the town "Lipina" itself is not);
+    and the surnames as written after a known given name."""
     stems: set[str] = set()
+    written: set[str] = set()
     adjectival: set[str] = set()
     surname_endings = tuple(city_rules(language).rules.surname_endings)
     # ends of words that name a big city by its own name ("Dundee", not "Kamala" of "Kamala Harris")
@@ -904,7 +935,9 @@ def _surnames(found: list[Candidate], text: str, language: str,
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
             stems.update(key for key, kind in c.keys.items() if kind != ADJECTIVE)
-    return stems, adjectival
+            if any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)):
+                written.add(c.text)  # after a given name that pymorphy3 knows ("Павел Соколов")
+    return stems, adjectival, written
 
 
 def _name_word(word: str, language: str, text: str, following: str) -> bool:
@@ -953,7 +986,7 @@ def _written_lowercase(low: str, text: str) -> bool:
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
             known: dict, written: dict[int, set[str]] | None = None) -> list[Candidate]:
-    surnames, adjectival_surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
+    surnames, adjectival_surnames, written_surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
@@ -974,6 +1007,9 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
                 c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
             elif c.kind == ADJECTIVE and not c.lowercase and c.key in adjectival_surnames:
                 c.veto = "surname"  # "prezydent miasta Lipiński" after "Marek Lipiński"
+            elif c.text in written_surnames and rules.institution_before and rules.institution_before.search(
+                    doc.text, max(0, c.start - CONTEXT_CHARS), c.start):
+                c.veto = "surname"  # "Мэр Соколов" after "Павел Соколов": the title's holder, not its town
     accepted_ids = {c.place.geonames_id for c in found
                     if c.place and c.veto is None and c.score >= geo.scoring.accept}
     # a place accepted once takes its weaker mentions too, unless they are vetoed

@@ -825,6 +825,13 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     return min(options)[2] if options else None
 
 
+def _other_city_in_sentence(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], home_city: int) -> int | None:
+    """The one city other than the home city that the person's sentence names, if there is one."""
+    sentence = _sentence(doc, person.start)
+    others = {c.place.geonames_id for c in _mentions_between(cities, sentence.start, sentence.end)} - {home_city}
+    return others.pop() if len(others) == 1 else None
+
+
 def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
     """"jeho ukrajinský protějšek", "Primátor ukrajinského mesta": a country's adjective right before or
     after the title points to the article's city in that country (the one it names most)."""
@@ -959,7 +966,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             if holder.start not in taken:
                 taken.add(holder.start)
                 found.append(Found(holder, title.role, city_id, title, settled=settled,
-                                   nominative=holder.start >= title.end and _nominative_title(doc, title),
+                                   nominative=_named_in_nominative(doc, holder, title),
                                    shared=len(holders) > 1, past=_past_title(doc, title)))
     _coordinated_title_city(doc, found)
     claimed = {f.city_id for f in found if f.city_id is not None}
@@ -968,6 +975,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or (
                 home_city if _free(home_city, f, found) else None)
+            if f.city_id is not None and f.city_id == home_city and not _free(home_city, f, found, anyhow=True):
+                # "partnership signed by mayor A (home) together with mayor B": B heads the sentence's other city
+                f.city_id = _other_city_in_sentence(doc, f.name, mentions, home_city) or f.city_id
             f.guessed = f.city_id is not None
     _share_title_city(found)
     home = set(geo_rules().home_countries.get(doc.language, []))
@@ -1092,6 +1102,17 @@ def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], lan
     for item in items:
         item.mentions.sort(key=lambda m: m.start)
     return sorted(items, key=lambda o: (o.mentions[0].start, o.name))
+
+
+APPOSITION = re.compile(r"[ \u00a0]*,[ \u00a0]*")
+
+
+def _named_in_nominative(doc: AnnotatedDoc, holder: NameRun, title: Title) -> bool:
+    """The name follows a title in the nominative, or stands in apposition before one ("Anna Nowak,
+    doradczyni mera": the name takes the title's case)."""
+    after = holder.start >= title.end
+    apposition = holder.end <= title.start and APPOSITION.fullmatch(doc.text, holder.end, title.start)
+    return bool(after or apposition) and _nominative_title(doc, title)
 
 
 def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
