@@ -206,7 +206,7 @@ ANNIVERSARIES = [
     ("en", "Leeds and Bremen celebrate 45 years of partnership.", "Leeds", "Bremen", ["twinning_agreement"]),
     ("pl", "Jubileusz 25-lecia współpracy miast Kraków i Lwów.", "Kraków", "Lwów", ["twinning_agreement"]),
     ("ru", "Тула и Брест отмечают 20 лет плодотворного сотрудничества.", "Тула", "Брест", ["twinning_agreement"]),
-    ("ru", "Мэры Тулы и Бреста 3 ноября 2008 года заключили соглашение о сотрудничестве.", "Тулы", "Бреста",
+    ("ru", "Мэры Тулы и Бреста 12 апреля 2011 года подписали соглашение о сотрудничестве.", "Тулы", "Бреста",
      ["cooperation_agreement"]),
 ]
 

@@ -70,7 +70,7 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
     hints: list[frozenset[str]] = [frozenset()] * len(found)
     sizes = [1] * len(found)
     lists = [-1] * len(found)
-    adjective: dict[int, frozenset[str]] = {}  # the country adjective before a candidate ("німецьким Лойні")
+    adjective: dict[int, frozenset[str]] = {}  # the country adjective before a candidate ("німецьким Гісеном")
     for position, i in enumerate(places):
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
         adjective[i] = frozenset(_before(found[i], text, lexicon, nouns_capitalised, adjectives_capitalised))
@@ -85,7 +85,7 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
             else:
                 hints[i] = carried
         carried = adjective.get(run[0], frozenset())
-        for i in run[1:]:  # "німецьким Лойні та Зелігенштадту": the first member's adjective, for the rest
+        for i in run[1:]:  # "німецькими Гісеном та Фульдою": the first member's adjective, for the rest
             hints[i] = hints[i] or carried
     return hints, sizes, lists
 

@@ -566,8 +566,8 @@ def _is_background(f: Found, value: str, year: int, published: str | None, refer
 
 
 def _event_this_year(year: int, published: str | None, cues: "CueKinds") -> bool:
-    """A session or meeting of the publication's year named in the date's own clause ("usvojilo na
-    sjednici 22. februara") is one of the reported steps, not background."""
+    """A session or meeting of the publication's year named in the date's own clause ("prihvatilo na
+    sjednici 9. ožujka") is one of the reported steps, not background."""
     return cues.own == DateKind.event.value and year == _parse_iso(published)[0]
 
 
@@ -594,8 +594,8 @@ def _cues_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int
 
 def _cue_kinds(cues: list[Cue], f: Found, text: str) -> CueKinds:
     """The kinds the cues of a date's sentence suggest, the strongest first: a whole-sentence cue, then
-    the cues of the date's own clause ("usvojilo na sjednici 22. februara, a ..."), then, for a clause
-    with no cue of its own, those of the clause before it ("..., a riječko 26. maja"), each by group order."""
+    the cues of the date's own clause ("prihvatilo na sjednici 9. ožujka, a ..."), then, for a clause
+    with no cue of its own, those of the clause before it ("..., a županijsko 4. lipnja"), each by group order."""
     start, end = _clause(text, f.start, f.end)
     own = [c for c in cues if not c[0] and start <= c[1] < end]
     before = (_clause(text, start - 1, start - 1)[0], start) if not own and start > 0 else (start, start)
