@@ -2,12 +2,13 @@
 often stands for its state ("London and Brussels reached an agreement"), not for its city government."""
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
+
+from pipeline.resources.gazetteer import fold_diacritics
 
 
 def _fold(name: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold().strip()
+    return fold_diacritics(name).casefold().strip()
 
 
 @lru_cache(maxsize=1)

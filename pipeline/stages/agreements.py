@@ -88,7 +88,7 @@ class AgreementRules(_Strict):
     # bare contract words that also name service or employment contracts ("contract", "pogodba"): a document only
     # with two cities in its sentence or after an inter-city document (each phrase as written under documents)
     generic_documents: list[str] = []
-    # "in" before a place: the venue of a signing ("podepsal ve Starém Smokovci s primátorem B memorandum") is no
+    # "in" before a place: the venue of a signing ("podepsal v Písku s primátorem B memorandum") is no
     # party where two other cities sign
     venue_prepositions: list[str] = []
 
@@ -265,7 +265,7 @@ def _zone(name: Match, names_here: list[Match], with_starts: list[int], seg: tup
 
 
 def _subject(anaphor_at: dict[int, int], seg_index: int, pieces, places) -> tuple[int, int] | None:
-    """"Rzeszów ... Jeszcze w maju miasto ma podpisać umowę z X": "the city" is the one city of the sentence before."""
+    """"Kielce ... W czerwcu miasto ma zawrzeć umowę z X": "the city" is the one city of the sentence before."""
     if seg_index not in anaphor_at or seg_index == 0:
         return None
     found = _parties(places, *pieces[seg_index - 1])
@@ -288,7 +288,7 @@ def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Ma
 
 
 def _both_cities(places, pieces, seg_index: int, both_at: dict[int, int], groups: list[list[int]]) -> list[list[int]]:
-    """"podpisali list intencyjny w sprawie współpracy obu miast": with fewer than two cities in the sentence, the
+    """"zawarli porozumienie o rozwoju obu miast": with fewer than two cities in the sentence, the
     two cities named before "both" (``both_at``: its first offset per sentence; in this sentence and the one
     before) are the parties; with any other number nothing is guessed."""
     if seg_index not in both_at or any(len(g) >= 2 for g in groups):
@@ -316,14 +316,14 @@ def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firs
     return any(i in others for i in heads) or (after.last + 1 < len(units) and units[after.last + 1].start in orgs)
 
 
-def _generic_alone(c: Compiled, name: Match, seg: tuple[int, int], places, accepted: set[str]) -> bool:
+def _generic_alone(c: Compiled, name: Match, in_sentence: list[int], accepted: set[str]) -> bool:
     """A bare generic contract word ("contracts", "pogodb") counts only where its sentence names two cities or the
     article has already told an inter-city document: else it is a service or employment contract."""
-    return name.phrase in c.generic and not accepted and len(_parties(places, *seg)) < 2
+    return name.phrase in c.generic and not accepted and len(in_sentence) < 2
 
 
 def _venue_offsets(units, places, prepositions: list[str]) -> set[int]:
-    """Offsets of the city mentions that follow a venue preposition ("ve Starém Smokovci", "in Leeds")."""
+    """Offsets of the city mentions that follow a venue preposition ("v Písku", "in Bristol")."""
     if not prepositions:
         return set()
     starts = [u.start for u in units]
@@ -348,11 +348,10 @@ def _without_venue(groups: list[list[int]], places, seg: tuple[int, int], venue_
     return out
 
 
-def _states_only(places, seg: tuple[int, int], capitals: set[int]) -> bool:
+def _states_only(in_sentence: list[int], capitals: set[int]) -> bool:
     """Every city of the sentence is a national capital ("Kijev in Moskva sta sklenila pogodbo"): with no municipal
     word beside them they stand for their states; a capital beside another city ("Subotica i Podgorica") stays."""
-    found = _parties(places, *seg)
-    return bool(found) and all(gid in capitals for gid in found)
+    return bool(in_sentence) and all(gid in capitals for gid in in_sentence)
 
 
 def _unit_distance(a: Match, b: Match) -> int:
@@ -467,7 +466,7 @@ def _same_name(draft: Draft, s: Sighting) -> bool:
 
 
 def _other_year(draft: Draft, s: Sighting) -> bool:
-    """"podpisala sporazum o sodelovanju ... od leta 1999, ko sta podpisali sporazum o sodelovanju": one name told
+    """"podpisala sporazum o prijateljstvu ... kot leta 2005, ko sta sklenili sporazum o prijateljstvu": one name told
     with two different years is an earlier document and its renewal."""
     return bool(draft.date and s.date) and draft.date[:4] != s.date[:4]
 
@@ -517,8 +516,8 @@ def _merge(sightings: list[Sighting]) -> list[Draft]:
 
 
 def _merge_status(target: Draft, s: Sighting) -> None:
-    """The stronger status of two mentions; but a headline's present tense ("Grude i Beli Manastir potpisuju
-    Povelju", "Leeds and Kharkiv sign") yields to the tense the body tells the same document in."""
+    """The stronger status of two mentions; but a headline's present tense ("Sinj i Tolmin potpisuju
+    sporazum", "Bristol and Hanover sign") yields to the tense the body tells the same document in."""
     if s.status is None:
         return
     if target.status is None or (target.headline_status and not s.headline):
@@ -602,7 +601,7 @@ def _article_pair(cities: list[CityItem], drafts: list[Draft]) -> list[Draft]:
 def _host(doc: AnnotatedDoc, cities: list[CityItem], officials: list[OfficialItem], pieces,
           venue_at: set[int] = frozenset()) -> int | None:
     """The article's own city: one named in the lead (headline, dateline, first sentence), scored by a dateline
-    ("Škofja Loka –", "BANJALUKA –"), the headline, the lead's venue ("festival v Vidovcu"), its officials and its
+    ("Škofja Loka –", "BANJALUKA –"), the headline, the lead's venue ("sejem v Kamniku"), its officials and its
     mentions; None on a tie."""
     if not pieces:
         return None
@@ -735,22 +734,23 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         if seg_index is None:
             continue
         seg = pieces[seg_index]
+        in_sentence = _parties(places, *seg)
         group, kind = name.label.split(":", 1)
         jubilee = any(a.first <= name.last and name.first <= a.last + 1 for a in anniversaries)
         if group == "relations" and seg_index not in acts and not jubilee:
             continue  # "побратимство" alone is an attribute, not an agreement ("20 лет побратимства" is its anniversary)
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
-        if (seg_index in other_in and not _parties(places, *seg)) \
+        if (seg_index in other_in and not in_sentence) \
                 or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
             continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and not (seg_index in acts and (len(_parties(places, *seg)) >= 2 or accepted
+                and not (seg_index in acts and (len(in_sentence) >= 2 or accepted
                                                 or _signatories_next(seg_index, pieces, staffed, places))):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
-        if _generic_alone(c, name, seg, places, accepted):
-            continue  # "sklepanje pogodb", "awarding contracts": a bare contract word is no inter-city document
-        if seg_index not in party and kind not in strong and _states_only(places, seg, capitals):
+        if _generic_alone(c, name, in_sentence, accepted):
+            continue  # "oddaja pogodb", "signing supply contracts": a bare contract word is no inter-city document
+        if seg_index not in party and kind not in strong and _states_only(in_sentence, capitals):
             continue  # "London and Brussels reached an agreement": capitals standing for their states
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"

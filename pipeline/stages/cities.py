@@ -551,16 +551,15 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
     return keys
 
 
-@lru_cache(maxsize=1)
-def _skeleton_variants() -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
-    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries)) for v in geo_rules().fuzzy.skeleton_variants)
+def _compile_skeleton_variants(geo: GeoRules) -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
+    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries)) for v in geo.fuzzy.skeleton_variants)
 
 
 def _variant_matches(found: str, gazetteer: Gazetteer) -> tuple[str, ...]:
     """Latin names of places in the countries that spell one sound otherwise ("Кампина": the k of a
     Romance c, Câmpina)."""
     matches: tuple[str, ...] = ()
-    for pattern, replacement, countries in _skeleton_variants():
+    for pattern, replacement, countries in load_compiled("geo", GeoRules, None, _compile_skeleton_variants):
         variant = pattern.sub(replacement, found)
         if variant != found:
             matches += tuple(key for key in gazetteer.transliterated(variant)
@@ -828,7 +827,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     # place preposition ("v Murski Soboti")
     placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1))
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
-    # a text names a foreign town by its GeoNames name in the language as written ("Ванадзором", "w Ołomuńcu",
+    # a text names a foreign town by its GeoNames name in the language as written ("Гюмри", "w Ołomuńcu",
     # "Olmütz"): no alias reached by a rule, once the town is big enough and its name is no region's
     # ("Флорида") nor an ordinary word ("Новый" is no Novi); from medium size where the town's own country
     # writes Cyrillic ("Охрид" is Ohrid's own spelling)
@@ -916,7 +915,7 @@ def _surnames(found: list[Candidate], text: str, language: str,
     written: set[str] = set()
     adjectival: set[str] = set()
     surname_endings = tuple(city_rules(language).rules.surname_endings)
-    # ends of words that name a big city by its own name ("Dundee", not "Kamala" of "Kamala Harris")
+    # ends of words that name a big city by its own name ("Glasgow", not "Kamala" of "Kamala Harris")
     place_ends = {c.end for c in found if not c.lowercase and c.words == 1
                   and any(kind in (GEO_LEMMA, LEMMA, EXACT) and _big_own_name(key, load_gazetteer())
                           for key, kind in c.keys.items())}
@@ -925,7 +924,7 @@ def _surnames(found: list[Candidate], text: str, language: str,
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
         if before and c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
-            continue  # "the Dundee Würzburg Twinning Association": a big city before, no given name
+            continue  # "the Glasgow Nantes Friendship Society": a big city before, no given name
         if not before or not _name_word(before.group(1), language, text, c.text):
             continue
         if surname_endings and c.text.lower().endswith(surname_endings) \
@@ -1052,7 +1051,7 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
 
 
 def _short_forms(found: list[Candidate], first: list[Candidate], written: dict[int, set[str]], accept: float) -> None:
-    """"se zástupci Ústí" after "Ústí nad Orlicí": a word that opens a multiword name accepted in the
+    """"se zástupci Dvora" after "Dvůr Králové nad Labem": a word that opens a multiword name accepted in the
     article is that place's short form (it reaches the place, and the full name counts as written)."""
     opening: dict[str, Candidate] = {}  # first word of an accepted multiword name -> its mention
     for c in first:
