@@ -248,3 +248,23 @@ def test_a_headline_yields_to_the_body_and_a_signing_under_discussion_is_planned
     first, second = ("Osijek", "Pul") if lang == "hr" else ("Тулы", "Бреста")
     cities = [city(text, first, 1, first), city(text, second, 2, second)]
     assert [(a.type, a.status) for a in agreements_of(lang, text, cities)] == [("memorandum", "planned")]
+
+
+# one name told with two years: an earlier, background document and its renewal are two; a plan told
+# later of the same document ("maja prihodnje leto") is a step of it, not another document
+YEARS_OF_ONE_NAME = [
+    ("Župana Velenja in Kopra sta 10. maja 2024 podpisala sporazum o prijateljstvu. "
+     "Mesti sta prvič sklenili sporazum o prijateljstvu leta 2005.",
+     [("cooperation_agreement", "signed", "2024-05-10"), ("cooperation_agreement", "existing", "2005")]),
+    ("Župana Velenja in Kopra sta 10. maja 2024 podpisala program sodelovanja. V Programu sodelovanja sta "
+     "določila prednostna področja. V Programu sodelovanja sta se dogovorila tudi za obisk maja prihodnje leto.",
+     [("cooperation_programme", "signed", "2024-05-10")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", YEARS_OF_ONE_NAME)
+def test_one_name_with_two_years(text, expected):
+    cities = [city(text, "Velenja", 1, "Velenje"), city(text, "Kopra", 2, "Koper")]
+    found = agreements_of("sl", text, cities, published="2024-05-14")
+    assert sorted((a.type, a.status, a.date) for a in found) == sorted(expected)
+    assert all(sorted(a.city_geonames_ids) == [1, 2] for a in found)
