@@ -251,13 +251,13 @@ def test_a_headline_yields_to_the_body_and_a_signing_under_discussion_is_planned
 
 
 # one name told with two years: an earlier, background document and its renewal are two; a plan told
-# later of the same document ("maja prihodnje leto") is a step of it, not another document
+# later of the same document ("a fair next April") is a step of it, not another document
 YEARS_OF_ONE_NAME = [
     ("Župana Velenja in Kopra sta 10. maja 2024 podpisala sporazum o prijateljstvu. "
      "Mesti sta prvič sklenili sporazum o prijateljstvu leta 2005.",
      [("cooperation_agreement", "signed", "2024-05-10"), ("cooperation_agreement", "existing", "2005")]),
     ("Župana Velenja in Kopra sta 10. maja 2024 podpisala program sodelovanja. V Programu sodelovanja sta "
-     "določila prednostna področja. V Programu sodelovanja sta se dogovorila tudi za obisk maja prihodnje leto.",
+     "opredelila področja skupnega dela. V Programu sodelovanja načrtujeta skupni sejem aprila prihodnje leto.",
      [("cooperation_programme", "signed", "2024-05-10")]),
 ]
 

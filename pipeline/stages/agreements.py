@@ -468,7 +468,7 @@ def _same_name(draft: Draft, s: Sighting) -> bool:
 def _other_year(draft: Draft, s: Sighting) -> bool:
     """"podpisala sporazum o prijateljstvu ... kot leta 2005, ko sta sklenili sporazum o prijateljstvu": one name told
     with two different years, the earlier one background, is an earlier document and its renewal; a later year
-    told with a plan ("V programu smo se dogovorili za obisk maja prihodnje leto") is a step of the same document."""
+    told with a plan ("the programme foresees a joint fair next April") is a step of the same document."""
     if not (draft.date and s.date) or draft.date[:4] == s.date[:4]:
         return False
     earlier = draft.status if draft.date < s.date else s.status
