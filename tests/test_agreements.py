@@ -256,8 +256,8 @@ YEARS_OF_ONE_NAME = [
     ("Župana Velenja in Kopra sta 10. maja 2024 podpisala sporazum o prijateljstvu. "
      "Mesti sta prvič sklenili sporazum o prijateljstvu leta 2005.",
      [("cooperation_agreement", "signed", "2024-05-10"), ("cooperation_agreement", "existing", "2005")]),
-    ("Župana Velenja in Kopra sta 10. maja 2024 podpisala program sodelovanja. V Programu sodelovanja sta "
-     "opredelila področja skupnega dela. V Programu sodelovanja načrtujeta skupni sejem aprila prihodnje leto.",
+    ("Župana Velenja in Kopra sta 10. maja 2024 podpisala program sodelovanja. V programu sodelovanja sta "
+     "opredelila področja skupnega dela. V programu sodelovanja načrtujeta skupni sejem aprila prihodnje leto.",
      [("cooperation_programme", "signed", "2024-05-10")]),
 ]
 
