@@ -515,13 +515,27 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
 
 def _derives_stem(surface: str, language: str, endings: EndingTables, min_letters: int) -> bool:
     """Whether some form of a lowercase word (as written, its readings, its lemma: every source of word_keys
-    and fuzzy_sources) has an adjective or demonym stem of ``min_letters`` letters, the only way it names a place."""
-    forms = [name_key(surface)] + [name_key(r.normal_form) for r in morphology.readings(surface, language)]
-    if len(forms) == 1:  # word_keys takes the lemma where there are no readings
+    and fuzzy_sources) has an adjective or demonym stem of ``min_letters`` letters, the only way it names a place.
+    The written form is tried first: it needs no dictionary."""
+    if _has_derived_stem(name_key(surface), endings, min_letters):
+        return True
+    readings = morphology.readings(surface, language)
+    forms = [name_key(r.normal_form) for r in readings]
+    if not readings:  # word_keys takes the lemma where there are no readings
         lemma = morphology.lemma(surface, language)
         forms += [name_key(lemma)] if lemma else []
-    return any(len(stem) >= min_letters for form in dict.fromkeys(forms) for stem in
-               adjective_stems(form, endings) + adjective_stems(form, endings, True) + demonym_stems(form, endings))
+    return any(_has_derived_stem(form, endings, min_letters) for form in dict.fromkeys(forms))
+
+
+def _has_derived_stem(form: str, endings: EndingTables, min_letters: int) -> bool:
+    """Whether adjective_stems (either suffix table) or demonym_stems give ``form`` a stem of ``min_letters``
+    letters, without building them: an adjective stem is the longest of its derivations, and it is kept when
+    a derivation suffix strips from it (the lowercase suffixes are a subset) or when a table is empty."""
+    any_stem = not endings.lowercase_derivation_suffixes
+    for stem in _strip_longest(form, endings.adjective_endings):
+        if len(stem) >= min_letters and (any_stem or _strip_longest(stem, endings.derivation_suffixes)):
+            return True
+    return any(len(stem) >= min_letters for stem in _strip_longest(form, endings.demonym_suffixes))
 
 
 def _ordinary_or_personal(surface: str, language: str) -> bool:
