@@ -45,3 +45,22 @@ def test_normalise_keeps_offsets():
     text = "Straße İstanbul Ёлка ’"
     assert len(normalise(text)) == len(text)
     assert normalise("Ёлка") == "елка"
+
+
+def test_start_filter_finds_every_kind_of_first_word_at_each_place():
+    """The start filter looks words up where the doc's words stand: every option kind (long and short
+    words and prefixes, suffixes, contained parts), on the surface or the lemma, at each of its places."""
+    words = [("smluvní", "smluvní"), ("od", "od"), ("dohody", "dohoda"), ("podpisem", "podpis"),
+             ("od", "od"), ("dohoda", "dohoda"), ("partnerstvím", "partnerství"), ("zlaté", "zlatý")]
+    text = " ".join(w for w, _ in words)
+    tokens, start = [], 0
+    for word, lemma in words:
+        tokens.append(Token(word, start, start + len(word), lemma))
+        start += len(word) + 1
+    doc = AnnotatedDoc(text=text, language="cs", sentences=[Span(0, len(text))], entities=[], model="test",
+                       tokens=tokens)
+    lexicon = Lexicon([("long", "dohoda"), ("short", "od"), ("prefix", "pod*"), ("short prefix", "zl*"),
+                       ("suffix", "*ství"), ("contained", "*luvn*")])
+    found = [(m.label, doc.text[m.start:m.end]) for m in lexicon.find(build_units(doc))]
+    assert found == [("contained", "smluvní"), ("short", "od"), ("long", "dohody"), ("prefix", "podpisem"),
+                     ("short", "od"), ("long", "dohoda"), ("suffix", "partnerstvím"), ("short prefix", "zlaté")]

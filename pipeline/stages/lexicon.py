@@ -235,20 +235,21 @@ class StartFilter:
         self.contained = tuple(sorted({o.text for o in options if o.mode == "contains"}))
 
     def positions(self, units: "Units") -> list[int]:
-        surfaces, lemmas, surface_heads, lemma_heads = units.columns
-        tests = [(self.heads.__contains__, (surface_heads, lemma_heads))]  # C loops (map, compress): no bytecode per unit
-        if self.short_words:
-            tests.append((self.short_words.__contains__, (surfaces, lemmas)))
-        if self.short_prefixes:
-            tests.append((methodcaller("startswith", self.short_prefixes), (surfaces, lemmas)))
-        if self.suffixes:
-            tests.append((methodcaller("endswith", self.suffixes), (surfaces, lemmas)))
-        for text in self.contained:
-            tests.append((partial(_holds, text), (surfaces, lemmas)))
+        words, heads = units.places
         found: set[int] = set()
-        for test, columns in tests:
-            for column in columns:
-                found.update(compress(count(), map(test, column)))
+        for head in self.heads.intersection(heads):  # set lookups: no test per unit
+            found.update(heads[head])
+        for word in self.short_words.intersection(words):
+            found.update(words[word])
+        tests = []
+        if self.short_prefixes:
+            tests.append(methodcaller("startswith", self.short_prefixes))
+        if self.suffixes:
+            tests.append(methodcaller("endswith", self.suffixes))
+        tests += [partial(_holds, text) for text in self.contained]
+        for test in tests:  # each distinct surface or lemma tested once (C loops: map, compress)
+            for word in compress(words, map(test, words)):
+                found.update(words[word])
         return sorted(found)
 
 
@@ -257,13 +258,20 @@ def _holds(part: str, text: str) -> bool:
 
 
 class Units(list):
-    """A document's units; the columns that every lexicon's start filter reads are computed once."""
+    """A document's units; where each word stands, which every lexicon's start filter reads, is found once."""
 
     @cached_property
-    def columns(self) -> tuple[list[str], list[str], list[str], list[str]]:
-        surfaces = [u.surface for u in self]
-        lemmas = [u.lemma for u in self]
-        return surfaces, lemmas, [s[:INDEX_CHARS] for s in surfaces], [s[:INDEX_CHARS] for s in lemmas]
+    def places(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """The units of each surface or lemma, and of each first INDEX_CHARS letters of one."""
+        words: dict[str, list[int]] = {}
+        for i, unit in enumerate(self):
+            words.setdefault(unit.surface, []).append(i)
+            if unit.lemma != unit.surface:
+                words.setdefault(unit.lemma, []).append(i)
+        heads: dict[str, list[int]] = {}
+        for word, where in words.items():
+            heads.setdefault(word[:INDEX_CHARS], []).extend(where)
+        return words, heads
 
 
 def _match_from(words, units: list[Unit], i: int) -> int | None:
