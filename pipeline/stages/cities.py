@@ -558,8 +558,10 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
     settings = geo.gazetteer.transliteration
     keys: dict[str, str] = {}
     for key, kind in all_keys:
+        if kind not in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+            continue  # a derived stem is never transliterated: no skeleton to build
         found = skeleton(key, settings)
-        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) and len(found) >= geo.fuzzy.min_skeleton_letters:
+        if len(found) >= geo.fuzzy.min_skeleton_letters:
             for latin in gazetteer.transliterated(found) + _variant_matches(found, gazetteer):
                 keys.setdefault(latin, TRANSLITERATED)
     return keys
@@ -596,9 +598,7 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             co_countries: dict[str, set[int]], region: tuple[str, str | None] | None,
             written: dict[int, set[str]] | None = None) -> None:
     best: tuple | None = None
-    namesakes = {i for key in candidate.keys for i in gazetteer.names.get(key, ())}
-    own_name_reached = {place.geonames_id for key in candidate.keys for place in _places_named(gazetteer, key)
-                        if _own_name(place) == key}
+    namesakes, own_name_reached = _places_of_keys(gazetteer, tuple(candidate.keys))
     reached: set[int] = set()
     read_otherwise = any(kind != TRANSLITERATED for kind in candidate.keys.values())
     for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
@@ -632,6 +632,16 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 best = (rank, place, kind, key)
     if best is not None:
         _, candidate.place, candidate.kind, candidate.key = best
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _places_of_keys(gazetteer: Gazetteer, keys: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:
+    """The places a word's keys reach, and those reached by their own name (asked in both passes, and
+    again for every mention of the word)."""
+    namesakes = frozenset(i for key in keys for i in gazetteer.names.get(key, ()))
+    own_name_reached = frozenset(place.geonames_id for key in keys for place in _places_named(gazetteer, key)
+                                 if _own_name(place) == key)
+    return namesakes, own_name_reached
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)

@@ -1094,6 +1094,8 @@ def _holder_cities(holders: list[NameRun], glued: Place | None, near: list[Candi
 
 def _add_repeated_mentions(items: list[OfficialItem], people: list[NameRun], language: str) -> list[OfficialItem]:
     """The same person named again without a title ("заслуги Геннадия Труханова") is one more mention."""
+    if not items:
+        return []  # no name to look for: the runs are not normalised
     by_name = {item.name.casefold(): item for item in items}
     for person in people:
         item = by_name.get(normalise_name(person.text, language).casefold())
