@@ -1008,8 +1008,9 @@ def _written_lowercase(low: str, text: str) -> bool:
 
 def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo: GeoRules,
             rules: CompiledCityRules, home: set[str], co_countries: dict[str, set[int]],
-            known: dict, written: dict[int, set[str]] | None = None) -> list[Candidate]:
-    surnames, adjectival_surnames, written_surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
+            known: dict, surnames: tuple[set[str], set[str], set[str]],
+            written: dict[int, set[str]] | None = None) -> list[Candidate]:
+    surnames, adjectival_surnames, written_surnames = surnames
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
@@ -1060,7 +1061,8 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     found = candidates(doc.text, doc.language, gazetteer, geo)
     _mark_context(found, doc.text, doc.language, gazetteer, geo, rules)
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
-    first = _assess(found, doc, gazetteer, geo, rules, home, {}, known)
+    surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
+    first = _assess(found, doc, gazetteer, geo, rules, home, {}, known, surnames)
     co_countries: dict[str, set[int]] = {}  # country -> the places accepted there in the first pass
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
@@ -1070,19 +1072,22 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
         if c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.score >= geo.scoring.accept \
                 and {i for key in c.keys for i in gazetteer.names.get(key, ())} == {c.place.geonames_id}:
             written.setdefault(c.place.geonames_id, set()).add(c.text)
-    _short_forms(found, first, written, geo.scoring.accept)
-    return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known, written)
+    if _short_forms(found, first, written, geo.scoring.accept):  # keys were added: the surnames read them
+        surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
+    return _assess(found, doc, gazetteer, geo, rules, home, co_countries, known, surnames, written)
 
 
-def _short_forms(found: list[Candidate], first: list[Candidate], written: dict[int, set[str]], accept: float) -> None:
+def _short_forms(found: list[Candidate], first: list[Candidate], written: dict[int, set[str]], accept: float) -> bool:
     """"se zástupci Dvora" after "Dvůr Králové nad Labem": a word that opens a multiword name accepted in the
-    article is that place's short form (it reaches the place, and the full name counts as written)."""
+    article is that place's short form (it reaches the place, and the full name counts as written).
+    Whether a candidate gained a key."""
     opening: dict[str, Candidate] = {}  # first word of an accepted multiword name -> its mention
     for c in first:
         if c.words > 1 and c.score >= accept and c.kind in (GEO_LEMMA, LEMMA, EXACT):
             opening.setdefault(c.key.split(" ")[0], c)
+    changed = False
     if not opening:
-        return
+        return changed
     for c in found:
         if c.words != 1 or c.lowercase:
             continue
@@ -1091,7 +1096,9 @@ def _short_forms(found: list[Candidate], first: list[Candidate], written: dict[i
             if full is not None and kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
                 c.keys[full.key] = kind
                 written.setdefault(full.place.geonames_id, set()).add(full.text)
+                changed = True
                 break
+    return changed
 
 
 # find_cities and find_officials both ask, with equal (not always the same) documents
