@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -122,6 +123,37 @@ def official_rules(language: str) -> OfficialRules | None:
     return load_rules("officials", OfficialRules, language)
 
 
+class Alternation(NamedTuple):
+    """A pattern made of one rule list as alternatives, between a fixed head and tail."""
+
+    rules: str  # "officials" or "names": the rule file that holds the list
+    field: str
+    head: str
+    tail: str
+    flags: int = re.I
+
+
+ALTERNATIONS = {
+    "plural": Alternation("officials", "plural", r"(?<!\w)", r"$"),
+    "portfolio": Alternation("officials", "portfolio", r"\s*", r"(?=\s)"),
+    "place_word": Alternation("officials", "place_words", r"(?<!\w)", r"[ \u00a0]+$"),
+    "former": Alternation("officials", "former", r"(?<!\w)", r"(?:[ \u00a0]+[^\W\d_]+){0,2}[ \u00a0]+$"),
+    "after_name": Alternation("officials", "city_after_name", r"[ \u00a0]*,?[ \u00a0]*", r"[ \u00a0]+"),
+    "before_title": Alternation("officials", "place_before_title", "", "$", 0),
+    "honorific_word": Alternation("names", "honorifics", "", ""),
+    "degree_at_end": Alternation("names", "honorifics", r"(?<!\w)", r"\.\s*$"),
+    "honorific_then_word": Alternation("names", "honorifics", r"(?<!\w)", r"\.?[ \u00a0]+(?=[^\W\d_])", 0),
+}
+
+
+@lru_cache(maxsize=None)
+def _alternation(language: str, name: str) -> re.Pattern | None:
+    """The pattern ALTERNATIONS[name] for a language; None when its rule list is empty."""
+    spec = ALTERNATIONS[name]
+    words = getattr(official_rules(language) if spec.rules == "officials" else name_rules(language), spec.field)
+    return re.compile(spec.head + "(?:" + "|".join(words) + ")" + spec.tail, spec.flags) if words else None
+
+
 @dataclass(frozen=True)
 class TitleMatcher:
     patterns: list[tuple[re.Pattern, str, bool]]  # (pattern, role, needs_city)
@@ -189,7 +221,7 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         if e > s:
             inside[s:e] = b"\x01" * (e - s)
     words = [m for m in WORD.finditer(text) if not inside[m.start()]]
-    degree = _honorific_word(doc.language)
+    degree = _alternation(doc.language, "honorific_word")
     runs: list[list[re.Match]] = []
     current: list[re.Match] = []
     for word in words:
@@ -219,17 +251,11 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
     return sorted(people, key=lambda p: p.start)
 
 
-@lru_cache(maxsize=None)
-def _honorific_then_word(language: str) -> re.Pattern | None:
-    honorifics = name_rules(language).honorifics
-    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.?[ \u00a0]+(?=[^\W\d_])") if honorifics else None
-
-
 def _surnames_after_honorific(text: str, words: list[re.Match], runs: list[list[re.Match]], language: str
                               ) -> list[list[re.Match]]:
     """"г-н Стоянов", "pan Nowak": one capitalised word after a lowercase honorific is a name (a capitalised
     honorific already joins the run: "Mr Fairbrother")."""
-    pattern = _honorific_then_word(language)
+    pattern = _alternation(language, "honorific_then_word")
     if pattern is None:
         return []
     out = []
@@ -250,12 +276,6 @@ def _connector_pattern(language: str) -> re.Pattern | None:
     if not parts:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
-
-
-@lru_cache(maxsize=None)
-def _plural_pattern(language: str) -> re.Pattern | None:
-    rules = official_rules(language)
-    return re.compile(r"(?<!\w)(?:" + "|".join(rules.plural) + r")$", re.I) if rules.plural else None
 
 
 @lru_cache(maxsize=None)
@@ -303,33 +323,13 @@ def _sentence(doc: AnnotatedDoc, offset: int) -> Span:
     """The sentence at offset, continued past a break the sentence splitter made after a degree
     ("Primátor Brna Ing. | Tomáš Dvořák")."""
     span = doc.sentence_of(offset) or Span(0, len(doc.text))
-    degree = _degree_at_end(doc.language)
+    degree = _alternation(doc.language, "degree_at_end")
     while degree is not None and span.end < len(doc.text) and degree.search(doc.text, span.start, span.end):
         following = doc.sentence_of(span.end) or doc.sentence_of(span.end + 1)
         if following is None or following.end <= span.end:
             break
         span = Span(span.start, following.end)
     return span
-
-
-@lru_cache(maxsize=None)
-def _honorific_word(language: str) -> re.Pattern | None:
-    honorifics = name_rules(language).honorifics
-    return re.compile("(?:" + "|".join(honorifics) + ")", re.I) if honorifics else None
-
-
-@lru_cache(maxsize=None)
-def _degree_at_end(language: str) -> re.Pattern | None:
-    honorifics = name_rules(language).honorifics
-    if not honorifics:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(honorifics) + r")\.\s*$", re.I)
-
-
-@lru_cache(maxsize=None)
-def _portfolio_pattern(language: str) -> re.Pattern | None:
-    markers = official_rules(language).portfolio
-    return re.compile(r"\s*(?:" + "|".join(markers) + r")(?=\s)", re.I) if markers else None
 
 
 PORTFOLIO_WORDS = 8  # "з питань діяльності виконавчих органів ради": at most so many words
@@ -339,7 +339,7 @@ def _without_portfolio(gap: str, language: str) -> str:
     """The gap with a portfolio phrase blanked ("заступник мера по экономике Иван Петров"): a marker,
     then only lowercase words or abbreviations (no name, no sentence break) up to the name, perhaps a
     comma."""
-    pattern = _portfolio_pattern(language)
+    pattern = _alternation(language, "portfolio")
     marker = pattern.match(gap) if pattern else None
     if marker is None:
         return gap
@@ -523,18 +523,10 @@ def _gazetteer_place_at(doc: AnnotatedDoc, start: int, cities: list[CityItem], e
     return None
 
 
-@lru_cache(maxsize=None)
-def _before_title_patterns(language: str) -> re.Pattern | None:
-    rules = official_rules(language)
-    if not rules.place_before_title:
-        return None
-    return re.compile(r"(?:" + "|".join(rules.place_before_title) + r")$")
-
-
 def _place_before_title(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> Place | None:
     """"Bremen's mayor", "the Ashford Town mayor", "Bremens Bürgermeister": the
     place written right before the title, resolved in the gazetteer."""
-    pattern = _before_title_patterns(doc.language)
+    pattern = _alternation(doc.language, "before_title")
     match = pattern.search(doc.text, max(0, title.start - PLACE_WINDOW), title.start) if pattern else None
     if match is None:
         return None
@@ -574,18 +566,21 @@ def _cities_in_title_phrase(doc: AnnotatedDoc, title: Title, mentions: list[Cand
     return ids
 
 
-def _own_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate]) -> tuple[int, int | None]:
+def _own_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate],
+              known: dict[NameRun, tuple[int, int | None]]) -> tuple[int, int | None]:
     """The city written right after a holder's name, in brackets or after a linking word ("X (A)",
-    "X für A", "X iz A"), and where it ends; (person.end, None) when none stands there."""
-    city = next(iter(_city_after_name(doc, person, mentions)), None)
-    if city is None:
-        return person.end, None
-    close = BRACKET_CLOSE.match(doc.text, city.end)
-    return (close.end() if close else city.end), city.place.geonames_id
+    "X für A", "X iz A"), and where it ends; (person.end, None) when none stands there. ``known`` keeps
+    the article's answers: a plural title's holders are asked while they are coordinated and again after."""
+    if person not in known:
+        city = next(iter(_city_after_name(doc, person, mentions)), None)
+        close = BRACKET_CLOSE.match(doc.text, city.end) if city is not None else None
+        known[person] = (person.end, None) if city is None else \
+            ((close.end() if close else city.end), city.place.geonames_id)
+    return known[person]
 
 
-def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun], mentions: list[Candidate]
-                 ) -> list[NameRun]:
+def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun], mentions: list[Candidate],
+                 own_cities: dict[NameRun, tuple[int, int | None]]) -> list[NameRun]:
     """Names coordinated after a plural title's first holder, up to the last one a conjunction joins:
     "заместник-кметовете A, B и C", "Župana A in B", "X (A) und Y (B)"."""
     gap_pattern, conjunction = _list_gap(doc.language), _conjunction(doc.language)
@@ -594,7 +589,7 @@ def _coordinated(doc: AnnotatedDoc, first: NameRun, people: list[NameRun], menti
     for person in people[bisect_left(starts, first.end):bisect_left(starts, sentence.end)]:
         if person.start < last.end or person.start >= sentence.end:
             continue
-        gap = doc.text[_own_city(doc, last, mentions)[0]:person.start]
+        gap = doc.text[_own_city(doc, last, mentions, own_cities)[0]:person.start]
         if not gap_pattern.fullmatch(gap):
             break
         items.append(person)
@@ -640,16 +635,10 @@ def _place_in_name(doc: AnnotatedDoc, title: Title, person: NameRun, cities: lis
     return person_rest, place
 
 
-@lru_cache(maxsize=None)
-def _place_word_pattern(language: str) -> re.Pattern | None:
-    words = official_rules(language).place_words
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")[ \u00a0]+$", re.I) if words else None
-
-
 def _place_announced(doc: AnnotatedDoc, title: Title, person: NameRun) -> bool:
     """Only connectors between the title and the run, the last of them a word after which a place
     stands ("of", "на", "міста"): the run's first word is that place, not a part of the name."""
-    pattern = _place_word_pattern(doc.language)
+    pattern = _alternation(doc.language, "place_word")
     if pattern is None or not pattern.search(doc.text, title.end, person.start):
         return False
     return not _blank(doc.text, title.end, person.start, [], _connector_pattern(doc.language)).strip()
@@ -773,12 +762,6 @@ def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: s
     return sorted(inside, key=lambda c: c.start) + touching
 
 
-@lru_cache(maxsize=None)
-def _after_name_pattern(language: str) -> re.Pattern | None:
-    words = official_rules(language).city_after_name
-    return re.compile(r"[ \u00a0]*,?[ \u00a0]*(?:" + "|".join(words) + r")[ \u00a0]+", re.I) if words else None
-
-
 BRACKET_OPEN = re.compile(r"[ \u00a0]*\([ \u00a0]*")
 BRACKET_CLOSE = re.compile(r"[ \u00a0]*\)")
 
@@ -789,7 +772,7 @@ def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]
     if bracket:
         city = next(iter(_mentions_at(cities, bracket.end())), None)
         return [city] if city and BRACKET_CLOSE.match(doc.text, city.end) else []
-    pattern = _after_name_pattern(doc.language)
+    pattern = _alternation(doc.language, "after_name")
     link = pattern.match(doc.text, person.end) if pattern else None
     return _mentions_at(cities, link.end())[:1] if link else []
 
@@ -921,8 +904,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     people = name_runs(doc, city_spans + [(t.start, t.end) for t in titles])
     found = _represented(doc, rules, people, mentions)
     taken = {f.name.start for f in found}
-    plural = _plural_pattern(doc.language)
+    plural = _alternation(doc.language, "plural")
     title_starts = {t.start for t in titles}
+    own_cities: dict[NameRun, tuple[int, int | None]] = {}
     for title in titles:
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
@@ -942,9 +926,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             holders = _coordinated_before(doc, person, people) + [person]
             phrase = _cities_in_title_phrase(doc, title, mentions)
         elif is_plural:
-            holders += _coordinated(doc, person, people, mentions)
+            holders += _coordinated(doc, person, people, mentions, own_cities)
         city_ids, settled = _holder_cities(holders, glued, near, list(dict.fromkeys(phrase)))
-        own = [_own_city(doc, holder, mentions)[1] for holder in holders] if len(holders) > 1 else []
+        own = [_own_city(doc, holder, mentions, own_cities)[1] for holder in holders] if len(holders) > 1 else []
         if own and None not in own:  # "Bürgermeister X (A) und Y (B)", "X für A und Y für B"
             city_ids, settled = own, True
         if in_country is not None and len(holders) == 1:
@@ -1019,14 +1003,8 @@ def _free(city_id: int | None, f: Found, found: list[Found], anyhow: bool = Fals
         and (anyhow or not o.guessed or o.title == f.title) for o in found)
 
 
-@lru_cache(maxsize=None)
-def _former_pattern(language: str) -> re.Pattern | None:
-    words = official_rules(language).former
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:[ \u00a0]+[^\W\d_]+){0,2}[ \u00a0]+$", re.I) if words else None
-
-
 def _past_title(doc: AnnotatedDoc, title: Title) -> bool:
-    pattern = _former_pattern(doc.language)
+    pattern = _alternation(doc.language, "former")
     return bool(pattern and pattern.search(doc.text, max(0, title.start - 40), title.start))
 
 
