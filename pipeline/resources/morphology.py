@@ -47,12 +47,11 @@ def readings(word: str, language: str) -> tuple[Reading, ...]:
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def _readings(word: str, language: str) -> tuple[Reading, ...]:
-    morph = analyser(language)
     # tag.grammemes is a frozenset shared by every parse with that tag: kept as it is, not copied
     # (a copy is ~700 bytes per reading); the POS name is interned for the same reason.
     return tuple(
         Reading(p.normal_form, sys.intern(str(p.tag.POS or "")), p.tag.grammemes, float(p.score))
-        for p in morph.parse(word)
+        for p in _parsed(word, language)
     )
 
 
@@ -63,7 +62,24 @@ def parses(word: str, language: str) -> tuple:
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def _parses(word: str, language: str) -> tuple:
-    return tuple(analyser(language).parse(word))
+    return _parsed(word, language)
+
+
+# The raw parses of the words met last: the cities stage asks a name's readings and, for a name of several
+# words, its parses soon after (the names stage too); pymorphy3 parses the word once. Cleared when full,
+# so the raw parses (heavier than readings) of a few articles' words are all that is kept.
+RECENT_PARSES = 2048
+_recent_parses: dict[tuple[str, str], tuple] = {}
+
+
+def _parsed(word: str, language: str) -> tuple:
+    key = (word, language)
+    found = _recent_parses.get(key)
+    if found is None:
+        if len(_recent_parses) >= RECENT_PARSES:
+            _recent_parses.clear()
+        found = _recent_parses[key] = tuple(analyser(language).parse(word))
+    return found
 
 
 def inflect(parse, grammemes: set[str]) -> str | None:
