@@ -19,6 +19,7 @@ from pipeline.stages.lexicon import Lexicon, Match, check_phrase, doc_units, seg
 from pipeline.resources.capitals import is_capital
 from pipeline.rules import load_compiled
 from pipeline.stages.areas import compiled_for as areas_compiled_for
+from pipeline.stages.officials import _same_stems as same_stems
 from pipeline.types import AnnotatedDoc
 from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityItem, DateItem, DateKind,
                             Mention, OfficialItem)
@@ -32,7 +33,6 @@ STATUS_WINDOW = 8
 PARTNER_GAP = 4  # units from a document's name to the word that introduces its partner ("Меморандум про співпрацю з")
 PARTNER_WORDS = 3  # units after that word where the partner's head stands ("with the local university")
 KNOWN_PREFIX = 4  # first letters shared by two case forms of one city name ("Osijeka", "Osijekom")
-CASE_ENDING = 2  # letters cut from a word's end to compare two mentions of one name across cases
 DOCUMENT_DONE = {AgreementStatus.signed.value, AgreementStatus.existing.value}
 # "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
 BACKGROUND_PAIR = {AgreementStatus.anniversary.value, AgreementStatus.existing.value}  # words between a status cue and the document it qualifies
@@ -91,12 +91,16 @@ class AgreementRules(_Strict):
     # "in" before a place: the venue of a signing ("podepsal v Písku s primátorem B memorandum") is no
     # party where two other cities sign
     venue_prepositions: list[str] = []
+    # a past journey whose purpose was a signing ("reisten nach B, um dort eine Vereinbarung zu unterzeichnen",
+    # "приехал в B, чтобы подписать"): news tells it after the act, so the document is signed, not planned
+    past_trips: list[str] = []
+    purpose_markers: list[str] = []  # "um", "чтобы", "in order to": the purpose clause after the journey
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
                              "anniversaries", "years_of", "both_cities", "subject_anaphors",
-                             "generic_documents")(lambda cls, v: [check_phrase(p) for p in v])
+                             "generic_documents", "past_trips", "purpose_markers")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -117,6 +121,8 @@ class Compiled:
     years_of: Lexicon
     both: Lexicon
     anaphors: Lexicon
+    trips: Lexicon
+    purposes: Lexicon
     generic: frozenset[str] = frozenset()
 
 
@@ -139,6 +145,8 @@ def _compile(rules: AgreementRules) -> Compiled:
         years_of=Lexicon([("years", p) for p in rules.years_of]),
         both=Lexicon([("both", p) for p in rules.both_cities]),
         anaphors=Lexicon([("subject", p) for p in rules.subject_anaphors]),
+        trips=Lexicon([("trip", p) for p in rules.past_trips]),
+        purposes=Lexicon([("purpose", p) for p in rules.purpose_markers]),
         generic=frozenset(rules.generic_documents),
     )
 
@@ -304,6 +312,37 @@ def _signatories_next(seg_index: int, pieces, staffed: set, places) -> bool:
     return after in staffed and len(_parties(places, pieces[seg_index][0], pieces[after][1])) >= 2
 
 
+def _by_segment_places(officials: list[OfficialItem], pieces) -> dict[int, list[int]]:
+    """Sentence index -> the cities of the officials named in it (in order, once each)."""
+    found: dict[int, list[int]] = {}
+    for o in officials:
+        for m in o.mentions:
+            seg = segment_of(pieces, m.start) if o.city_geonames_id else None
+            if seg is not None and o.city_geonames_id not in found.setdefault(seg, []):
+                found[seg].append(o.city_geonames_id)
+    return found
+
+
+def _with_signatories(groups: list[list[int]], places, pieces, seg_index: int,
+                      staff_at: dict[int, list[int]]) -> list[list[int]]:
+    """"Дагавор ... паміж A і нямецкім B-ам падпісаны. Подпісы паставілі старшыня A і бургамістр B": a signing whose
+    sentence finds fewer than two cities takes the cities of the officials who sign in the next sentence, when
+    together they are exactly two."""
+    here = _parties(places, *pieces[seg_index])
+    signers = [gid for gid in staff_at.get(seg_index + 1, []) if gid not in here]
+    both = here + list(dict.fromkeys(signers))
+    return [both] if signers and len(both) == 2 else groups
+
+
+def _past_purpose(name: Match, trips: list[Match] | None, purposes: list[Match] | None) -> bool:
+    """A journey told in the past, then a purpose clause that leads to the document ("reiste nach B, um dort ein
+    Memorandum zu unterzeichnen"): the purpose was carried out."""
+    if not trips or not purposes:
+        return False
+    return any(t.last < p.first and p.first - STATUS_WINDOW <= name.first and p.first <= name.first + STATUS_WINDOW
+               for t in trips for p in purposes)
+
+
 def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
                   orgs: set[int], units, places) -> bool:
     """"підписав Меморандум про співпрацю з Європейським банком": the partner the document is made "with" is an
@@ -453,16 +492,12 @@ def _anniversary_sightings(doc: AnnotatedDoc, found: list[Match], names: list[Ma
 
 # --- merging mentions into agreements -----------------------------------------------------
 
-def _stems(text: str) -> tuple[str, ...]:
-    """Words cut before their case ending: "Povelju prijateljstva" and "Povelje prijateljstva" meet."""
-    return tuple(w[:max(len(w) - CASE_ENDING, 3)] for w in text.casefold().split())
-
-
 def _same_name(draft: Draft, s: Sighting) -> bool:
     """"podpisala program sodelovanja" ... "Programa sodelovanja": the same document named again by its full
-    name, in any case (a bare "соглашения" may be another document: "намерены подписать подобные соглашения")."""
-    name = _stems(s.mention.text)
-    return len(name) >= 2 and any(_stems(m.text) == name for m in draft.mentions)
+    name, in any case, a zero ending too ("program" / "programu"; a bare "соглашения" may be another document:
+    "намерены подписать подобные соглашения")."""
+    name = s.mention.text.split()
+    return len(name) >= 2 and any(same_stems(name, m.text.split()) for m in draft.mentions)
 
 
 def _other_year(draft: Draft, s: Sighting) -> bool:
@@ -720,7 +755,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     others = {m.first for m in other_matches}
     other_in = {segment_of(pieces, m.start) for m in other_matches}
     orgs = {e.start for e in doc.entities if e.label == "ORG"}
-    staffed = {segment_of(pieces, m.start) for o in officials if o.city_geonames_id for m in o.mentions}
+    staff_at = _by_segment_places(officials, pieces)
+    staffed = set(staff_at)
+    trips = _by_segment(c.trips.find(units), pieces)
+    purposes = _by_segment(c.purposes.find(units), pieces)
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
@@ -748,8 +786,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         if (seg_index in other_in and not in_sentence) \
                 or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
             continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
+        them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and not (seg_index in acts and (len(in_sentence) >= 2 or accepted
+                and not (seg_index in acts and (len(set(in_sentence) | set(them)) >= 2 or accepted
                                                 or _signatories_next(seg_index, pieces, staffed, places))):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         if _generic_alone(c, name, in_sentence, accepted):
@@ -758,7 +797,6 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue  # "London and Brussels reached an agreement": capitals standing for their states
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
-        them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         zone = _zone(name, names_in.get(seg_index, []), with_starts, seg)
         subject = _subject(anaphor_at, seg_index, pieces, places)
         groups = _both_cities(places, pieces, seg_index, both_at,
@@ -766,6 +804,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         cue = _status_of(status.get(seg_index, []), name, status_order)
         if jubilee:
             cue = AgreementStatus.anniversary.value  # "20 years of twinning": the relation's anniversary
+        elif cue == AgreementStatus.planned.value and _past_purpose(name, trips.get(seg_index), purposes.get(seg_index)):
+            cue = AgreementStatus.signed.value
+        if cue == AgreementStatus.signed.value and all(len(g) < 2 for g in groups):
+            groups = _with_signatories(groups, places, pieces, seg_index, staff_at)
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
