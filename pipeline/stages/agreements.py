@@ -30,6 +30,7 @@ _YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as background
 STATUS_WINDOW = 8
+FUTURE_AUXILIARY = 4  # units from a future auxiliary to the participle it governs ("bo župan Celja odpotoval")
 PARTNER_GAP = 4  # units from a document's name to the word that introduces its partner ("Меморандум про співпрацю з")
 PARTNER_WORDS = 3  # units after that word where the partner's head stands ("with the local university")
 KNOWN_PREFIX = 4  # first letters shared by two case forms of one city name ("Osijeka", "Osijekom")
@@ -94,7 +95,7 @@ class AgreementRules(_Strict):
     # a past journey whose purpose was a signing ("reisten nach B, um dort eine Vereinbarung zu unterzeichnen",
     # "приехал в B, чтобы подписать"): news tells it after the act, so the document is signed, not planned
     past_trips: list[str] = []
-    purpose_markers: list[str] = []  # "um", "чтобы", "in order to": the purpose clause after the journey
+    purpose_markers: list[str] = []  # "чтобы подписать", "zu unterzeichnen": the purpose clause with its signing verb
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
@@ -248,8 +249,8 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
     if not before and after and subject is not None and subject[0] < first_with and subject[1] not in after:
         before = [subject[1]]
         everyone = before + after
-    elif not before and host is not None and host not in after:
-        before = [host]
+    elif not before and host is not None:  # "з B угоду міський голова A уклав": the host's own signer is no partner
+        before, after = [host], [gid for gid in after if gid != host]
     if singular and len(own) == 1:
         return [before + after]
     if not before and len(after) >= 2:
@@ -334,13 +335,23 @@ def _with_signatories(groups: list[list[int]], places, pieces, seg_index: int,
     return [both] if signers and len(both) == 2 else groups
 
 
-def _past_purpose(name: Match, trips: list[Match] | None, purposes: list[Match] | None) -> bool:
-    """A journey told in the past, then a purpose clause that leads to the document ("reiste nach B, um dort ein
-    Memorandum zu unterzeichnen"): the purpose was carried out."""
-    if not trips or not purposes:
-        return False
-    return any(t.last < p.first and p.first - STATUS_WINDOW <= name.first and p.first <= name.first + STATUS_WINDOW
-               for t in trips for p in purposes)
+def _purpose_status(name: Match, cue: str, trips: list[Match] | None, purposes: list[Match] | None,
+                    cues: list[Match] | None) -> str:
+    """A purpose clause that leads to the document: after a journey told in the past ("reiste nach B, um dort ein
+    Memorandum zu unterzeichnen", "pojechał do B, aby podpisać"; not after a future auxiliary: "bo odpotoval") the
+    purpose was carried out: signed; with no such
+    journey, a past form right after the marker is a conditional ("odcestuje do B, aby podepsal", "da bi potpisao"):
+    planned."""
+    near = [p for p in purposes or [] if abs(p.first - name.first) <= STATUS_WINDOW]
+    if not near:
+        return cue
+    planned = [m for m in cues or [] if m.label == AgreementStatus.planned.value]
+    past = [t for t in trips or [] if not any(0 <= t.first - m.last <= FUTURE_AUXILIARY for m in planned)]
+    if any(t.last < p.first for t in past for p in near):
+        return AgreementStatus.signed.value
+    conditional = any(m.label == AgreementStatus.signed.value and p.first <= m.first <= p.last
+                      for m in cues or [] for p in near)
+    return AgreementStatus.planned.value if conditional else cue
 
 
 def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
@@ -804,8 +815,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         cue = _status_of(status.get(seg_index, []), name, status_order)
         if jubilee:
             cue = AgreementStatus.anniversary.value  # "20 years of twinning": the relation's anniversary
-        elif cue == AgreementStatus.planned.value and _past_purpose(name, trips.get(seg_index), purposes.get(seg_index)):
-            cue = AgreementStatus.signed.value
+        elif cue in (AgreementStatus.planned.value, AgreementStatus.signed.value):
+            cue = _purpose_status(name, cue, trips.get(seg_index), purposes.get(seg_index), status.get(seg_index))
         if cue == AgreementStatus.signed.value and all(len(g) < 2 for g in groups):
             groups = _with_signatories(groups, places, pieces, seg_index, staff_at)
         when = _nearest_date(dates, seg, name.start, cue)
