@@ -354,6 +354,11 @@ def _purpose_status(name: Match, cue: str, trips: list[Match] | None, purposes: 
     return AgreementStatus.planned.value if conditional else cue
 
 
+def _documents_beside(names_here: list[Match], name: Match) -> bool:
+    """Another name of the sentence is a document's ("dohody", "меморандум"): the sentence's act is about it."""
+    return any(n is not name and n.label.startswith("documents:") for n in names_here)
+
+
 def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
                   orgs: set[int], units, places) -> bool:
     """"підписав Меморандум про співпрацю з Європейським банком": the partner the document is made "with" is an
@@ -792,6 +797,8 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         jubilee = any(a.first <= name.last and name.first <= a.last + 1 for a in anniversaries)
         if group == "relations" and seg_index not in acts and not jubilee:
             continue  # "побратимство" alone is an attribute, not an agreement ("20 лет побратимства" is its anniversary)
+        if group == "relations" and not jubilee and _documents_beside(names_in.get(seg_index, []), name):
+            continue  # "zástupcovia partnerských miest mali dohody podpísať": the act is the document's, the relation an attribute
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
         if (seg_index in other_in and not in_sentence) \
