@@ -282,9 +282,10 @@ def _subject(anaphor_at: dict[int, int], seg_index: int, pieces, places) -> tupl
 
 
 def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Match], firsts: list[int], units,
-                     places, known: set[str]) -> bool:
+                     places, known: set[str], municipal: set[int]) -> bool:
     """"umowę z Foobarem": the document's "with" is followed by a capitalised name and no city up to ``end``, and
-    the name is no other case of a city found elsewhere (``known``: their first letters): its partner is a place
+    the name is no other case of a city found elsewhere (``known``: their first letters) and no municipal word
+    (``municipal``: unit indexes; German "mit Städten" is capitalised): its partner is a place
     the cities stage does not know, so neither the host nor the article's other city is."""
     i = bisect.bisect_right(firsts, name.last)
     after = partners[i] if i < len(partners) and partners[i].start < end else None
@@ -293,6 +294,7 @@ def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Ma
     head = units[after.last + 1]
     word = doc.text[head.start:head.end]
     return head.start < end and word[:1].isupper() and word[:KNOWN_PREFIX].lower() not in known \
+        and after.last + 1 not in municipal \
         and not _parties(places, after.end, end)
 
 
@@ -754,7 +756,9 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     pieces = segments(doc)
     acts = _by_segment(c.acts.find(units), pieces)
     status = _by_segment(c.status.find(units), pieces)
-    party = _by_segment(c.party.find(units), pieces)
+    party_matches = c.party.find(units)
+    party = _by_segment(party_matches, pieces)
+    municipal = {m.first for m in party_matches}  # "mit Städten": a municipal word, no unknown partner's name
     partners = sorted(c.partners.find(units), key=lambda m: m.first)
     partner_firsts = [m.first for m in partners]
     singular_at = {m.first for m in c.singular.find(units)}
@@ -830,7 +834,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
         unknown = _unknown_partner(doc, name, zone[1] if zone else seg[1], partners, partner_firsts, units, places,
-                                   known)
+                                   known, municipal)
         groups = _without_venue(groups, places, seg, venue_at)
         for parties in groups:
             value = when.value if when else None
@@ -845,5 +849,11 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     return [
         AgreementItem(type=d.type, status=d.status or AgreementStatus.existing.value, city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
-        for d in drafts if not ((d.since_only or d.anniversary_only) and len(d.parties) < 2)
+        for d in drafts if not ((d.since_only or d.anniversary_only) and len(d.parties) < 2) and not _count_only(d)
     ]
+
+
+def _count_only(draft: Draft) -> bool:
+    """"Wrocław ma na koncie 14 porozumień partnerskich": a background document of one city whose partner no sentence
+    names (none found, none unknown) is a count of the city's agreements, not an agreement (GOLD.md)."""
+    return draft.status in (None, AgreementStatus.existing.value) and len(draft.parties) == 1 and not draft.unknown_partner
