@@ -379,6 +379,13 @@ def _generic_alone(c: Compiled, name: Match, in_sentence: list[int], accepted: s
     return name.phrase in c.generic and not accepted and len(in_sentence) < 2
 
 
+def _without_regions(places: list[tuple[int, int]], units, other_matches: list[Match]) -> list[tuple[int, int]]:
+    """"з правінцыяй Хунань", "with the province of X": a place named right after a region word is that region,
+    no city party (the gazetteer may hold a town of the region's name)."""
+    after_region = {units[m.last + 1].start for m in other_matches if m.last + 1 < len(units)}
+    return [p for p in places if p[0] not in after_region]
+
+
 def _venue_offsets(units, places, prepositions: list[str]) -> set[int]:
     """Offsets of the city mentions that follow a venue preposition ("v Písku", "in Bristol")."""
     if not prepositions:
@@ -764,14 +771,14 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     singular_at = {m.first for m in c.singular.find(units)}
     with_last = {m.last for m in partners}
     them_in = {segment_of(pieces, m.start) for m in c.them.find(units)}
-    places = _city_mentions(cities, officials)
+    other_matches = c.others.find(units)
+    places = _without_regions(_city_mentions(cities, officials), units, other_matches)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
     venue_at = _venue_offsets(units, places, c.rules.venue_prepositions)
     host = _host(doc, cities, officials, pieces, venue_at)
     capitals = {city.geonames_id for city in cities if is_capital(city.country_code, city.name)}
     decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
-    other_matches = c.others.find(units)
     others = {m.first for m in other_matches}
     other_in = {segment_of(pieces, m.start) for m in other_matches}
     orgs = {e.start for e in doc.entities if e.label == "ORG"}
