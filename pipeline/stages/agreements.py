@@ -744,6 +744,15 @@ def _background(status: str | None, when: str | None, dates: list[DateItem]) -> 
     return status
 
 
+def _established_status(group: str, status: str | None, when: str | None, dates: list[DateItem]) -> str | None:
+    """"Побратимами A и B стали в 2012 году": an act that made the relation, told with an earlier date and no status
+    cue, is background (existing), not the article's own event."""
+    if status is None and group == "established" \
+            and _background(AgreementStatus.signed.value, when, dates) == AgreementStatus.existing.value:
+        return AgreementStatus.existing.value
+    return _background(status, when, dates)
+
+
 def _days_before(value: str, published: str | None) -> int:
     """Days from a full date to a full publication date (0 when either is not a full date)."""
     try:
@@ -845,7 +854,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         groups = _without_venue(groups, places, seg, venue_at)
         for parties in groups:
             value = when.value if when else None
-            sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
+            sightings.append(Sighting(kind, _established_status(group, cue, value, dates), parties, value, mention, group,
                                       seg_index in decided, opens, seg_index == 0 and titled, unknown))
     sightings += _since_sightings(doc, c, units, pieces, places)
     sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates, both_at)
