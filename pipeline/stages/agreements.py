@@ -793,11 +793,11 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     orgs = {e.start for e in doc.entities if e.label == "ORG"}
     staff_at = _by_segment_places(officials, pieces)
     staffed = set(staff_at)
-    trips = _by_segment(c.trips.find(units), pieces)
-    purposes = _by_segment(c.purposes.find(units), pieces)
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
+    purposes = _by_segment(c.purposes.find(units), pieces) if names else {}  # most news names no document
+    trips = _by_segment(c.trips.find(units), pieces) if purposes else {}
     titled = _has_headline(doc.text, pieces)
     both_at = _first_per_segment(c.both.find(units), pieces)
     anniversaries = _anniversaries(c, units)
