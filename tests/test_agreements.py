@@ -268,3 +268,28 @@ def test_one_name_with_two_years(text, expected):
     found = agreements_of("sl", text, cities, published="2024-05-14")
     assert sorted((a.type, a.status, a.date) for a in found) == sorted(expected)
     assert all(sorted(a.city_geonames_ids) == [1, 2] for a in found)
+
+
+@pytest.mark.parametrize("lang, text, region", [
+    ("ru", "Мэр Тулы подписал соглашение о сотрудничестве с Дрезденом и рассказал о связях с провинцией Хэйлун.",
+     "Хэйлун"),
+    ("be", "Мэр Брэста падпісаў пагадненне аб супрацоўніцтве з Каўнасам і з правінцыяй Хэйлун.", "Хэйлун"),
+])
+def test_a_place_right_after_a_region_word_is_no_party(lang, text, region):
+    """A town of the gazetteer sharing a province's name ("with the province X") is the province: no third party."""
+    host, partner = ("Тулы", "Дрезденом") if lang == "ru" else ("Брэста", "Каўнасам")
+    cities = [city(text, host, 480562, "Host"), city(text, partner, 2935022, "Partner"),
+              city(text, region, 2037013, "Region")]
+    [item] = agreements_of(lang, text, cities)
+    assert item.city_geonames_ids == [480562, 2935022]
+
+
+def test_a_journey_with_a_purpose_clause_is_signed_in_the_past_and_planned_in_the_future():
+    past = "Vorige Woche reiste der Bürgermeister von Kassel nach Linz, um dort ein Memorandum zu unterzeichnen."
+    future = "Im Mai reist der Bürgermeister von Kassel nach Linz, um dort ein Memorandum zu unterzeichnen."
+    statuses = []
+    for text in (past, future):
+        cities = [city(text, "Kassel", 2892518, "Kassel"), city(text, "Linz", 2772400, "Linz")]
+        [item] = agreements_of("de", text, cities)
+        statuses.append(item.status)
+    assert statuses == ["signed", "planned"]

@@ -19,6 +19,7 @@ from pipeline.stages.lexicon import Lexicon, Match, check_phrase, doc_units, seg
 from pipeline.resources.capitals import is_capital
 from pipeline.rules import load_compiled
 from pipeline.stages.areas import compiled_for as areas_compiled_for
+from pipeline.stages.officials import _same_stems as same_stems
 from pipeline.types import AnnotatedDoc
 from schemas.record import (AgreementItem, AgreementStatus, AgreementType, CityItem, DateItem, DateKind,
                             Mention, OfficialItem)
@@ -29,10 +30,10 @@ _YEAR_AFTER = re.compile(r"\s*((?:1[0-9]|20)[0-9]{2})(?![0-9])")
 _DATELINE_TAIL = re.compile(r"\s*(?:[–—-]|,|\(|/)")
 BACKGROUND_DAYS = 31  # a signing dated longer before publication is told as background
 STATUS_WINDOW = 8
+FUTURE_AUXILIARY = 4  # units from a future auxiliary to the participle it governs ("bo župan Celja odpotoval")
 PARTNER_GAP = 4  # units from a document's name to the word that introduces its partner ("Меморандум про співпрацю з")
 PARTNER_WORDS = 3  # units after that word where the partner's head stands ("with the local university")
 KNOWN_PREFIX = 4  # first letters shared by two case forms of one city name ("Osijeka", "Osijekom")
-CASE_ENDING = 2  # letters cut from a word's end to compare two mentions of one name across cases
 DOCUMENT_DONE = {AgreementStatus.signed.value, AgreementStatus.existing.value}
 # "the 10th anniversary of the twinning ... the twinning charter of 2004": one document, its anniversary
 BACKGROUND_PAIR = {AgreementStatus.anniversary.value, AgreementStatus.existing.value}  # words between a status cue and the document it qualifies
@@ -91,12 +92,16 @@ class AgreementRules(_Strict):
     # "in" before a place: the venue of a signing ("podepsal v Písku s primátorem B memorandum") is no
     # party where two other cities sign
     venue_prepositions: list[str] = []
+    # a past journey whose purpose was a signing ("reisten nach B, um dort eine Vereinbarung zu unterzeichnen",
+    # "приехал в B, чтобы подписать"): news tells it after the act, so the document is signed, not planned
+    past_trips: list[str] = []
+    purpose_markers: list[str] = []  # "чтобы подписать", "zu unterzeichnen": the purpose clause with its signing verb
 
     _documents = field_validator("documents", "relations", "established")(lambda cls, v: _phrases(v))
     _words = field_validator("acts", "party_cues", "partner_prepositions", "singular_documents", "partner_pronouns",
                              "since", "twin_words", "decisions", "other_partners",
                              "anniversaries", "years_of", "both_cities", "subject_anaphors",
-                             "generic_documents")(lambda cls, v: [check_phrase(p) for p in v])
+                             "generic_documents", "past_trips", "purpose_markers")(lambda cls, v: [check_phrase(p) for p in v])
 
 
 @dataclass
@@ -117,6 +122,8 @@ class Compiled:
     years_of: Lexicon
     both: Lexicon
     anaphors: Lexicon
+    trips: Lexicon
+    purposes: Lexicon
     generic: frozenset[str] = frozenset()
 
 
@@ -139,6 +146,8 @@ def _compile(rules: AgreementRules) -> Compiled:
         years_of=Lexicon([("years", p) for p in rules.years_of]),
         both=Lexicon([("both", p) for p in rules.both_cities]),
         anaphors=Lexicon([("subject", p) for p in rules.subject_anaphors]),
+        trips=Lexicon([("trip", p) for p in rules.past_trips]),
+        purposes=Lexicon([("purpose", p) for p in rules.purpose_markers]),
         generic=frozenset(rules.generic_documents),
     )
 
@@ -240,8 +249,8 @@ def _party_groups(places, seg: tuple[int, int], partners: list[Match], host: int
     if not before and after and subject is not None and subject[0] < first_with and subject[1] not in after:
         before = [subject[1]]
         everyone = before + after
-    elif not before and host is not None and host not in after:
-        before = [host]
+    elif not before and host is not None:  # "з B угоду міський голова A уклав": the host's own signer is no partner
+        before, after = [host], [gid for gid in after if gid != host]
     if singular and len(own) == 1:
         return [before + after]
     if not before and len(after) >= 2:
@@ -273,9 +282,10 @@ def _subject(anaphor_at: dict[int, int], seg_index: int, pieces, places) -> tupl
 
 
 def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Match], firsts: list[int], units,
-                     places, known: set[str]) -> bool:
+                     places, known: set[str], municipal: set[int]) -> bool:
     """"umowę z Foobarem": the document's "with" is followed by a capitalised name and no city up to ``end``, and
-    the name is no other case of a city found elsewhere (``known``: their first letters): its partner is a place
+    the name is no other case of a city found elsewhere (``known``: their first letters) and no municipal word
+    (``municipal``: unit indexes; German "mit Städten" is capitalised): its partner is a place
     the cities stage does not know, so neither the host nor the article's other city is."""
     i = bisect.bisect_right(firsts, name.last)
     after = partners[i] if i < len(partners) and partners[i].start < end else None
@@ -284,6 +294,7 @@ def _unknown_partner(doc: AnnotatedDoc, name: Match, end: int, partners: list[Ma
     head = units[after.last + 1]
     word = doc.text[head.start:head.end]
     return head.start < end and word[:1].isupper() and word[:KNOWN_PREFIX].lower() not in known \
+        and after.last + 1 not in municipal \
         and not _parties(places, after.end, end)
 
 
@@ -304,6 +315,52 @@ def _signatories_next(seg_index: int, pieces, staffed: set, places) -> bool:
     return after in staffed and len(_parties(places, pieces[seg_index][0], pieces[after][1])) >= 2
 
 
+def _by_segment_places(officials: list[OfficialItem], pieces) -> dict[int, list[int]]:
+    """Sentence index -> the cities of the officials named in it (in order, once each)."""
+    found: dict[int, list[int]] = {}
+    for o in officials:
+        for m in o.mentions:
+            seg = segment_of(pieces, m.start) if o.city_geonames_id else None
+            if seg is not None and o.city_geonames_id not in found.setdefault(seg, []):
+                found[seg].append(o.city_geonames_id)
+    return found
+
+
+def _with_signatories(groups: list[list[int]], places, pieces, seg_index: int,
+                      staff_at: dict[int, list[int]]) -> list[list[int]]:
+    """"Дагавор ... паміж A і нямецкім B-ам падпісаны. Подпісы паставілі старшыня A і бургамістр B": a signing whose
+    sentence finds fewer than two cities takes the cities of the officials who sign in the next sentence, when
+    together they are exactly two."""
+    here = _parties(places, *pieces[seg_index])
+    signers = [gid for gid in staff_at.get(seg_index + 1, []) if gid not in here]
+    both = here + list(dict.fromkeys(signers))
+    return [both] if signers and len(both) == 2 else groups
+
+
+def _purpose_status(name: Match, cue: str, trips: list[Match] | None, purposes: list[Match] | None,
+                    cues: list[Match] | None) -> str:
+    """A purpose clause that leads to the document: after a journey told in the past ("reiste nach B, um dort ein
+    Memorandum zu unterzeichnen", "pojechał do B, aby podpisać"; not after a future auxiliary: "bo odpotoval") the
+    purpose was carried out: signed; with no such
+    journey, a past form right after the marker is a conditional ("odcestuje do B, aby podepsal", "da bi potpisao"):
+    planned."""
+    near = [p for p in purposes or [] if abs(p.first - name.first) <= STATUS_WINDOW]
+    if not near:
+        return cue
+    planned = [m for m in cues or [] if m.label == AgreementStatus.planned.value]
+    past = [t for t in trips or [] if not any(0 <= t.first - m.last <= FUTURE_AUXILIARY for m in planned)]
+    if any(t.last < p.first for t in past for p in near):
+        return AgreementStatus.signed.value
+    conditional = any(m.label == AgreementStatus.signed.value and p.first <= m.first <= p.last
+                      for m in cues or [] for p in near)
+    return AgreementStatus.planned.value if conditional else cue
+
+
+def _documents_beside(names_here: list[Match], name: Match) -> bool:
+    """Another name of the sentence is a document's ("dohody", "меморандум"): the sentence's act is about it."""
+    return any(n is not name and n.label.startswith("documents:") for n in names_here)
+
+
 def _with_no_city(name: Match, seg: tuple[int, int], partners: list[Match], firsts: list[int], others: set[int],
                   orgs: set[int], units, places) -> bool:
     """"підписав Меморандум про співпрацю з Європейським банком": the partner the document is made "with" is an
@@ -320,6 +377,13 @@ def _generic_alone(c: Compiled, name: Match, in_sentence: list[int], accepted: s
     """A bare generic contract word ("contracts", "pogodb") counts only where its sentence names two cities or the
     article has already told an inter-city document: else it is a service or employment contract."""
     return name.phrase in c.generic and not accepted and len(in_sentence) < 2
+
+
+def _without_regions(places: list[tuple[int, int]], units, other_matches: list[Match]) -> list[tuple[int, int]]:
+    """"з правінцыяй Хунань", "with the province of X": a place named right after a region word is that region,
+    no city party (the gazetteer may hold a town of the region's name)."""
+    after_region = {units[m.last + 1].start for m in other_matches if m.last + 1 < len(units)}
+    return [p for p in places if p[0] not in after_region]
 
 
 def _venue_offsets(units, places, prepositions: list[str]) -> set[int]:
@@ -453,16 +517,12 @@ def _anniversary_sightings(doc: AnnotatedDoc, found: list[Match], names: list[Ma
 
 # --- merging mentions into agreements -----------------------------------------------------
 
-def _stems(text: str) -> tuple[str, ...]:
-    """Words cut before their case ending: "Povelju prijateljstva" and "Povelje prijateljstva" meet."""
-    return tuple(w[:max(len(w) - CASE_ENDING, 3)] for w in text.casefold().split())
-
-
 def _same_name(draft: Draft, s: Sighting) -> bool:
     """"podpisala program sodelovanja" ... "Programa sodelovanja": the same document named again by its full
-    name, in any case (a bare "соглашения" may be another document: "намерены подписать подобные соглашения")."""
-    name = _stems(s.mention.text)
-    return len(name) >= 2 and any(_stems(m.text) == name for m in draft.mentions)
+    name, in any case, a zero ending too ("program" / "programu"; a bare "соглашения" may be another document:
+    "намерены подписать подобные соглашения")."""
+    name = s.mention.text.split()
+    return len(name) >= 2 and any(same_stems(name, m.text.split()) for m in draft.mentions)
 
 
 def _other_year(draft: Draft, s: Sighting) -> bool:
@@ -684,6 +744,15 @@ def _background(status: str | None, when: str | None, dates: list[DateItem]) -> 
     return status
 
 
+def _established_status(group: str, status: str | None, when: str | None, dates: list[DateItem]) -> str | None:
+    """"Побратимами A и B стали в 2012 году": an act that made the relation, told with an earlier date and no status
+    cue, is background (existing), not the article's own event."""
+    if status is None and group == "established" \
+            and _background(AgreementStatus.signed.value, when, dates) == AgreementStatus.existing.value:
+        return AgreementStatus.existing.value
+    return _background(status, when, dates)
+
+
 def _days_before(value: str, published: str | None) -> int:
     """Days from a full date to a full publication date (0 when either is not a full date)."""
     try:
@@ -703,27 +772,32 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     pieces = segments(doc)
     acts = _by_segment(c.acts.find(units), pieces)
     status = _by_segment(c.status.find(units), pieces)
-    party = _by_segment(c.party.find(units), pieces)
+    party_matches = c.party.find(units)
+    party = _by_segment(party_matches, pieces)
+    municipal = {m.first for m in party_matches}  # "mit Städten": a municipal word, no unknown partner's name
     partners = sorted(c.partners.find(units), key=lambda m: m.first)
     partner_firsts = [m.first for m in partners]
     singular_at = {m.first for m in c.singular.find(units)}
     with_last = {m.last for m in partners}
     them_in = {segment_of(pieces, m.start) for m in c.them.find(units)}
-    places = _city_mentions(cities, officials)
+    other_matches = c.others.find(units)
+    places = _without_regions(_city_mentions(cities, officials), units, other_matches)
     status_order = {p: n for n, cue in enumerate(c.rules.status_cues) for p in cue.phrases}
     strong = {_value(t) for t in c.rules.strong}
     venue_at = _venue_offsets(units, places, c.rules.venue_prepositions)
     host = _host(doc, cities, officials, pieces, venue_at)
     capitals = {city.geonames_id for city in cities if is_capital(city.country_code, city.name)}
     decided = {segment_of(pieces, m.start) for m in c.decisions.find(units)}
-    other_matches = c.others.find(units)
     others = {m.first for m in other_matches}
     other_in = {segment_of(pieces, m.start) for m in other_matches}
     orgs = {e.start for e in doc.entities if e.label == "ORG"}
-    staffed = {segment_of(pieces, m.start) for o in officials if o.city_geonames_id for m in o.mentions}
+    staff_at = _by_segment_places(officials, pieces)
+    staffed = set(staff_at)
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
     names = c.names.find_longest(units)
+    purposes = _by_segment(c.purposes.find(units), pieces) if names else {}  # most news names no document
+    trips = _by_segment(c.trips.find(units), pieces) if purposes else {}
     titled = _has_headline(doc.text, pieces)
     both_at = _first_per_segment(c.both.find(units), pieces)
     anniversaries = _anniversaries(c, units)
@@ -743,13 +817,16 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         jubilee = any(a.first <= name.last and name.first <= a.last + 1 for a in anniversaries)
         if group == "relations" and seg_index not in acts and not jubilee:
             continue  # "побратимство" alone is an attribute, not an agreement ("20 лет побратимства" is its anniversary)
+        if group == "relations" and not jubilee and _documents_beside(names_in.get(seg_index, []), name):
+            continue  # "zástupcovia partnerských miest mali dohody podpísať": the act is the document's, the relation an attribute
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
         if (seg_index in other_in and not in_sentence) \
                 or _with_no_city(name, seg, partners, partner_firsts, others, orgs, units, places):
             continue  # "umowa między powiatem a powiatem", "меморандум з банком": not between cities
+        them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         if kind not in strong and kind not in accepted and group != "established" and seg_index not in party \
-                and not (seg_index in acts and (len(in_sentence) >= 2 or accepted
+                and not (seg_index in acts and (len(set(in_sentence) | set(them)) >= 2 or accepted
                                                 or _signatories_next(seg_index, pieces, staffed, places))):
             continue  # a generic document with neither a city government nor two cities and an act in its sentence
         if _generic_alone(c, name, in_sentence, accepted):
@@ -758,7 +835,6 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             continue  # "London and Brussels reached an agreement": capitals standing for their states
         accepted.add(kind)
         singular = name.first in singular_at or name.last in singular_at  # "угоду про ...", "cooperation agreement"
-        them = _parties(places, *pieces[seg_index - 1]) if seg_index in them_in and seg_index > 0 else []
         zone = _zone(name, names_in.get(seg_index, []), with_starts, seg)
         subject = _subject(anaphor_at, seg_index, pieces, places)
         groups = _both_cities(places, pieces, seg_index, both_at,
@@ -766,15 +842,19 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         cue = _status_of(status.get(seg_index, []), name, status_order)
         if jubilee:
             cue = AgreementStatus.anniversary.value  # "20 years of twinning": the relation's anniversary
+        elif cue in (AgreementStatus.planned.value, AgreementStatus.signed.value):
+            cue = _purpose_status(name, cue, trips.get(seg_index), purposes.get(seg_index), status.get(seg_index))
+        if cue == AgreementStatus.signed.value and all(len(g) < 2 for g in groups):
+            groups = _with_signatories(groups, places, pieces, seg_index, staff_at)
         when = _nearest_date(dates, seg, name.start, cue)
         mention = Mention(text=doc.text[name.start:name.end], start=name.start, end=name.end)
         opens = len(doc.text[seg[0]:name.start].split()) <= 1
         unknown = _unknown_partner(doc, name, zone[1] if zone else seg[1], partners, partner_firsts, units, places,
-                                   known)
+                                   known, municipal)
         groups = _without_venue(groups, places, seg, venue_at)
         for parties in groups:
             value = when.value if when else None
-            sightings.append(Sighting(kind, _background(cue, value, dates), parties, value, mention, group,
+            sightings.append(Sighting(kind, _established_status(group, cue, value, dates), parties, value, mention, group,
                                       seg_index in decided, opens, seg_index == 0 and titled, unknown))
     sightings += _since_sightings(doc, c, units, pieces, places)
     sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates, both_at)
@@ -785,5 +865,11 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     return [
         AgreementItem(type=d.type, status=d.status or AgreementStatus.existing.value, city_geonames_ids=d.parties,
                       date=d.date, areas=_areas_of(doc, d, area_matches, pieces), mentions=d.mentions)
-        for d in drafts if not ((d.since_only or d.anniversary_only) and len(d.parties) < 2)
+        for d in drafts if not ((d.since_only or d.anniversary_only) and len(d.parties) < 2) and not _count_only(d)
     ]
+
+
+def _count_only(draft: Draft) -> bool:
+    """"Wrocław ma na koncie 14 porozumień partnerskich": a background document of one city whose partner no sentence
+    names (none found, none unknown) is a count of the city's agreements, not an agreement (GOLD.md)."""
+    return draft.status in (None, AgreementStatus.existing.value) and len(draft.parties) == 1 and not draft.unknown_partner
