@@ -88,6 +88,11 @@ class OfficialRules(_Strict):
     # and words saying who leads it (right before the title); the holder's office is that group's city
     delegation: list[str] = []
     led_by: list[str] = []
+    # "the council's director": words right before a title pointing to the council the article is about,
+    # and what follows a city mention to make it that council's name ("Leeds City Council", case-sensitive);
+    # the first council the article names is the office's (also the article's city when two tie)
+    own_council: list[str] = []
+    council_after_city: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -477,6 +482,33 @@ def _delegation_city(doc: AnnotatedDoc, title: Title, mentions: list[Candidate])
     led = [c for c in _mentions_between(mentions, sentence.start, title.start) if c.end <= title.start
            and group.search(doc.text, max(sentence.start, c.start - 40), c.start)]
     return led[-1].place.geonames_id if led else None
+
+
+@lru_cache(maxsize=None)
+def _own_council_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    rules = official_rules(language)
+    if not (rules.own_council and rules.council_after_city):
+        return None, None
+    before = re.compile(r"(?<!\w)(?:" + "|".join(rules.own_council) + r")[ \u00a0]+$", re.I)
+    council = re.compile(r"[ \u00a0]+(?:" + "|".join(rules.council_after_city) + r")(?!\w)")
+    return before, council
+
+
+def _article_council_city(doc: AnnotatedDoc, mentions: list[Candidate]) -> int | None:
+    """The city of the first council the article names ("Ashford Borough Council has ..."): the council
+    a bare "the council" or a council title without a city is of."""
+    council = _own_council_patterns(doc.language)[1]
+    if council is None:
+        return None
+    return next((c.place.geonames_id for c in _mentions_between(mentions, 0) if council.match(doc.text, c.end)), None)
+
+
+def _own_council(doc: AnnotatedDoc, title: Title, mentions: list[Candidate]) -> int | None:
+    """"the council's finance director, X": the city of the council the article names first."""
+    before = _own_council_patterns(doc.language)[0]
+    if before is None or not before.search(doc.text, max(0, title.start - 20), title.start):
+        return None
+    return _article_council_city(doc, mentions)
 
 
 def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
@@ -952,6 +984,9 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         elif not near and glued is None and len(holders) == 1 \
                 and (led := _delegation_city(doc, title, mentions)) is not None:
             city_ids, settled = [led], True
+        elif not near and glued is None and len(holders) == 1 \
+                and (council := _own_council(doc, title, mentions)) is not None:
+            city_ids, settled = [council], True
         elif not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
             previous = [c for c in mentions if c.end <= title.start]
             city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
@@ -981,10 +1016,12 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             f.guessed = f.city_id is not None
     _share_title_city(found)
     home = set(geo_rules().home_countries.get(doc.language, []))
-    for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
-        if f.city_id is None and not f.settled:  # (the most named of those no other mayor is of; a tie
-            free = [c for c in cities if _free(c.geonames_id, f, found, anyhow=True)]  # goes to the home country's)
-            f.city_id = _main_city(free) or _main_city([c for c in free if c.country_code in home])
+    for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about (the
+        if f.city_id is None and not f.settled:  # most named of those no other mayor is of; a tie goes to the
+            free = [c for c in cities if _free(c.geonames_id, f, found, anyhow=True)]  # home country's, else
+            # to the city whose council the article names first)
+            f.city_id = _main_city(free) or _main_city([c for c in free if c.country_code in home]) or (
+                council if (council := _article_council_city(doc, mentions)) in {c.geonames_id for c in free} else None)
             f.guessed = f.city_id is not None
     _share_title_city(found)
     found += _deputies_of_previous(doc, rules, people, found, taken)
