@@ -92,6 +92,9 @@ class OfficialRules(_Strict):
     # and what follows a city mention to make it that council's name ("Leeds City Council", case-sensitive);
     # the first council the article names is the office's (also the article's city when two tie)
     own_council: list[str] = []
+    # verbs of arriving ("angereist", "приехал", "przyjechał"): a holder whose sentence says they came and
+    # names no city is a guest, of the article's one city outside its home countries, not of the home city
+    arrived: list[str] = []
     council_after_city: list[str] = []
 
 
@@ -857,6 +860,35 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     return min(options)[2] if options else None
 
 
+@lru_cache(maxsize=None)
+def _arrival_pattern(language: str) -> re.Pattern | None:
+    verbs = official_rules(language).arrived
+    return re.compile(r"(?<!\w)(?:" + "|".join(verbs) + r")(?!\w)", re.I) if verbs else None
+
+
+def _arrived(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate]) -> bool:
+    """"Bürgermeister X war mit Vertretern seiner Stadt angereist": the holder, then a verb saying they came,
+    in a sentence that names no city (one that it names is where they went: "Mayor X arrived in B"; the
+    verb before the name may have another subject: "A's delegation arrived, led by Mayor X")."""
+    pattern = _arrival_pattern(doc.language)
+    sentence = _sentence(doc, person.start)
+    return bool(pattern and pattern.search(doc.text, person.end, sentence.end)) \
+        and not _mentions_between(mentions, sentence.start, sentence.end)
+
+
+def _guest_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate], cities: list[CityItem]) -> int | None:
+    """The one city outside the home countries that the article names, or that the sentence before names."""
+    home = set(geo_rules().home_countries.get(doc.language, []))
+    foreign = {c.geonames_id for c in cities if c.country_code not in home}
+    if len(foreign) == 1:
+        return foreign.pop()
+    start = _sentence(doc, person.start).start
+    previous = _sentence(doc, max(0, start - 1)) if start > 0 else None
+    named = {c.place.geonames_id for c in _mentions_between(mentions, previous.start, start)} & foreign \
+        if previous else set()
+    return named.pop() if len(named) == 1 else None
+
+
 def _other_city_in_sentence(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], home_city: int) -> int | None:
     """The one city other than the home city that the person's sentence names, if there is one."""
     sentence = _sentence(doc, person.start)
@@ -1010,6 +1042,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or (
                 home_city if _free(home_city, f, found) else None)
+            if f.city_id is not None and f.city_id == home_city and _arrived(doc, f.name, mentions):
+                f.city_id, f.settled = _guest_city(doc, f.name, mentions, cities), True
             if f.city_id is not None and f.city_id == home_city and not _free(home_city, f, found, anyhow=True):
                 # "partnership signed by mayor A (home) together with mayor B": B heads the sentence's other city
                 f.city_id = _other_city_in_sentence(doc, f.name, mentions, home_city) or f.city_id
