@@ -43,6 +43,9 @@ class _Strict(BaseModel):
 class TitlePattern(_Strict):
     pattern: str
     needs_city: bool = False  # the word alone is not a city office ("prezydent", "President")
+    # a department title ("vodja oddelka", "naczelnik wydziału"): a city office only where its sentence
+    # names a city's council or administration (or a list opened by a city), whose city it is
+    needs_institution: bool = False
 
 
 class RepresentedBy(_Strict):
@@ -104,6 +107,7 @@ class Title:
     end: int
     role: str
     needs_city: bool
+    needs_institution: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def official_rules(language: str) -> OfficialRules | None:
 
 @dataclass(frozen=True)
 class TitleMatcher:
-    patterns: list[tuple[re.Pattern, str, bool]]  # (pattern, role, needs_city)
+    patterns: list[tuple[re.Pattern, str, bool, bool]]  # (pattern, role, needs_city, needs_institution)
     # where some pattern matches: one scan of the text instead of one per pattern (None: patterns with groups)
     starts: re.Pattern | None
 
@@ -143,10 +147,11 @@ def _title_patterns(rules: OfficialRules) -> TitleMatcher:
         for item in patterns:
             spec = item if isinstance(item, TitlePattern) else TitlePattern(pattern=item)
             role_value = role.value if isinstance(role, Role) else role
-            out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city))
+            out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city,
+                        spec.needs_institution))
             bodies.append(r"(?:" + spec.pattern + r")(?!\w)")
     starts = None
-    if out and all(pattern.groups == 0 for pattern, _, _ in out):  # groups could not share one pattern
+    if out and all(pattern.groups == 0 for pattern, *_ in out):  # groups could not share one pattern
         try:
             starts = re.compile(r"(?<!\w)(?=" + "|".join(bodies) + ")", re.I)
         except re.error:
@@ -161,9 +166,9 @@ def find_titles(text: str, language: str) -> list[Title]:
     if matcher is None:
         return []
     starts = [m.start() for m in matcher.starts.finditer(text)] if matcher.starts is not None else None
-    for pattern, role, needs_city in matcher.patterns:
+    for pattern, role, needs_city, needs_institution in matcher.patterns:
         for match in matches_at(pattern, text, starts):
-            found.append(Title(match.start(), match.end(), role, needs_city))
+            found.append(Title(match.start(), match.end(), role, needs_city, needs_institution))
     found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))
     kept: list[Title] = []
     for title in found:
@@ -853,7 +858,8 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     for c in _mentions_between(cities, sentence.start, sentence.end):
         if c.place.geonames_id in claimed:
             continue
-        after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):c.start]
+        last_word = doc.text.rfind(" ", c.start, c.end) + 1  # "Mestne občine Maribor": the institution inside
+        after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):max(c.start, last_word)]
         if (rules.institution_after and rules.institution_after.search(after)) or \
                 (rules.institution_before and rules.institution_before.search(before)):
             options.append((c.start > person.start, abs(c.start - person.start), c.place.geonames_id))
@@ -887,6 +893,18 @@ def _guest_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate], c
     named = {c.place.geonames_id for c in _mentions_between(mentions, previous.start, start)} & foreign \
         if previous else set()
     return named.pop() if len(named) == 1 else None
+
+
+def _department_city(doc: AnnotatedDoc, title: Title, person: NameRun, glued: Place | None, near: list[Candidate],
+                     in_country: int | None, mentions: list[Candidate]) -> int | None:
+    """The city of a department title: named in its phrase, opening the list it stands in, or the city
+    whose council or administration its sentence names."""
+    if glued is not None:
+        return glued.geonames_id
+    phrase = [c for c in near if min(title.start, person.start) <= c.start and c.end <= max(title.end, person.end)]
+    if phrase:
+        return phrase[0].place.geonames_id
+    return in_country or _institution_city(doc, person, mentions, set()) or _own_council(doc, title, mentions)
 
 
 def _other_city_in_sentence(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], home_city: int) -> int | None:
@@ -997,6 +1015,13 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
                                                  or _city_of_country_beside(doc, title, cities)
                                                  or _city_before_colon(doc, title, mentions, title_starts))
+        if title.needs_institution:
+            department = _department_city(doc, title, person, glued, near, in_country, mentions)
+            if department is None:
+                continue  # "vodja oddelka za kardiologijo": a department of no city government
+            found.append(Found(person, title.role, department, title, settled=True))
+            taken.add(person.start)
+            continue
         if title.needs_city and glued is None and in_country is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
