@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, country_adjective, find_city_mentions
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.memo import LastArgumentMemo
-from pipeline.stages.names import looks_nominative, name_rules, normalise_name
+from pipeline.stages.names import looks_nominative, name_rules, normalise_name, strip_honorifics
 from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
@@ -1084,7 +1084,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
             f.guessed = f.city_id is not None
     _share_title_city(found)
     found += _deputies_of_previous(doc, rules, people, found, taken)
-    return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+    return _add_repeated_mentions(_merge(found, doc.text, doc.language), people, doc.language)
 
 
 MANY_PER_CITY = ("deputy_mayor", "official")  # offices a city has several holders of at once
@@ -1217,13 +1217,22 @@ def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
     return bool(word) and looks_nominative(word.group(), doc.language)
 
 
-def _merge(found: list[Found], language: str) -> list[OfficialItem]:
+def _with_honorific(text: str, name: NameRun, language: str) -> str:
+    """The name with the lowercase honorific written right before it ("пана X"): its case and gender
+    are the name's."""
+    before = NAME_WORD_BEFORE.search(text, max(0, name.start - 20), name.start)
+    if before is None or not before.group(1).islower() or strip_honorifics(f"{before.group(1)} x", language) != "x":
+        return name.text
+    return f"{before.group(1)} {name.text}"
+
+
+def _merge(found: list[Found], text: str, language: str) -> list[OfficialItem]:
     """One item per person (by normalised name), mentions in text order, first role and city kept (a city
     guessed from the article gives way to one a later title phrase names)."""
     by_name: dict[str, OfficialItem] = {}
     guessed: set[str] = set()  # names whose city so far is only guessed from the article
     for f in sorted(found, key=lambda f: f.name.start):
-        name = normalise_name(f.name.text, language, f.nominative)
+        name = normalise_name(_with_honorific(text, f.name, language), language, f.nominative)
         if len(name.split()) < 1:
             continue
         key = name.casefold()
