@@ -794,9 +794,10 @@ def _mentions_at(cities: list[Candidate], start: int) -> list[Candidate]:
     return _mention_index(cities).at_start.get(start, [])
 
 
-def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str) -> list[Candidate]:
+def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str, language: str) -> list[Candidate]:
     """Cities inside the title phrase or between it and the name, then those touching it (adjective before,
-    genitive after): "в Туле председатель Гомельского горисполкома" is Gomel's office."""
+    genitive after, perhaps past connectors: "X, мера міста-побратима Y"): "в Туле председатель
+    Гомельского горисполкома" is Gomel's office."""
     index = _mention_index(cities)
     start, end = min(title.start, person.start), max(title.end, person.end)
     inside = [c for c in _mentions_between(cities, start, end) if c.end <= end and not (person.start <= c.start < person.end)]
@@ -804,13 +805,23 @@ def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: s
     while gap_start > 0 and text[gap_start - 1] in SPACES:
         gap_start -= 1
     before = [c for p in range(gap_start, title.start + 1) for c in index.at_end.get(p, [])]
-    gap_end = title.end
-    while gap_end < len(text) and text[gap_end] in SPACES:
-        gap_end += 1
+    gap_end = _past_connectors(text, title.end, language)
     after = [c for p in range(title.end, gap_end + 1) for c in index.at_start.get(p, [])]
     seen = {id(c) for c in inside}
     touching = sorted({id(c): c for c in before + after if id(c) not in seen}.values(), key=lambda c: c.start)
     return sorted(inside, key=lambda c: c.start) + touching
+
+
+def _past_connectors(text: str, start: int, language: str) -> int:
+    """The end of the spaces and connector words ("of the twin town of", "міста-побратима") from start."""
+    connectors, end = _connector_pattern(language), start
+    while True:
+        while end < len(text) and text[end] in SPACES:
+            end += 1
+        word = connectors.match(text, end) if connectors else None
+        if word is None or word.end() == end:
+            return end
+        end = word.end()
 
 
 @lru_cache(maxsize=None)
@@ -1011,7 +1022,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if person is None or person.start in taken or _city_word(person, cities):
             continue
         person, glued = _place_in_name(doc, title, person, cities)
-        near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
+        near = _cities_near(title, person, mentions, doc.text, doc.language) or _city_after_name(doc, person, mentions)
         in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
                                                  or _city_of_country_beside(doc, title, cities)
                                                  or _city_before_colon(doc, title, mentions, title_starts))
