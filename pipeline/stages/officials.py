@@ -46,6 +46,9 @@ class TitlePattern(_Strict):
     # a department title ("vodja oddelka", "naczelnik wydziału"): a city office only where its sentence
     # names a city's council or administration (or a list opened by a city), whose city it is
     needs_institution: bool = False
+    # a foreign office ("президент міста" is Polish, "бургомістр" German): with no city in its phrase, the
+    # office is of the article's city in these countries (the one it names most)
+    countries: list[str] = []
 
 
 class RepresentedBy(_Strict):
@@ -108,6 +111,7 @@ class Title:
     role: str
     needs_city: bool
     needs_institution: bool = False
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,8 @@ def official_rules(language: str) -> OfficialRules | None:
 
 @dataclass(frozen=True)
 class TitleMatcher:
-    patterns: list[tuple[re.Pattern, str, bool, bool]]  # (pattern, role, needs_city, needs_institution)
+    # (pattern, role, needs_city, needs_institution, countries)
+    patterns: list[tuple[re.Pattern, str, bool, bool, tuple[str, ...]]]
     # where some pattern matches: one scan of the text instead of one per pattern (None: patterns with groups)
     starts: re.Pattern | None
 
@@ -148,7 +153,7 @@ def _title_patterns(rules: OfficialRules) -> TitleMatcher:
             spec = item if isinstance(item, TitlePattern) else TitlePattern(pattern=item)
             role_value = role.value if isinstance(role, Role) else role
             out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city,
-                        spec.needs_institution))
+                        spec.needs_institution, tuple(spec.countries)))
             bodies.append(r"(?:" + spec.pattern + r")(?!\w)")
     starts = None
     if out and all(pattern.groups == 0 for pattern, *_ in out):  # groups could not share one pattern
@@ -166,9 +171,9 @@ def find_titles(text: str, language: str) -> list[Title]:
     if matcher is None:
         return []
     starts = [m.start() for m in matcher.starts.finditer(text)] if matcher.starts is not None else None
-    for pattern, role, needs_city, needs_institution in matcher.patterns:
+    for pattern, role, needs_city, needs_institution, countries in matcher.patterns:
         for match in matches_at(pattern, text, starts):
-            found.append(Title(match.start(), match.end(), role, needs_city, needs_institution))
+            found.append(Title(match.start(), match.end(), role, needs_city, needs_institution, countries))
     found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))
     kept: list[Title] = []
     for title in found:
@@ -937,6 +942,11 @@ def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityIt
     return None
 
 
+def _city_of_title_country(title: Title, cities: list[CityItem]) -> int | None:
+    """"заступник президента міста X": a Polish office, of the article's city in Poland (the most named)."""
+    return _main_city([c for c in cities if c.country_code in title.countries]) if title.countries else None
+
+
 def _adjective_city_before(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
     """"вршачки градоначелник", "kranjski župan", "niški kolega": a city adjective right before
     the title that the cities stage did not keep there names the office's city, when it is a city the
@@ -1025,7 +1035,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         near = _cities_near(title, person, mentions, doc.text, doc.language) or _city_after_name(doc, person, mentions)
         in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
                                                  or _city_of_country_beside(doc, title, cities)
-                                                 or _city_before_colon(doc, title, mentions, title_starts))
+                                                 or _city_before_colon(doc, title, mentions, title_starts)
+                                                 or _city_of_title_country(title, cities))
         if title.needs_institution:
             department = _department_city(doc, title, person, glued, near, in_country, mentions)
             if department is None:
