@@ -716,6 +716,14 @@ def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match
     return person, None
 
 
+def _city_word_place(person: NameRun, cities: list[CityItem]) -> Place | None:
+    """The city a one-word "name" is a form of (see _city_word)."""
+    if " " in person.text.strip():
+        return None
+    city = next((c for c in cities for m in c.mentions if _same_stems([person.text], WORD.findall(m.text))), None)
+    return load_gazetteer().place(city.geonames_id) if city else None
+
+
 def _city_word(person: NameRun, cities: list[CityItem]) -> bool:
     """A one-word "name" that is a form of a one-word city the article names ("gradonačelnik Splita,"
     where the engine tagged the city as a person and the cities stage left this mention out)."""
@@ -1029,9 +1037,15 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for title in titles:
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
+        named = _city_word_place(person, cities) if person is not None and person.end <= title.start + 80 \
+            and person.start >= title.end else None
+        if named is not None:  # "председателят на Общинския съвет – Троян г-н Тодоров": the title's city
+            others = [p for p in people if p is not person]
+            person = _pair(doc, title, others, city_spans + [(person.start, person.end)], is_plural)
         if person is None or person.start in taken or _city_word(person, cities):
             continue
         person, glued = _place_in_name(doc, title, person, cities)
+        glued = glued or named
         near = _cities_near(title, person, mentions, doc.text, doc.language) or _city_after_name(doc, person, mentions)
         in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
                                                  or _city_of_country_beside(doc, title, cities)
