@@ -586,6 +586,21 @@ def _place_before_title(doc: AnnotatedDoc, title: Title, cities: list[CityItem])
     return _gazetteer_place_at(doc, match.start("place"), cities, match.end("place"))
 
 
+@lru_cache(maxsize=None)
+def _in_title_patterns(language: str) -> re.Pattern | None:
+    rules = official_rules(language)
+    return re.compile("|".join(f"(?:{p})" for p in rules.place_before_title)) if rules.place_before_title else None
+
+
+def _place_in_title(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> Place | None:
+    """"Leader of Ashford Borough Council": a place written inside the title phrase as its council's name."""
+    pattern = _in_title_patterns(doc.language)
+    match = pattern.search(doc.text, title.start, title.end) if pattern else None
+    if match is None:
+        return None
+    return _gazetteer_place_at(doc, match.start("place"), cities, match.end("place"))
+
+
 def _coordinated_before(doc: AnnotatedDoc, last: NameRun, people: list[NameRun]) -> list[NameRun]:
     """Names coordinated before an apposited plural title's nearest holder: "Ivo Babajić i Damir
     Hodžić, bivši gradonačelnici"; none unless a conjunction joins them."""
@@ -1086,7 +1101,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         elif not near and glued is None and len(holders) == 1:
             named, place = _place_after_title(doc, title, person, mentions, cities)
             if not named:  # "Bremen's mayor": a place the cities stage did not keep
-                before = _place_before_title(doc, title, cities)
+                before = _place_before_title(doc, title, cities) or _place_in_title(doc, title, cities)
                 named, place = before is not None, before.geonames_id if before else None
             if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
                 city_ids, settled = [place], True
