@@ -1064,8 +1064,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         near = _cities_near(title, person, mentions, doc.text, doc.language) or _city_after_name(doc, person, mentions)
         in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
                                                  or _city_of_country_beside(doc, title, cities)
-                                                 or _city_before_colon(doc, title, mentions, title_starts)
-                                                 or _city_of_title_country(title, cities))
+                                                 or _city_before_colon(doc, title, mentions, title_starts))
         if title.needs_institution:
             department = _department_city(doc, title, person, glued, near, in_country, mentions)
             if department is None:
@@ -1076,6 +1075,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if title.needs_city and glued is None and in_country is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
+        if not near and glued is None and in_country is None:  # not enough for a title that needs its city
+            in_country = _city_of_title_country(title, cities)
         holders, phrase = [person], [c.place.geonames_id for c in near
                                      if title.start <= c.start and c.end <= person.start]
         if is_plural and person.end <= title.start:  # "X i Y, bivši gradonačelnici Rijeke i Tuzle"
