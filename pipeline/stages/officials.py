@@ -475,14 +475,17 @@ def _anaphora_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | N
     return before, after
 
 
+def _words_before_end(words: list[str], between: str = "") -> re.Pattern:
+    """One of the words, then spaces (and ``between``), at the end of the text searched."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")[ \u00a0]+" + between + "$", re.I)
+
+
 @lru_cache(maxsize=None)
 def _delegation_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
     rules = official_rules(language)
     if not (rules.delegation and rules.led_by):
         return None, None
-    group = re.compile(r"(?<!\w)(?:" + "|".join(rules.delegation) + r")[ \u00a0]+(?:\w+[ \u00a0]+)?$", re.I)
-    leader = re.compile(r"(?<!\w)(?:" + "|".join(rules.led_by) + r")[ \u00a0]+$", re.I)
-    return group, leader
+    return _words_before_end(rules.delegation, r"(?:\w+[ \u00a0]+)?"), _words_before_end(rules.led_by)
 
 
 def _delegation_city(doc: AnnotatedDoc, title: Title, mentions: list[Candidate]) -> int | None:
@@ -502,9 +505,8 @@ def _own_council_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern 
     rules = official_rules(language)
     if not (rules.own_council and rules.council_after_city):
         return None, None
-    before = re.compile(r"(?<!\w)(?:" + "|".join(rules.own_council) + r")[ \u00a0]+$", re.I)
-    council = re.compile(r"[ \u00a0]+(?:" + "|".join(rules.council_after_city) + r")(?!\w)")
-    return before, council
+    council = re.compile(r"[ \u00a0]+(?:" + "|".join(rules.council_after_city) + r")(?!\w)")  # case-sensitive
+    return _words_before_end(rules.own_council), council
 
 
 def _article_council_city(doc: AnnotatedDoc, mentions: list[Candidate]) -> int | None:
