@@ -46,6 +46,9 @@ class NameRules(_Strict):
     # given names whose nominative ends in a vowel that oblique endings replace ("Marko": "Marka",
     # "Markom"; "Luka": "Lukom"): a stem the case endings leave bare takes that vowel back
     vowel_given_names: list[str] = []
+    # uk, ru: endings of masculine surnames pymorphy3 does not know, per oblique case (its case names),
+    # used where an honorific before the name says the case ("пана Петра Божинова": genitive, masculine)
+    masculine_surnames: list[CaseRules] = []
 
 
 PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
@@ -107,25 +110,63 @@ def _best_fit(readings: list[tuple], case: str, gender: str) -> tuple:
     return best, best_weight
 
 
-def _nominative_pymorphy(parts: list[str], language: str) -> list[str]:
-    best, best_score = None, 0.0
+def _honorific_grammar(text: str, language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The cases and genders an honorific before the name allows ("пана": genitive or accusative,
+    masculine), all of them where none stands or it tells nothing."""
+    first = text.split(" ", 1)[0]
+    if strip_honorifics(first + " x", language) != "x" or morphology.analyser(language) is None:
+        return CASES, GENDERS
+    readings = [p.tag for p in morphology.parses(first.rstrip(".").lower(), language)
+                if p.tag.POS == "NOUN" and p.tag.number != "plur"]
+    genders = tuple(g for g in GENDERS if any(t.gender == g for t in readings))
+    if not readings or len(genders) != 1:
+        return CASES, GENDERS
+    return tuple(c for c in CASES if any(t.case == c for t in readings)), genders
+
+
+def _nominative_pymorphy(parts: list[str], language: str, cases: tuple[str, ...] = CASES,
+                         genders: tuple[str, ...] = GENDERS) -> list[str]:
+    best, best_score, best_case = None, 0.0, None
     readings = [_name_readings(p, language) for p in parts]
-    for case in CASES:
-        for gender in GENDERS:
+    for case in cases:
+        for gender in genders:
             chosen = [_best_fit(r, case, gender) for r in readings]
             fits = [parse for parse, _ in chosen]
             score = sum(weight for parse, weight in chosen if parse is not None)
             if score > best_score + 1e-9:
-                best, best_score = fits, score
+                best, best_score, best_case = fits, score, case
     if best is None:
         return parts
+    unknown = _masculine_surname_endings(language, best_case) if genders == ("masc",) else []
     out = []
     for part, parse in zip(parts, best):
         form = None
         if parse is not None and parse.tag.case != "nomn":
-            form = morphology.inflect(parse, {"nomn", "sing"}) or morphology.inflect(parse, {"nomn"})
+            form = _no_vowel_shift(morphology.inflect(parse, {"nomn", "sing"}) or morphology.inflect(parse, {"nomn"}),
+                                   part)
+        elif parse is None and unknown:
+            form = _apply_case(part, unknown)[0]
         out.append(_same_case_shape(form, part) if form else part)
     return out
+
+
+def _no_vowel_shift(form: str | None, part: str) -> str | None:
+    """"Божинова" -> "Божинов", not "Божинів": the o/e-to-i shift of Ukrainian nouns ("Київ", "Києва")
+    is not one of surnames in -ов/-ев, which keep their vowel."""
+    stem = form[:-2] if form and form.lower().endswith("ів") else None
+    if stem and part.lower().startswith(stem.lower()) and part.lower()[len(stem):len(stem) + 2] in ("ов", "ев"):
+        return stem + part[len(stem):len(stem) + 2]
+    return form
+
+
+def _masculine_surname_endings(language: str, case: str | None) -> list[tuple[re.Pattern, str]]:
+    tables = load_compiled("names", NameRules, language, _compiled_surnames) or {}
+    return tables.get(case, [])
+
+
+def _compiled_surnames(rules: NameRules) -> dict[str, list[tuple[re.Pattern, str]]]:
+    return {c.case: [(re.compile(pattern + r"$"), repl) for pattern, repl in c.endings]
+            for c in rules.masculine_surnames}
 
 
 def _same_case_shape(form: str, original: str) -> str:
@@ -208,12 +249,13 @@ def normalise_name(text: str, language: str, nominative: bool = False) -> str:
     says the name is in the nominative already (it follows a title in the nominative), so only
     honorifics and capitals are repaired ("Župan Matej Hribar" stays "Matej Hribar")."""
     rules = name_rules(language)
-    text = strip_honorifics(" ".join(text.split()), language)
+    written = " ".join(text.split())
+    text = strip_honorifics(written, language)
     parts = text.split(" ")
     if not text or nominative:
         return " ".join(recase(p, rules.particles) for p in parts)
     if morphology.analyser(language) is not None:
-        parts = _nominative_pymorphy(parts, language)
+        parts = _nominative_pymorphy(parts, language, *_honorific_grammar(written, language))
     else:
         parts = _nominative_rules(parts, language)
     return " ".join(recase(p, rules.particles) for p in parts)

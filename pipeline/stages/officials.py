@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, country_adjective, find_city_mentions
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.memo import LastArgumentMemo
-from pipeline.stages.names import looks_nominative, name_rules, normalise_name
+from pipeline.stages.names import looks_nominative, name_rules, normalise_name, strip_honorifics
 from pipeline.stages.regex_scan import matches_at
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
@@ -44,6 +44,12 @@ class _Strict(BaseModel):
 class TitlePattern(_Strict):
     pattern: str
     needs_city: bool = False  # the word alone is not a city office ("prezydent", "President")
+    # a department title ("vodja oddelka", "naczelnik wydziału"): a city office only where its sentence
+    # names a city's council or administration (or a list opened by a city), whose city it is
+    needs_institution: bool = False
+    # a foreign office ("президент міста" is Polish, "бургомістр" German): with no city in its phrase, the
+    # office is of the article's city in these countries (the one it names most)
+    countries: list[str] = []
 
 
 class RepresentedBy(_Strict):
@@ -89,6 +95,14 @@ class OfficialRules(_Strict):
     # and words saying who leads it (right before the title); the holder's office is that group's city
     delegation: list[str] = []
     led_by: list[str] = []
+    # "the council's director": words right before a title pointing to the council the article is about,
+    # and what follows a city mention to make it that council's name ("Leeds City Council", case-sensitive);
+    # the first council the article names is the office's (also the article's city when two tie)
+    own_council: list[str] = []
+    # verbs of arriving ("angereist", "приехал", "przyjechał"): a holder whose sentence says they came and
+    # names no city is a guest, of the article's one city outside its home countries, not of the home city
+    arrived: list[str] = []
+    council_after_city: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,8 @@ class Title:
     end: int
     role: str
     needs_city: bool
+    needs_institution: bool = False
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,7 @@ ALTERNATIONS = {
     "before_title": Alternation("officials", "place_before_title", "", "$", 0),
     "honorific_word": Alternation("names", "honorifics", "", ""),
     "degree_at_end": Alternation("names", "honorifics", r"(?<!\w)", r"\.\s*$"),
+    "arrived": Alternation("officials", "arrived", r"(?<!\w)", r"(?!\w)"),
     "honorific_then_word": Alternation("names", "honorifics", r"(?<!\w)", r"\.?[ \u00a0]+(?=[^\W\d_])", 0),
 }
 
@@ -156,7 +173,8 @@ def _alternation(language: str, name: str) -> re.Pattern | None:
 
 @dataclass(frozen=True)
 class TitleMatcher:
-    patterns: list[tuple[re.Pattern, str, bool]]  # (pattern, role, needs_city)
+    # (pattern, role, needs_city, needs_institution, countries)
+    patterns: list[tuple[re.Pattern, str, bool, bool, tuple[str, ...]]]
     # where some pattern matches: one scan of the text instead of one per pattern (None: patterns with groups)
     starts: re.Pattern | None
 
@@ -167,10 +185,11 @@ def _title_patterns(rules: OfficialRules) -> TitleMatcher:
         for item in patterns:
             spec = item if isinstance(item, TitlePattern) else TitlePattern(pattern=item)
             role_value = role.value if isinstance(role, Role) else role
-            out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city))
+            out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city,
+                        spec.needs_institution, tuple(spec.countries)))
             bodies.append(r"(?:" + spec.pattern + r")(?!\w)")
     starts = None
-    if out and all(pattern.groups == 0 for pattern, _, _ in out):  # groups could not share one pattern
+    if out and all(pattern.groups == 0 for pattern, *_ in out):  # groups could not share one pattern
         try:
             starts = re.compile(r"(?<!\w)(?=" + "|".join(bodies) + ")", re.I)
         except re.error:
@@ -185,9 +204,9 @@ def find_titles(text: str, language: str) -> list[Title]:
     if matcher is None:
         return []
     starts = [m.start() for m in matcher.starts.finditer(text)] if matcher.starts is not None else None
-    for pattern, role, needs_city in matcher.patterns:
+    for pattern, role, needs_city, needs_institution, countries in matcher.patterns:
         for match in matches_at(pattern, text, starts):
-            found.append(Title(match.start(), match.end(), role, needs_city))
+            found.append(Title(match.start(), match.end(), role, needs_city, needs_institution, countries))
     found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))
     kept: list[Title] = []
     for title in found:
@@ -457,14 +476,17 @@ def _anaphora_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | N
     return before, after
 
 
+def _words_before_end(words: list[str], between: str = "") -> re.Pattern:
+    """One of the words, then spaces (and ``between``), at the end of the text searched."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")[ \u00a0]+" + between + "$", re.I)
+
+
 @lru_cache(maxsize=None)
 def _delegation_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
     rules = official_rules(language)
     if not (rules.delegation and rules.led_by):
         return None, None
-    group = re.compile(r"(?<!\w)(?:" + "|".join(rules.delegation) + r")[ \u00a0]+(?:\w+[ \u00a0]+)?$", re.I)
-    leader = re.compile(r"(?<!\w)(?:" + "|".join(rules.led_by) + r")[ \u00a0]+$", re.I)
-    return group, leader
+    return _words_before_end(rules.delegation, r"(?:\w+[ \u00a0]+)?"), _words_before_end(rules.led_by)
 
 
 def _delegation_city(doc: AnnotatedDoc, title: Title, mentions: list[Candidate]) -> int | None:
@@ -477,6 +499,32 @@ def _delegation_city(doc: AnnotatedDoc, title: Title, mentions: list[Candidate])
     led = [c for c in _mentions_between(mentions, sentence.start, title.start) if c.end <= title.start
            and group.search(doc.text, max(sentence.start, c.start - 40), c.start)]
     return led[-1].place.geonames_id if led else None
+
+
+@lru_cache(maxsize=None)
+def _own_council_patterns(language: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    rules = official_rules(language)
+    if not (rules.own_council and rules.council_after_city):
+        return None, None
+    council = re.compile(r"[ \u00a0]+(?:" + "|".join(rules.council_after_city) + r")(?!\w)")  # case-sensitive
+    return _words_before_end(rules.own_council), council
+
+
+def _article_council_city(doc: AnnotatedDoc, mentions: list[Candidate]) -> int | None:
+    """The city of the first council the article names ("Ashford Borough Council has ..."): the council
+    a bare "the council" or a council title without a city is of."""
+    council = _own_council_patterns(doc.language)[1]
+    if council is None:
+        return None
+    return next((c.place.geonames_id for c in _mentions_between(mentions, 0) if council.match(doc.text, c.end)), None)
+
+
+def _own_council(doc: AnnotatedDoc, title: Title, mentions: list[Candidate]) -> int | None:
+    """"the council's finance director, X": the city of the council the article names first."""
+    before = _own_council_patterns(doc.language)[0]
+    if before is None or not before.search(doc.text, max(0, title.start - 20), title.start):
+        return None
+    return _article_council_city(doc, mentions)
 
 
 def _anaphoric(doc: AnnotatedDoc, title: Title) -> bool:
@@ -528,6 +576,21 @@ def _place_before_title(doc: AnnotatedDoc, title: Title, cities: list[CityItem])
     place written right before the title, resolved in the gazetteer."""
     pattern = _alternation(doc.language, "before_title")
     match = pattern.search(doc.text, max(0, title.start - PLACE_WINDOW), title.start) if pattern else None
+    if match is None:
+        return None
+    return _gazetteer_place_at(doc, match.start("place"), cities, match.end("place"))
+
+
+@lru_cache(maxsize=None)
+def _in_title_patterns(language: str) -> re.Pattern | None:
+    rules = official_rules(language)
+    return re.compile("|".join(f"(?:{p})" for p in rules.place_before_title)) if rules.place_before_title else None
+
+
+def _place_in_title(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> Place | None:
+    """"Leader of Ashford Borough Council": a place written inside the title phrase as its council's name."""
+    pattern = _in_title_patterns(doc.language)
+    match = pattern.search(doc.text, title.start, title.end) if pattern else None
     if match is None:
         return None
     return _gazetteer_place_at(doc, match.start("place"), cities, match.end("place"))
@@ -660,6 +723,14 @@ def _known_city_in_name(doc: AnnotatedDoc, person: NameRun, words: list[re.Match
     return person, None
 
 
+def _city_word_place(person: NameRun, cities: list[CityItem]) -> Place | None:
+    """The city a one-word "name" is a form of (see _city_word)."""
+    if " " in person.text.strip():
+        return None
+    city = next((c for c in cities for m in c.mentions if _same_stems([person.text], WORD.findall(m.text))), None)
+    return load_gazetteer().place(city.geonames_id) if city else None
+
+
 def _city_word(person: NameRun, cities: list[CityItem]) -> bool:
     """A one-word "name" that is a form of a one-word city the article names ("gradonačelnik Splita,"
     where the engine tagged the city as a person and the cities stage left this mention out)."""
@@ -743,9 +814,10 @@ def _mentions_at(cities: list[Candidate], start: int) -> list[Candidate]:
     return _mention_index(cities).at_start.get(start, [])
 
 
-def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str) -> list[Candidate]:
+def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: str, language: str) -> list[Candidate]:
     """Cities inside the title phrase or between it and the name, then those touching it (adjective before,
-    genitive after): "в Туле председатель Гомельского горисполкома" is Gomel's office."""
+    genitive after, perhaps past connectors: "X, мера міста-побратима Y"): "в Туле председатель
+    Гомельского горисполкома" is Gomel's office."""
     index = _mention_index(cities)
     start, end = min(title.start, person.start), max(title.end, person.end)
     inside = [c for c in _mentions_between(cities, start, end) if c.end <= end and not (person.start <= c.start < person.end)]
@@ -753,13 +825,23 @@ def _cities_near(title: Title, person: NameRun, cities: list[Candidate], text: s
     while gap_start > 0 and text[gap_start - 1] in SPACES:
         gap_start -= 1
     before = [c for p in range(gap_start, title.start + 1) for c in index.at_end.get(p, [])]
-    gap_end = title.end
-    while gap_end < len(text) and text[gap_end] in SPACES:
-        gap_end += 1
+    gap_end = _past_connectors(text, title.end, language)
     after = [c for p in range(title.end, gap_end + 1) for c in index.at_start.get(p, [])]
     seen = {id(c) for c in inside}
     touching = sorted({id(c): c for c in before + after if id(c) not in seen}.values(), key=lambda c: c.start)
     return sorted(inside, key=lambda c: c.start) + touching
+
+
+def _past_connectors(text: str, start: int, language: str) -> int:
+    """The end of the spaces and connector words ("of the twin town of", "міста-побратима") from start."""
+    connectors, end = _connector_pattern(language), start
+    while True:
+        while end < len(text) and text[end] in SPACES:
+            end += 1
+        word = connectors.match(text, end) if connectors else None
+        if word is None or word.end() == end:
+            return end
+        end = word.end()
 
 
 BRACKET_OPEN = re.compile(r"[ \u00a0]*\([ \u00a0]*")
@@ -801,11 +883,47 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     for c in _mentions_between(cities, sentence.start, sentence.end):
         if c.place.geonames_id in claimed:
             continue
-        after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):c.start]
+        last_word = doc.text.rfind(" ", c.start, c.end) + 1  # "Mestne občine Maribor": the institution inside
+        after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):max(c.start, last_word)]
         if (rules.institution_after and rules.institution_after.search(after)) or \
                 (rules.institution_before and rules.institution_before.search(before)):
             options.append((c.start > person.start, abs(c.start - person.start), c.place.geonames_id))
     return min(options)[2] if options else None
+
+
+def _arrived(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate]) -> bool:
+    """"Bürgermeister X war mit Vertretern seiner Stadt angereist": the holder, then a verb saying they came,
+    in a sentence that names no city (one that it names is where they went: "Mayor X arrived in B"; the
+    verb before the name may have another subject: "A's delegation arrived, led by Mayor X")."""
+    pattern = _alternation(doc.language, "arrived")
+    sentence = _sentence(doc, person.start)
+    return bool(pattern and pattern.search(doc.text, person.end, sentence.end)) \
+        and not _mentions_between(mentions, sentence.start, sentence.end)
+
+
+def _guest_city(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate], cities: list[CityItem]) -> int | None:
+    """The one city outside the home countries that the article names, or that the sentence before names."""
+    home = set(geo_rules().home_countries.get(doc.language, []))
+    foreign = {c.geonames_id for c in cities if c.country_code not in home}
+    if len(foreign) == 1:
+        return foreign.pop()
+    start = _sentence(doc, person.start).start
+    previous = _sentence(doc, max(0, start - 1)) if start > 0 else None
+    named = {c.place.geonames_id for c in _mentions_between(mentions, previous.start, start)} & foreign \
+        if previous else set()
+    return named.pop() if len(named) == 1 else None
+
+
+def _department_city(doc: AnnotatedDoc, title: Title, person: NameRun, glued: Place | None, near: list[Candidate],
+                     in_country: int | None, mentions: list[Candidate]) -> int | None:
+    """The city of a department title: named in its phrase, opening the list it stands in, or the city
+    whose council or administration its sentence names."""
+    if glued is not None:
+        return glued.geonames_id
+    phrase = [c for c in near if min(title.start, person.start) <= c.start and c.end <= max(title.end, person.end)]
+    if phrase:
+        return phrase[0].place.geonames_id
+    return in_country or _institution_city(doc, person, mentions, set()) or _own_council(doc, title, mentions)
 
 
 def _other_city_in_sentence(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate], home_city: int) -> int | None:
@@ -825,6 +943,11 @@ def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityIt
         if code:
             return _main_city([c for c in cities if c.country_code == code])
     return None
+
+
+def _city_of_title_country(title: Title, cities: list[CityItem]) -> int | None:
+    """"заступник президента міста X": a Polish office, of the article's city in Poland (the most named)."""
+    return _main_city([c for c in cities if c.country_code in title.countries]) if title.countries else None
 
 
 def _adjective_city_before(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
@@ -910,16 +1033,31 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for title in titles:
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
+        named = _city_word_place(person, cities) if person is not None and person.end <= title.start + 80 \
+            and person.start >= title.end else None
+        if named is not None:  # "председателят на Общинския съвет – Троян г-н Тодоров": the title's city
+            others = [p for p in people if p is not person]
+            person = _pair(doc, title, others, city_spans + [(person.start, person.end)], is_plural)
         if person is None or person.start in taken or _city_word(person, cities):
             continue
         person, glued = _place_in_name(doc, title, person, cities)
-        near = _cities_near(title, person, mentions, doc.text) or _city_after_name(doc, person, mentions)
+        glued = glued or named
+        near = _cities_near(title, person, mentions, doc.text, doc.language) or _city_after_name(doc, person, mentions)
         in_country = None if near or glued else (_adjective_city_before(doc, title, cities)
                                                  or _city_of_country_beside(doc, title, cities)
                                                  or _city_before_colon(doc, title, mentions, title_starts))
+        if title.needs_institution:
+            department = _department_city(doc, title, person, glued, near, in_country, mentions)
+            if department is None:
+                continue  # "vodja oddelka za kardiologijo": a department of no city government
+            found.append(Found(person, title.role, department, title, settled=True))
+            taken.add(person.start)
+            continue
         if title.needs_city and glued is None and in_country is None and not any(
                 c.end > title.start or c.kind == ADJECTIVE or rules.attributive_city for c in near):
             continue  # "в Варшаве президент Польши": a bare title needs its own city, not one before it
+        if not near and glued is None and in_country is None:  # not enough for a title that needs its city
+            in_country = _city_of_title_country(title, cities)
         holders, phrase = [person], [c.place.geonames_id for c in near
                                      if title.start <= c.start and c.end <= person.start]
         if is_plural and person.end <= title.start:  # "X i Y, bivši gradonačelnici Rijeke i Tuzle"
@@ -936,13 +1074,16 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         elif not near and glued is None and len(holders) == 1 \
                 and (led := _delegation_city(doc, title, mentions)) is not None:
             city_ids, settled = [led], True
+        elif not near and glued is None and len(holders) == 1 \
+                and (council := _own_council(doc, title, mentions)) is not None:
+            city_ids, settled = [council], True
         elif not near and glued is None and len(holders) == 1 and _anaphoric(doc, title):
             previous = [c for c in mentions if c.end <= title.start]
             city_ids, settled = [previous[-1].place.geonames_id if previous else None], True
         elif not near and glued is None and len(holders) == 1:
             named, place = _place_after_title(doc, title, person, mentions, cities)
             if not named:  # "Bremen's mayor": a place the cities stage did not keep
-                before = _place_before_title(doc, title, cities)
+                before = _place_before_title(doc, title, cities) or _place_in_title(doc, title, cities)
                 named, place = before is not None, before.geonames_id if before else None
             if named:  # "First Deputy Mayor of Kharkiv"; "мэр немецкого города Кель" (no city known: null)
                 city_ids, settled = [place], True
@@ -959,20 +1100,24 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         if f.city_id is None and not f.settled:
             f.city_id = _institution_city(doc, f.name, mentions, claimed) or (
                 home_city if _free(home_city, f, found) else None)
+            if f.city_id is not None and f.city_id == home_city and _arrived(doc, f.name, mentions):
+                f.city_id, f.settled = _guest_city(doc, f.name, mentions, cities), True
             if f.city_id is not None and f.city_id == home_city and not _free(home_city, f, found, anyhow=True):
                 # "partnership signed by mayor A (home) together with mayor B": B heads the sentence's other city
                 f.city_id = _other_city_in_sentence(doc, f.name, mentions, home_city) or f.city_id
             f.guessed = f.city_id is not None
     _share_title_city(found)
     home = set(geo_rules().home_countries.get(doc.language, []))
-    for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about
-        if f.city_id is None and not f.settled:  # (the most named of those no other mayor is of; a tie
-            free = [c for c in cities if _free(c.geonames_id, f, found, anyhow=True)]  # goes to the home country's)
-            f.city_id = _main_city(free) or _main_city([c for c in free if c.country_code in home])
+    for f in found:  # "Mayor Tom Harlow": a bare title is the office of the city the article is about (the
+        if f.city_id is None and not f.settled:  # most named of those no other mayor is of; a tie goes to the
+            free = [c for c in cities if _free(c.geonames_id, f, found, anyhow=True)]  # home country's, else
+            # to the city whose council the article names first)
+            f.city_id = _main_city(free) or _main_city([c for c in free if c.country_code in home]) or (
+                council if (council := _article_council_city(doc, mentions)) in {c.geonames_id for c in free} else None)
             f.guessed = f.city_id is not None
     _share_title_city(found)
     found += _deputies_of_previous(doc, rules, people, found, taken)
-    return _add_repeated_mentions(_merge(found, doc.language), people, doc.language)
+    return _add_repeated_mentions(_merge(found, doc.text, doc.language), people, doc.language)
 
 
 MANY_PER_CITY = ("deputy_mayor", "official")  # offices a city has several holders of at once
@@ -1101,13 +1246,22 @@ def _nominative_title(doc: AnnotatedDoc, title: Title) -> bool:
     return bool(word) and looks_nominative(word.group(), doc.language)
 
 
-def _merge(found: list[Found], language: str) -> list[OfficialItem]:
+def _with_honorific(text: str, name: NameRun, language: str) -> str:
+    """The name with the lowercase honorific written right before it ("пана X"): its case and gender
+    are the name's."""
+    before = NAME_WORD_BEFORE.search(text, max(0, name.start - 20), name.start)
+    if before is None or not before.group(1).islower() or strip_honorifics(f"{before.group(1)} x", language) != "x":
+        return name.text
+    return f"{before.group(1)} {name.text}"
+
+
+def _merge(found: list[Found], text: str, language: str) -> list[OfficialItem]:
     """One item per person (by normalised name), mentions in text order, first role and city kept (a city
     guessed from the article gives way to one a later title phrase names)."""
     by_name: dict[str, OfficialItem] = {}
     guessed: set[str] = set()  # names whose city so far is only guessed from the article
     for f in sorted(found, key=lambda f: f.name.start):
-        name = normalise_name(f.name.text, language, f.nominative)
+        name = normalise_name(_with_honorific(text, f.name, language), language, f.nominative)
         if len(name.split()) < 1:
             continue
         key = name.casefold()
