@@ -28,9 +28,13 @@ def _pymorphy3(language: str) -> Lemmatize:
         parses = analyzer.parse(word)
         if not parses:
             return word.lower()
-        known = [p for p in parses if p.is_known] or parses
+        # p.is_known looks its form up again for every reading: once per distinct form instead.
+        known_forms = {form for form in {p.word for p in parses} if analyzer.word_is_known(form)}
+        known = [p for p in parses if p.word in known_forms] or parses
         # Vocative readings are rare in news and make "Кличко" look like "кличка".
         known = [p for p in known if "voct" not in p.tag.grammemes] or known
+        if len({p.normal_form for p in known}) == 1:
+            return known[0].normal_form  # what the choice below gives when all readings agree
         best = max(p.score for p in known)
         top = [p for p in known if p.score >= best - 1e-9]
         # The uk dictionary scores every reading 1.0 and lists surname readings first

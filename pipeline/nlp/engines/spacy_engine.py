@@ -121,7 +121,7 @@ class SpacyEngine:
             return annotate_in_windows(text, lambda part: self.annotate(part, language), WINDOW_CHARS)
         self.learn_words([text])
         with self.nlp.memory_zone():
-            return doc_to_annotated(self.nlp(text), language, self.model_id)
+            return doc_to_annotated(self.nlp(text), language, self.model_id, text)
 
     def annotate_many(self, texts: list[str], language: str) -> list[AnnotatedDoc]:
         """The texts through ``nlp.pipe`` (batched NER), in order; each doc as ``annotate`` gives it
@@ -130,11 +130,13 @@ class SpacyEngine:
         Both run in a memory zone: the strings and lexemes of the texts' new words are freed
         afterwards, so the vocabulary of a worker does not grow with every article it has seen."""
         short = [i for i, text in enumerate(texts) if len(text) <= WINDOW_CHARS]
-        self.learn_words([texts[i] for i in short])
+        short_texts = [texts[i] for i in short]
+        self.learn_words(short_texts)
         with self.nlp.memory_zone():
-            docs = dict(zip(short, (doc_to_annotated(doc, language, self.model_id)
-                                    for batch in pipe_batches([texts[i] for i in short], PIPE_BATCH_SIZE, PIPE_BATCH_CHARS)
-                                    for doc in self.nlp.pipe(batch, batch_size=len(batch)))))
+            piped = (doc for batch in pipe_batches(short_texts, PIPE_BATCH_SIZE, PIPE_BATCH_CHARS)
+                     for doc in self.nlp.pipe(batch, batch_size=len(batch)))
+            docs = {i: doc_to_annotated(doc, language, self.model_id, text)
+                    for i, text, doc in zip(short, short_texts, piped)}
         return [docs[i] if i in docs else self.annotate(text, language) for i, text in enumerate(texts)]
 
 
@@ -153,8 +155,10 @@ def pipe_batches(texts: list[str], size: int, chars: int) -> Iterator[list[str]]
         yield batch
 
 
-def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
-    text = doc.text  # spaCy rebuilds Doc.text from all tokens on every access
+def doc_to_annotated(doc, language: str, model_id: str, text: str | None = None) -> AnnotatedDoc:
+    """``text``: the text the doc was made from, when the caller has it (spaCy rebuilds Doc.text
+    from all its tokens on every access; its tokenizer never changes a character)."""
+    text = doc.text if text is None else text
     sentences: list[Span] = []
     tokens: list[Token] = []
     first = None  # start offset of the sentence being built
@@ -162,6 +166,7 @@ def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
     columns = doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE, LEMMA]).tolist()
     pos_tags = [t.pos_ for t in doc] if doc.has_annotation("POS") else None
     strings = doc.vocab.strings
+    new_token = tuple.__new__  # a NamedTuple built from one tuple: its keyword __new__ costs more than the rest
     for i, (start, length, sent_start, is_space, lemma) in enumerate(columns):
         if sent_start == 1 and first is not None:
             sentences.append(Span(first, tokens[-1].end))
@@ -171,9 +176,8 @@ def doc_to_annotated(doc, language: str, model_id: str) -> AnnotatedDoc:
         if first is None:
             first = start
         word = text[start:start + length]
-        tokens.append(Token(text=word, start=start, end=start + length,
-                            lemma=(strings[lemma] if lemma else word).lower(),
-                            pos=pos_tags[i] if pos_tags else "", sent=len(sentences)))
+        tokens.append(new_token(Token, (word, start, start + length, (strings[lemma] if lemma else word).lower(),
+                                        pos_tags[i] if pos_tags else "", len(sentences))))
     if first is not None:
         sentences.append(Span(first, tokens[-1].end))
     entities = []
