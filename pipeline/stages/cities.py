@@ -397,7 +397,8 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     first = _name_part_forms(words[0], language)
     first += tuple(v for form in first for v in spellings(form, rules))
     if not any(gazetteer.names.has_prefix(form + " ") for form in first):
-        return tuple(keys.items())  # no multi-word name starts with any form of the first word
+        # no multi-word name starts with any form of the first word: perhaps another language's spelling
+        return tuple(keys.items()) or _part_keys(words, language, gazetteer)
     per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
     combos = [""]
     for forms in per_word:
@@ -409,7 +410,42 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
             key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
+    return tuple(keys.items()) or _part_keys(words, language, gazetteer)
+
+
+MIN_PART_LETTERS = 8  # a multiword skeleton match needs this many letters ("nov mast", not "san d")
+
+
+def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
+    """A foreign multiword name in this language's spelling ("v Ostrově Velkopolském", "Търгу Муреш",
+    "Sremsko Mitrovico"): each word's nominative forms and adjective stem reduced to their transliteration
+    skeletons and matched word by word to GeoNames' Latin names."""
+    per_word = []
+    for word in words:
+        cores = tuple(dict.fromkeys(_part_skeleton(form) for form in _part_forms(word, language)))
+        if not per_word and not any(gazetteer.opens_parts(core) for core in cores):
+            return ()
+        per_word.append(cores)
+    combos = [""]
+    for cores in per_word:
+        combos = [f"{c} {core}".strip() for c in combos for core in cores][:64]
+    keys: dict[str, str] = {}
+    for combo in combos:
+        if len(combo) - combo.count(" ") >= MIN_PART_LETTERS:
+            for key in gazetteer.by_parts(combo):
+                keys.setdefault(key, TRANSLITERATED)
     return tuple(keys.items())
+
+
+def _part_forms(word: str, language: str) -> list[str]:
+    """A word's nominative forms and its stem without an adjective ending ("Velkopolském" -> "velkopolsk")."""
+    low = name_key(word)
+    return list(_name_part_forms(word, language)) + _strip_longest(low, city_rules(language).endings.adjective_endings)[:1]
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _part_skeleton(form: str) -> str:
+    return skeleton(form, geo_rules().gazetteer.transliteration)
 
 
 def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) -> list[Candidate]:
@@ -859,8 +895,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         # "Mayor Okamura" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
         named_town = (town_word or (institution and CYRILLIC.match(c.text) and own)) \
             and place.population >= s.medium_population and not c.sense_hints  # nor where the text names a country
-        if not hinted and not named_town and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
-                own and (place.country_code in home or place.population >= s.big_population))):
+        # a name of several words matched word by word is no loose match of one ("v Jelení Hoře")
+        compound = (c.words > 1 or "-" in c.text) and place.population >= s.medium_population
+        if not hinted and not named_town and not compound and (not CYRILLIC.match(c.text) or not (
+                own and (place.country_code in home or place.population >= s.big_population))):  # another Latin scheme needs its country
             # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
             veto = "transliteration_unconfirmed"
     if alias_only and not native and (place.population < s.big_population or (
