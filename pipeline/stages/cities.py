@@ -413,7 +413,7 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     return tuple(keys.items()) or _part_keys(words, language, gazetteer)
 
 
-MIN_PART_LETTERS = 8  # a multiword skeleton match needs this many letters ("nov mast", not "san d")
+MIN_PART_LETTERS = 6  # a multiword skeleton match needs this many letters ("elen gor", not "san d")
 
 
 def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
