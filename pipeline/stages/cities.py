@@ -413,6 +413,7 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     return tuple(keys.items()) or _part_keys(words, language, gazetteer)
 
 
+MIN_END_LETTERS = 3  # and its first and last words this many ("rosor d ved", not "n london")
 MIN_PART_LETTERS = 6  # a multiword skeleton match needs this many letters ("elen gor", not "san d")
 
 
@@ -426,6 +427,8 @@ def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> t
         if not per_word and not any(gazetteer.opens_parts(core) for core in cores):
             return ()
         per_word.append(cores)
+    if min(max(map(len, per_word[0])), max(map(len, per_word[-1]))) < MIN_END_LETTERS:
+        return ()  # "Но Лондон", "A Paris": a short word that opens a sentence is no part of a name
     combos = [""]
     for cores in per_word:
         combos = [f"{c} {core}".strip() for c in combos for core in cores][:64]
