@@ -917,7 +917,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
-            and _sentence_start(text, c.start):
+            and not (institution_follows and c.kind != ADJECTIVE) and _sentence_start(text, c.start):  # "Ilkley Town Council"
         tail.append(s.sentence_start_points)
     if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
         veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
