@@ -323,6 +323,7 @@ class Gazetteer:
         self.countries = countries
         self.meta = meta
         self.skeletons = skeletons or SkeletonIndex({})
+        self._first_two: frozenset[str] | None = None
 
     def transliterated(self, skeleton_key: str) -> tuple[str, ...]:
         """Latin name keys whose skeleton is ``skeleton_key``."""
@@ -335,6 +336,12 @@ class Gazetteer:
     def opens_parts(self, first: str) -> bool:
         """Whether a multiword name's first word has this skeleton."""
         return first in self.skeletons.first_parts
+
+    def opens_parts_with(self, first_two: str) -> bool:
+        """Whether a multiword name's first two words have these skeletons ("elen gor")."""
+        if self._first_two is None:  # derived once per process: ~60,000 names, a few tens of ms
+            self._first_two = frozenset(" ".join(parts.split(" ", 2)[:2]) for parts in self.skeletons.by_parts)
+        return first_two in self._first_two
 
     def place(self, geonames_id: int) -> Place:
         return self._places.place(geonames_id)

@@ -421,11 +421,15 @@ def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> t
     """A foreign multiword name in this language's spelling ("v Ostrově Velkopolském", "Търгу Муреш",
     "Sremsko Mitrovico"): each word's nominative forms and adjective stem reduced to their transliteration
     skeletons and matched word by word to GeoNames' Latin names."""
+    if any("Name" in r.grammemes for r in morphology.readings(words[0], language)):
+        return ()  # "Іван Петренко": a given name opens a person's name (pymorphy3 languages)
     per_word = []
     for word in words:
         cores = tuple(dict.fromkeys(_part_skeleton(form) for form in _part_forms(word, language)))
         if not per_word and not any(gazetteer.opens_parts(core) for core in cores):
             return ()
+        if len(per_word) == 1 and not any(gazetteer.opens_parts_with(f"{a} {b}") for a in per_word[0] for b in cores):
+            return ()  # most pairs of capitalised words (a person's name) stop here
         per_word.append(cores)
     if min(max(map(len, per_word[0])), max(map(len, per_word[-1]))) < MIN_END_LETTERS:
         return ()  # "Но Лондон", "A Paris": a short word that opens a sentence is no part of a name
