@@ -794,6 +794,15 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+def _named_institution_follows(c: Candidate, text: str, rules: CompiledCityRules, institution_follows: bool) -> bool:
+    """"Ilkley Town Council": a capitalised institution after a town names it, where capitals mark names
+    (not "Eine Delegation" in German, whose nouns are all capitalised, nor a derived adjective)."""
+    if not institution_follows or c.kind == ADJECTIVE or rules.rules.nouns_capitalised:
+        return False
+    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 30])
+    return bool(after) and _is_capitalised(after.group(1))
+
+
 def _proper_latin_word(c: Candidate, language: str, text: str) -> bool:
     """One word that the language's dictionary keeps as a proper name ("Ołomuńca" -> "Ołomuniec") and the text
     never writes lowercase: no ordinary noun ("Unią" -> "unia")."""
@@ -921,7 +930,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
-            and not (institution_follows and c.kind != ADJECTIVE) and _sentence_start(text, c.start):  # "Ilkley Town Council"
+            and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
     if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
         veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
