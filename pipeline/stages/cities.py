@@ -425,7 +425,7 @@ def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> t
         return ()  # "Іван Петренко": a given name opens a person's name (pymorphy3 languages)
     per_word = []
     for word in words:
-        cores = tuple(dict.fromkeys(_part_skeleton(form) for form in _part_forms(word, language)))
+        cores = _word_cores(word, language)
         if not per_word and not any(gazetteer.opens_parts(core) for core in cores):
             return ()
         if len(per_word) == 1 and not any(gazetteer.opens_parts_with(f"{a} {b}") for a in per_word[0] for b in cores):
@@ -444,10 +444,13 @@ def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> t
     return tuple(keys.items())
 
 
-def _part_forms(word: str, language: str) -> list[str]:
-    """A word's nominative forms and its stem without an adjective ending ("Velkopolském" -> "velkopolsk")."""
-    low = name_key(word)
-    return list(_name_part_forms(word, language)) + _strip_longest(low, city_rules(language).endings.adjective_endings)[:1]
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _word_cores(word: str, language: str) -> tuple[str, ...]:
+    """The skeletons of a word's nominative forms and of its stem without an adjective ending
+    ("Velkopolském" -> "velkopolsk"), once per word: every n-gram from it asks again."""
+    forms = list(_name_part_forms(word, language))
+    forms += _strip_longest(name_key(word), city_rules(language).endings.adjective_endings)[:1]
+    return tuple(dict.fromkeys(_part_skeleton(form) for form in forms))
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
