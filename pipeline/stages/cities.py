@@ -432,7 +432,7 @@ def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> t
             return ()  # most pairs of capitalised words (a person's name) stop here
         per_word.append(cores)
     if min(max(map(len, per_word[0])), max(map(len, per_word[-1]))) < MIN_END_LETTERS:
-        return ()  # "Но Лондон", "A Paris": a short word that opens a sentence is no part of a name
+        return ()  # "Но Лондон": a short word that opens a sentence is no part of a name
     combos = [""]
     for cores in per_word:
         combos = [f"{c} {core}".strip() for c in combos for core in cores][:64]
