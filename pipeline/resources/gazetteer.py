@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.rules import load_rules, rules_dir
 
-FORMAT_VERSION = 5  # 4: columnar places, sorted name index (303 -> ~100 MB in memory); 5: skeleton index
+FORMAT_VERSION = 6  # 4: columnar places, sorted name index (303 -> ~100 MB in memory); 5: skeleton index; 6: part skeletons
 
 
 class _Strict(BaseModel):
@@ -265,13 +265,25 @@ class NameIndex:
         return len(self.keys)
 
 
-class SkeletonIndex:
-    """Skeleton -> Latin name keys, as two sorted parallel lists (found by bisection)."""
+_NAME_PARTS = re.compile(r"[\s\-]+")
 
-    def __init__(self, pairs: dict[str, set[str]]):
+
+def part_skeletons(name: str, settings: TransliterationSettings) -> str:
+    """The skeleton of each word of a name, space-separated: the ending of one word no longer decides the
+    next one's vowels ("Ostrov Velkopolský", "Ostrów Wielkopolski" -> "ostrov velkopolsk")."""
+    return " ".join(skeleton(word, settings) for word in _NAME_PARTS.split(name) if word)
+
+
+class SkeletonIndex:
+    """Skeleton -> Latin name keys, as two sorted parallel lists (found by bisection); and the part
+    skeletons of its multiword names (part -> keys) with the skeletons of their first words."""
+
+    def __init__(self, pairs: dict[str, set[str]], settings: TransliterationSettings | None = None):
         rows = sorted((sk, key) for sk, keys in pairs.items() for key in keys)
         self.skeletons = [sk for sk, _ in rows]
         self.keys = [key for _, key in rows]
+        self.by_parts: dict[str, tuple[str, ...]] = _by_parts(self.keys, settings) if settings else {}
+        self.first_parts = frozenset(parts.split(" ", 1)[0] for parts in self.by_parts)
 
     def get(self, skeleton_key: str) -> tuple[str, ...]:
         i = bisect_left(self.skeletons, skeleton_key)
@@ -280,6 +292,16 @@ class SkeletonIndex:
             found.append(self.keys[i])
             i += 1
         return tuple(found)
+
+
+def _by_parts(keys: list[str], settings: TransliterationSettings) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
+    words: dict[str, str] = {}  # each word's skeleton once: "nad", "de", "san" recur thousands of times
+    for key in dict.fromkeys(k for k in keys if " " in k or "-" in k):
+        parts = [words.get(w) or words.setdefault(w, skeleton(w, settings)) for w in _NAME_PARTS.split(key) if w]
+        if len(parts) > 1:
+            found.setdefault(" ".join(parts), set()).add(key)
+    return {parts: tuple(sorted(keys)) for parts, keys in found.items()}
 
 
 class Gazetteer:
@@ -301,10 +323,25 @@ class Gazetteer:
         self.countries = countries
         self.meta = meta
         self.skeletons = skeletons or SkeletonIndex({})
+        self._first_two: frozenset[str] | None = None
 
     def transliterated(self, skeleton_key: str) -> tuple[str, ...]:
         """Latin name keys whose skeleton is ``skeleton_key``."""
         return self.skeletons.get(skeleton_key)
+
+    def by_parts(self, parts: str) -> tuple[str, ...]:
+        """Latin keys of multiword names whose words have these part skeletons (see part_skeletons)."""
+        return self.skeletons.by_parts.get(parts, ())
+
+    def opens_parts(self, first: str) -> bool:
+        """Whether a multiword name's first word has this skeleton."""
+        return first in self.skeletons.first_parts
+
+    def opens_parts_with(self, first_two: str) -> bool:
+        """Whether a multiword name's first two words have these skeletons ("elen gor")."""
+        if self._first_two is None:  # derived once per process: ~60,000 names, a few tens of ms
+            self._first_two = frozenset(" ".join(parts.split(" ", 2)[:2]) for parts in self.skeletons.by_parts)
+        return first_two in self._first_two
 
     def place(self, geonames_id: int) -> Place:
         return self._places.place(geonames_id)
@@ -398,7 +435,7 @@ def compile_gazetteer(settings: GazetteerSettings) -> Gazetteer:
     fuzzy = {prefix: (stems, tuple(canonical[k] for k in keys)) for prefix, (stems, keys) in fuzzy.items()}
     skeletons = {sk: {canonical[k] for k in keys if k in canonical} for sk, keys in skeletons.items()}
     return Gazetteer(PlaceTable(places), index, display, fuzzy, regions,
-                     country_names(settings.country_name_locales), meta, SkeletonIndex(skeletons))
+                     country_names(settings.country_name_locales), meta, SkeletonIndex(skeletons, settings.transliteration))
 
 
 def _skeletons(cities, pattern: re.Pattern[str], settings: GazetteerSettings) -> dict[str, set[str]]:

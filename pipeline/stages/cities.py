@@ -397,7 +397,8 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     first = _name_part_forms(words[0], language)
     first += tuple(v for form in first for v in spellings(form, rules))
     if not any(gazetteer.names.has_prefix(form + " ") for form in first):
-        return tuple(keys.items())  # no multi-word name starts with any form of the first word
+        # no multi-word name starts with any form of the first word: perhaps another language's spelling
+        return tuple(keys.items()) or _part_keys(words, language, gazetteer)
     per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
     combos = [""]
     for forms in per_word:
@@ -409,7 +410,52 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
             key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
+    return tuple(keys.items()) or _part_keys(words, language, gazetteer)
+
+
+MIN_END_LETTERS = 3  # and its first and last words this many ("rosor d ved", not "n london")
+MIN_PART_LETTERS = 6  # a multiword skeleton match needs this many letters ("elen gor", not "san d")
+
+
+def _part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
+    """A foreign multiword name in this language's spelling ("v Ostrově Velkopolském", "Търгу Муреш",
+    "Sremsko Mitrovico"): each word's nominative forms and adjective stem reduced to their transliteration
+    skeletons and matched word by word to GeoNames' Latin names."""
+    if any("Name" in r.grammemes for r in morphology.readings(words[0], language)):
+        return ()  # "Іван Петренко": a given name opens a person's name (pymorphy3 languages)
+    per_word = []
+    for word in words:
+        cores = _word_cores(word, language)
+        if not per_word and not any(gazetteer.opens_parts(core) for core in cores):
+            return ()
+        if len(per_word) == 1 and not any(gazetteer.opens_parts_with(f"{a} {b}") for a in per_word[0] for b in cores):
+            return ()  # most pairs of capitalised words (a person's name) stop here
+        per_word.append(cores)
+    if min(max(map(len, per_word[0])), max(map(len, per_word[-1]))) < MIN_END_LETTERS:
+        return ()  # "Но Лондон": a short word that opens a sentence is no part of a name
+    combos = [""]
+    for cores in per_word:
+        combos = [f"{c} {core}".strip() for c in combos for core in cores][:64]
+    keys: dict[str, str] = {}
+    for combo in combos:
+        if len(combo) - combo.count(" ") >= MIN_PART_LETTERS:
+            for key in gazetteer.by_parts(combo):
+                keys.setdefault(key, TRANSLITERATED)
     return tuple(keys.items())
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _word_cores(word: str, language: str) -> tuple[str, ...]:
+    """The skeletons of a word's nominative forms and of its stem without an adjective ending
+    ("Velkopolském" -> "velkopolsk"), once per word: every n-gram from it asks again."""
+    forms = list(_name_part_forms(word, language))
+    forms += _strip_longest(name_key(word), city_rules(language).endings.adjective_endings)[:1]
+    return tuple(dict.fromkeys(_part_skeleton(form) for form in forms))
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _part_skeleton(form: str) -> str:
+    return skeleton(form, geo_rules().gazetteer.transliteration)
 
 
 def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) -> list[Candidate]:
@@ -775,6 +821,15 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+def _named_institution_follows(c: Candidate, text: str, rules: CompiledCityRules, institution_follows: bool) -> bool:
+    """"Ilkley Town Council": a capitalised institution after a town names it, where capitals mark names
+    (not "Eine Delegation" in German, whose nouns are all capitalised, nor a derived adjective)."""
+    if not institution_follows or c.kind == ADJECTIVE or rules.rules.nouns_capitalised:
+        return False
+    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 30])
+    return bool(after) and _is_capitalised(after.group(1))
+
+
 def _proper_latin_word(c: Candidate, language: str, text: str) -> bool:
     """One word that the language's dictionary keeps as a proper name ("Ołomuńca" -> "Ołomuniec") and the text
     never writes lowercase: no ordinary noun ("Unią" -> "unia")."""
@@ -883,8 +938,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         # "Mayor Okamura" is a person: a title confirms only a Cyrillic spelling ("мер Гейдельберга")
         named_town = (town_word or (institution and CYRILLIC.match(c.text) and own)) \
             and place.population >= s.medium_population and not c.sense_hints  # nor where the text names a country
-        if not hinted and not named_town and (not CYRILLIC.match(c.text) or not (  # another Latin scheme needs its country
-                own and (place.country_code in home or place.population >= s.big_population))):
+        # a name of several words matched word by word is no loose match of one ("v Jelení Hoře")
+        compound = (c.words > 1 or "-" in c.text) and place.population >= s.medium_population
+        if not hinted and not named_town and not compound and (not CYRILLIC.match(c.text) or not (
+                own and (place.country_code in home or place.population >= s.big_population))):  # another Latin scheme needs its country
             # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
             veto = "transliteration_unconfirmed"
     if alias_only and not native and (place.population < s.big_population or (
@@ -900,7 +957,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
-            and _sentence_start(text, c.start):
+            and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
     if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
         veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
