@@ -293,3 +293,33 @@ def test_a_journey_with_a_purpose_clause_is_signed_in_the_past_and_planned_in_th
         [item] = agreements_of("de", text, cities)
         statuses.append(item.status)
     assert statuses == ["signed", "planned"]
+
+
+
+def host_city(text: str, surfaces: list[str], gid: int, name: str) -> CityItem:
+    mentions = [Mention(text=s, start=text.index(s), end=text.index(s) + len(s)) for s in surfaces]
+    return CityItem(geonames_id=gid, name=name, local_name=None, country_code=None, latitude=None, longitude=None,
+                    mentions=mentions)
+
+
+@pytest.mark.parametrize("lang, first, second, noun, adjective", [
+    ("ru", "Город Тула подписал соглашения с Дрезденом и Клайпедой.",
+     "Мэр Тулы намерен подписать подобные соглашения с {} городов.", "представителями", "представительными органами"),
+    ("pl", "Radom podpisał porozumienia z Dreznem i Kłajpedą.",
+     "Prezydent Radomia chce podpisać podobne porozumienia z {} miast.", "przedstawicielami",
+     "przedstawicielskimi organami"),
+])
+def test_with_the_delegations_takes_the_partners_of_the_sentence_before(lang, first, second, noun, adjective):
+    """"With the representatives (of the cities)" points back to the partners the sentence before lists;
+    "with representative bodies of cities" is an adjective and names partners of its own."""
+    host = ["Тула", "Тулы"] if lang == "ru" else ["Radom ", "Radomia"]
+    partners = ["Дрезденом", "Клайпедой"] if lang == "ru" else ["Dreznem", "Kłajpedą"]
+
+    def planned_pairs(word):
+        text = first + " " + second.format(word)
+        cities = [host_city(text, host, 1, "Host"), city(text, partners[0], 2, "Dresden"),
+                  city(text, partners[1], 3, "Klaipeda")]
+        return {tuple(a.city_geonames_ids) for a in agreements_of(lang, text, cities) if a.status == "planned"}
+
+    assert planned_pairs(noun) == {(1, 2), (1, 3)}
+    assert planned_pairs(adjective) <= {(1,)}
