@@ -92,7 +92,7 @@ class AgreementRules(_Strict):
     # "in" before a place: the venue of a signing ("podepsal v Písku s primátorem B memorandum") is no
     # party where two other cities sign
     venue_prepositions: list[str] = []
-    # a past journey whose purpose was a signing ("reisten nach B, um dort eine Vereinbarung zu unterzeichnen",
+    # a past journey whose purpose was a signing ("fuhren nach B, um dort einen Vertrag zu unterzeichnen",
     # "приехал в B, чтобы подписать"): news tells it after the act, so the document is signed, not planned
     past_trips: list[str] = []
     purpose_markers: list[str] = []  # "чтобы подписать", "zu unterzeichnen": the purpose clause with its signing verb
@@ -380,7 +380,7 @@ def _generic_alone(c: Compiled, name: Match, in_sentence: list[int], accepted: s
 
 
 def _without_regions(places: list[tuple[int, int]], units, other_matches: list[Match]) -> list[tuple[int, int]]:
-    """"з правінцыяй Хунань", "with the province of X": a place named right after a region word is that region,
+    """"з правінцыяй X", "with the province of X": a place named right after a region word is that region,
     no city party (the gazetteer may hold a town of the region's name)."""
     after_region = {units[m.last + 1].start for m in other_matches if m.last + 1 < len(units)}
     return [p for p in places if p[0] not in after_region]
@@ -818,7 +818,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         if group == "relations" and seg_index not in acts and not jubilee:
             continue  # "побратимство" alone is an attribute, not an agreement ("20 лет побратимства" is its anniversary)
         if group == "relations" and not jubilee and _documents_beside(names_in.get(seg_index, []), name):
-            continue  # "zástupcovia partnerských miest mali dohody podpísať": the act is the document's, the relation an attribute
+            continue  # "the twin towns' envoys were to sign the accords": the act is the document's, the relation an attribute
         if name.last in with_last and not _parties(places, name.end, seg[1]):
             continue  # "partnerstwa z krajami": a partnership "with" no city
         if (seg_index in other_in and not in_sentence) \
@@ -870,6 +870,6 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
 
 
 def _count_only(draft: Draft) -> bool:
-    """"Wrocław ma na koncie 14 porozumień partnerskich": a background document of one city whose partner no sentence
+    """"X has 12 partnership agreements to its name": a background document of one city whose partner no sentence
     names (none found, none unknown) is a count of the city's agreements, not an agreement (GOLD.md)."""
     return draft.status in (None, AgreementStatus.existing.value) and len(draft.parties) == 1 and not draft.unknown_partner

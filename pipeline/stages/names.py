@@ -47,7 +47,7 @@ class NameRules(_Strict):
     # "Markom"; "Luka": "Lukom"): a stem the case endings leave bare takes that vowel back
     vowel_given_names: list[str] = []
     # uk, ru: endings of masculine surnames pymorphy3 does not know, per oblique case (its case names),
-    # used where an honorific before the name says the case ("пана Петра Божинова": genitive, masculine)
+    # used where an honorific before the name says the case ("пана Петра Радославова": genitive, masculine)
     masculine_surnames: list[CaseRules] = []
 
 
@@ -151,7 +151,7 @@ def _nominative_pymorphy(parts: list[str], language: str, cases: tuple[str, ...]
 
 
 def _no_vowel_shift(form: str | None, part: str) -> str | None:
-    """"Божинова" -> "Божинов", not "Божинів": the o/e-to-i shift of Ukrainian nouns ("Київ", "Києва")
+    """"Радославова" -> "Радославов", not "Радославів": the o/e-to-i shift of Ukrainian nouns ("Київ", "Києва")
     is not one of surnames in -ов/-ев, which keep their vowel."""
     stem = form[:-2] if form and form.lower().endswith("ів") else None
     if stem and part.lower().startswith(stem.lower()) and part.lower()[len(stem):len(stem) + 2] in ("ов", "ев"):

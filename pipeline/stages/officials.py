@@ -96,7 +96,7 @@ class OfficialRules(_Strict):
     delegation: list[str] = []
     led_by: list[str] = []
     # "the council's director": words right before a title pointing to the council the article is about,
-    # and what follows a city mention to make it that council's name ("Leeds City Council", case-sensitive);
+    # and what follows a city mention to make it that council's name ("Exeter City Council", case-sensitive);
     # the first council the article names is the office's (also the article's city when two tie)
     own_council: list[str] = []
     # verbs of arriving ("angereist", "приехал", "przyjechał"): a holder whose sentence says they came and
@@ -883,7 +883,7 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
     for c in _mentions_between(cities, sentence.start, sentence.end):
         if c.place.geonames_id in claimed:
             continue
-        last_word = doc.text.rfind(" ", c.start, c.end) + 1  # "Mestne občine Maribor": the institution inside
+        last_word = doc.text.rfind(" ", c.start, c.end) + 1  # "Mestne občine Idrija": the institution inside
         after, before = doc.text[c.end:c.end + 80], doc.text[max(0, c.start - 80):max(c.start, last_word)]
         if (rules.institution_after and rules.institution_after.search(after)) or \
                 (rules.institution_before and rules.institution_before.search(before)):
@@ -892,7 +892,7 @@ def _institution_city(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate
 
 
 def _arrived(doc: AnnotatedDoc, person: NameRun, mentions: list[Candidate]) -> bool:
-    """"Bürgermeister X war mit Vertretern seiner Stadt angereist": the holder, then a verb saying they came,
+    """"Bürgermeister X war mit einer Delegation angereist": the holder, then a verb saying they came,
     in a sentence that names no city (one that it names is where they went: "Mayor X arrived in B"; the
     verb before the name may have another subject: "A's delegation arrived, led by Mayor X")."""
     pattern = _alternation(doc.language, "arrived")
@@ -1035,7 +1035,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
         person = _pair(doc, title, people, city_spans, is_plural)
         named = _city_word_place(person, cities) if person is not None and person.end <= title.start + 80 \
             and person.start >= title.end else None
-        if named is not None:  # "председателят на Общинския съвет – Троян г-н Тодоров": the title's city
+        if named is not None:  # "председателят на Общинския съвет – Ловеч г-н Христов": the title's city
             others = [p for p in people if p is not person]
             person = _pair(doc, title, others, city_spans + [(person.start, person.end)], is_plural)
         if person is None or person.start in taken or _city_word(person, cities):
