@@ -50,6 +50,8 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     assert 0 < full["articles_per_cpu_second"] < reference["articles_per_cpu_second"]
     assert "articles per worker CPU second" in table
     assert table.splitlines()[3].split()[:2] == ["full", "1"]
+    # the profile's articles against the corpus's: the runs' CPU per article scales with their length
+    assert profile["words_per_article"] > 50 and "words per article, the corpus" in table
 
 
 def test_profile_samples_take_each_input_file_in_turn(tmp_path):

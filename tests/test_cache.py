@@ -89,7 +89,18 @@ def test_damaged_or_foreign_entries_are_misses(tmp_path):
     store.db.execute("UPDATE entries SET value=? WHERE text_hash='k'",
                      (zlib.compress(json.dumps({"format": -1}).encode()),))
     assert store.get("lang", "k", "", "m") is None
+    store.db.execute("UPDATE entries SET value=? WHERE text_hash='k'", (annotation_cache.MARSHALLED + b"not zlib",))
+    assert store.get("lang", "k", "", "m") is None
     assert store.stats()["entries"] == 1
+
+
+def test_entries_of_the_json_layout_still_read(tmp_path):
+    """A cache written before values were marshalled keeps its annotations (no re-annotation)."""
+    store = AnnotationCache(tmp_path)
+    old = {"format": 2, "guess": {"language": "uk", "probability": 0.9}}
+    store.db.execute("INSERT INTO entries VALUES ('lang', 'k', '', 'm', ?, 0)",
+                     (zlib.compress(json.dumps(old).encode()),))
+    assert store.get("lang", "k", "", "m") == old
 
 
 def copy_rules(target: Path) -> Path:

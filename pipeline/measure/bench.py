@@ -213,7 +213,7 @@ def profile_stages(inputs: list[str], articles: int = 100) -> dict:
     from pipeline.run import extract
 
     sample = list(islice(interleaved_articles(inputs), articles))
-    times, per_language, counted, seen = Counter(), {}, Counter(), set()
+    times, per_language, counted, seen, words = Counter(), {}, Counter(), set(), 0
     for article in sample:
         t0 = time.perf_counter()
         try:
@@ -242,10 +242,12 @@ def profile_stages(inputs: list[str], articles: int = 100) -> dict:
         entry["annotation"] += t3 - t2
         entry["rule stages"] += t4 - t3
         counted["all"] += 1
+        words += len((article.text or article.html or "").split())
     n = max(1, counted["all"])
     return {
         "articles": counted["all"],
         "ms_per_article": {stage: round(seconds / n * 1000, 2) for stage, seconds in times.items()},
+        "words_per_article": round(words / n),  # as corpus_stats counts them: the sample's length vs the corpus's
         "by_language": {
             lang: {"model": e["model"], "articles": e["articles"],
                    "annotation_ms": round(e["annotation"] / e["articles"] * 1000, 1),
@@ -315,12 +317,23 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], refe
         lines.append(f"\nwhere the time goes (one process, {stages['articles']} articles after each language's "
                      "first, ms per article): " + ", ".join(f"{k} {v}" for k, v in ms.items())
                      + f"; total {sum(ms.values()):.1f}")
+        lines += _length_note(stages, corpus, sum(ms.values()))
         for lang, e in stages["by_language"].items():
             lines.append(f"  {lang}: annotation {e['annotation_ms']:>7.1f}  rule stages {e['rule_stages_ms']:>6.1f}"
                          f"  ({e['articles']} articles, {e['model']})")
     lines.append("\narticles/s and words/s: over the run's wall time, start-up (process start, model loading "
                  "until the first chunk is back) included; steady/s: after start-up")
     return "\n".join(lines)
+
+
+def _length_note(stages: dict, corpus: dict, total_ms: float) -> list[str]:
+    """The profile takes the same number of articles from each language, the runs take every article:
+    when the sample's articles are shorter than the corpus's, the runs cost more per article."""
+    sample, whole = stages.get("words_per_article") or 0, corpus["words"] / max(1, corpus["articles"])
+    if not sample:
+        return []
+    return [f"  the sample has {sample} words per article, the corpus {whole:.0f}: at the corpus's length "
+            f"the total is about {total_ms * whole / sample:.1f} ms per article"]
 
 
 def corpus_stats(inputs: list[str]) -> dict:
