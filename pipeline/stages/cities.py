@@ -89,6 +89,9 @@ class CityRules(_Strict):
     # is ru "Воронеж"): letters always replaced, then letters replaced at each subset of their places
     spelling_letters: dict[str, str] = {}
     spelling_optional: dict[str, str] = {}
+    # countries whose namesake an article in this language means when nothing else tells (en: an "Ashburton"
+    # is the Devon town, not the New Zealand one); they weigh in the choice only, not in acceptance
+    namesake_countries: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -471,7 +474,8 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
         if word.start() < covered_until:
             continue
         if _is_capitalised(surface):  # only capitalised words start a multi-word name
-            ngram = _longest_ngram(words, i, text, language, gazetteer, compiled.rules.lowercase_name_parts)
+            ngram = _longest_ngram(words, i, text, language, gazetteer, compiled.rules.lowercase_name_parts,
+                                   compiled.institution_after)
             if ngram is not None:
                 found.append(ngram)
                 covered_until = ngram.end
@@ -483,7 +487,8 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
     return found
 
 
-def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) -> Candidate | None:
+def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool,
+                   institution: re.Pattern | None = None) -> Candidate | None:
     """The longest multi-word name from the capitalised word ``words[i]`` on."""
     last = i  # the words joined to words[i] by a space or hyphen only
     while last + 1 < len(words) and last - i + 1 < MAX_NGRAM and _separator_ok(text, words[last].end(),
@@ -494,10 +499,23 @@ def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) ->
         if not _is_capitalised(span[-1].group()) and (n > 2 or not lowercase_last):
             continue  # but "Novo mesto", "v Novem mestu" (sl)
         keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
-        if keys:
+        if keys and not _institution_swallowed(span, keys, gazetteer, institution):
             start, end = span[0].start(), span[-1].end()
             return Candidate(start, end, text[start:end], dict(keys), False, n)
     return None
+
+
+def _institution_swallowed(span, keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer,
+                           institution: re.Pattern | None) -> bool:
+    """"Bristol City Council": the last word opens an institution's name, and the words before it name a
+    bigger place than the whole does (a small "Bristol City" abroad); "Salt Lake City Council" keeps its city."""
+    last = span[-1]
+    found = institution.match(last.string[last.start():last.start() + 40]) if institution else None
+    if found is None or found.end() <= len(last.group()):
+        return False
+    shorter = name_key(last.string[span[0].start():span[-2].end()])
+    whole = max((p.population for key, _ in keys for p in _places_named(gazetteer, key)), default=0)
+    return any(p.population > whole for p in _places_named(gazetteer, shorter))
 
 
 def _in_capitals_run(word: re.Match) -> bool:
@@ -1071,11 +1089,12 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
+    choice_home = home | set(rules.rules.namesake_countries)
     for c, region in zip(found, named):
         c.veto = None
         if region is not None and not any(key in gazetteer.regions for key in c.keys):
             c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
-        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text), written)
+        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
