@@ -92,6 +92,9 @@ class CityRules(_Strict):
     # countries whose namesake an article in this language means when nothing else tells (en: an "Ashburton"
     # is the Devon town, not the New Zealand one); they weigh in the choice only, not in acceptance
     namesake_countries: list[str] = []
+    # an administrative word that only a town or village bears ("miasto i gmina", "village of", "obec", "село"):
+    # of the namesakes, not the big city
+    small_town_before: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class CompiledCityRules:
     conjunctions: re.Pattern | None = None
     preposition: re.Pattern | None = None
     partner_before: re.Pattern | None = None
+    small_town_before: re.Pattern | None = None
 
 
 def _before(patterns: list[str], compound: bool = False) -> re.Pattern | None:
@@ -165,7 +169,7 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
         re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
         if rules.place_prepositions else None,
-        _before(rules.partner_before),
+        _before(rules.partner_before), _before(rules.small_town_before),
     )
 
 
@@ -360,6 +364,7 @@ class Candidate:
     list_partner: bool = False
     # countries named beside any mention of the same name in the article (one sense per article)
     sense_hints: frozenset[str] = frozenset()
+    small_town: bool = False  # a town-or-village word stands before it ("Urząd Miasta i Gminy X")
 
 
 def _is_capitalised(word: str) -> bool:
@@ -691,6 +696,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             elif place.country_code in candidate.sense_hints:
                 # one sense per article: "Valence in southern France" once leans every "Valence" French
                 score += geo.scoring.choose_sense_named
+            if candidate.small_town and place.population >= geo.scoring.big_population:
+                score -= geo.scoring.choose_region_named  # "wsi X", "village of X": no big city
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
                 best = (rank, place, kind, key)
@@ -1143,10 +1150,11 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
     # places accepted where the text writes their name itself, not through a derivation
-    written: dict[int, set[str]] = {}  # places accepted where a word names them and nothing else
+    # places accepted where a word names them and nothing else, or a town-or-village word says which namesake
+    written: dict[int, set[str]] = {}
     for c in first:
-        if c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.score >= geo.scoring.accept \
-                and {i for key in c.keys for i in gazetteer.names.get(key, ())} == {c.place.geonames_id}:
+        if c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.score >= geo.scoring.accept and (c.small_town or {
+                i for key in c.keys for i in gazetteer.names.get(key, ())} == {c.place.geonames_id}):
             written.setdefault(c.place.geonames_id, set()).add(c.text)
     if _short_forms(found, first, written, geo.scoring.accept):  # keys were added: the surnames read them
         surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
@@ -1203,6 +1211,8 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
         c.list_trigger = c.list_number in opened
         c.list_partner = c.list_number in partnered or (c.list_number in titled and c is not first[c.list_number])
         c.sense_hints = named.get(tuple(c.keys), c.hints)
+        c.small_town = bool(rules.small_town_before and rules.small_town_before.search(
+            text, max(0, c.start - CONTEXT_CHARS), c.start))
 
 
 def _lists_after(first: dict[int, Candidate], text: str, pattern: re.Pattern | None) -> set[int]:
