@@ -95,6 +95,9 @@ class CityRules(_Strict):
     # an administrative word that only a town or village bears ("miasto i gmina", "village of", "obec", "село"):
     # of the namesakes, not the big city
     small_town_before: list[str] = []
+    # capitalised nouns that open an organisation's name before its town ("Visit X", "Culture X"): no given
+    # name, so the town after them is no surname
+    organisation_nouns: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class CompiledCityRules:
     preposition: re.Pattern | None = None
     partner_before: re.Pattern | None = None
     small_town_before: re.Pattern | None = None
+    organisation_nouns: frozenset[str] = frozenset()
 
 
 def _before(patterns: list[str], compound: bool = False) -> re.Pattern | None:
@@ -170,6 +174,7 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
         if rules.place_prepositions else None,
         _before(rules.partner_before), _before(rules.small_town_before),
+        frozenset(word.lower() for word in rules.organisation_nouns),
     )
 
 
@@ -1049,7 +1054,7 @@ def _name_word(word: str, language: str, text: str, following: str) -> bool:
     """Capitalised as a word of a person's name is, unless it is an ordinary noun with the city in the
     genitive after it ("Фундація Гданська", "Radnica Poprad": an institution of the city, not a name;
     but "Близького Сходу", "Ексон Мобіл" are names of other things)."""
-    if not _is_capitalised(word) or word.isupper():
+    if not _is_capitalised(word) or word.isupper() or word.lower() in city_rules(language).organisation_nouns:
         return False
     if morphology.analyser(language) is not None:
         return not (morphology.is_common_word(word, language)
