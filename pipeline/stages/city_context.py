@@ -74,7 +74,9 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
     for position, i in enumerate(places):
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
         adjective[i] = frozenset(_before(found[i], text, lexicon, nouns_capitalised, adjectives_capitalised))
-        hints[i] = frozenset(_after(found[i], text, limit, country_of, lexicon)) | adjective[i]
+        hints[i] = frozenset(_after(found[i], text, limit, country_of)) | adjective[i]
+        if not hints[i]:
+            hints[i] = _region_of_country(text[found[i].end:found[i].end + 60], lexicon, conjunctions)
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions, nouns_capitalised)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
@@ -90,7 +92,7 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
     return hints, sizes, lists
 
 
-def _after(c: Span, text: str, limit: int, country_of: CountryOf, lexicon: CountryLexicon | None = None) -> set[str]:
+def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
     window = text[c.end:min(limit, c.end + 60)]
     parenthesis = PARENTHESIS.match(window.lstrip())
     if parenthesis:  # "Нарва (Естонія)": the parenthesis, not what follows it
@@ -104,22 +106,21 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf, lexicon: Count
         code = (b and country_of(f"{a} {b}")) or country_of(a)
         if code:
             found.add(code)
-    code = lexicon and _region_of_country(text[c.end:c.end + 60], lexicon)
-    if code:
-        found.add(code)
     return found
 
 
 REGION_OF_COUNTRY = re.compile(r"[ \u00a0]([^\W\d_]{1,4})[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)")
 
 
-def _region_of_country(after: str, lexicon: CountryLexicon) -> str | None:
+def _region_of_country(after: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> frozenset[str]:
     """"Kapfenberga z avstrijske Štajerske", "X from Austrian Styria": a preposition, a country's adjective and a
     region's name right after a place say the place's country (the region may read as a place of its own)."""
     match = REGION_OF_COUNTRY.match(after)
-    if not match or not match.group(1).islower() or not match.group(3)[:1].isupper():
-        return None
-    return adjective_country(match.group(2), lexicon)
+    if not match or not match.group(1).islower() or not match.group(3)[:1].isupper() or (
+            conjunctions and conjunctions.fullmatch(match.group(1))):  # "Kotovska i ukrajinskog Lavova": another place
+        return frozenset()
+    code = adjective_country(match.group(2), lexicon)
+    return frozenset([code]) if code else frozenset()
 
 
 def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool, adjectives_capitalised: bool) -> set[str]:
