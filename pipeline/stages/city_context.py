@@ -109,12 +109,14 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
     return found
 
 
-REGION_OF_COUNTRY = re.compile(r"[ \u00a0]([^\W\d_]{1,4})[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)")
+# the region closes the phrase: "z čínského Centra pro ..." is an institution, not a region
+REGION_OF_COUNTRY = re.compile(r"[ \u00a0]([^\W\d_]{1,4})[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)\s*[.,;:!?)\n]")
 
 
 def _region_of_country(after: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> frozenset[str]:
     """"Kapfenberga z avstrijske Štajerske", "X from Austrian Styria": a preposition, a country's adjective and a
-    region's name right after a place say the place's country (the region may read as a place of its own)."""
+    region's name closing the phrase right after a place say the place's country (the region may read as a
+    place of its own)."""
     match = REGION_OF_COUNTRY.match(after)
     if not match or not match.group(1).islower() or not match.group(3)[:1].isupper() or (
             conjunctions and conjunctions.fullmatch(match.group(1))):  # "Kotovska i ukrajinskog Lavova": another place
