@@ -369,7 +369,7 @@ class Candidate:
     list_partner: bool = False
     # countries named beside any mention of the same name in the article (one sense per article)
     sense_hints: frozenset[str] = frozenset()
-    small_town: bool = False  # a town-or-village word stands before it ("Urząd Miasta i Gminy X")
+    small_town: bool = False  # a town-or-village word stands before it ("burmistrz miasta i gminy X")
 
 
 def _is_capitalised(word: str) -> bool:

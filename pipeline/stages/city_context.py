@@ -114,12 +114,12 @@ REGION_OF_COUNTRY = re.compile(r"[ \u00a0]([^\W\d_]{1,4})[ \u00a0]([^\W\d_]+)[ \
 
 
 def _region_of_country(after: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> frozenset[str]:
-    """"Kapfenberga z avstrijske Štajerske", "X from Austrian Styria": a preposition, a country's adjective and a
+    """"Wolfsberga z avstrijske Koroške", "X from Austrian Styria": a preposition, a country's adjective and a
     region's name closing the phrase right after a place say the place's country (the region may read as a
     place of its own)."""
     match = REGION_OF_COUNTRY.match(after)
     if not match or not match.group(1).islower() or not match.group(3)[:1].isupper() or (
-            conjunctions and conjunctions.fullmatch(match.group(1))):  # "Kotovska i ukrajinskog Lavova": another place
+            conjunctions and conjunctions.fullmatch(match.group(1))):  # "Tabora i poljskog Zamošća": another place
         return frozenset()
     code = adjective_country(match.group(2), lexicon)
     return frozenset([code]) if code else frozenset()
