@@ -89,6 +89,15 @@ class CityRules(_Strict):
     # is ru "Воронеж"): letters always replaced, then letters replaced at each subset of their places
     spelling_letters: dict[str, str] = {}
     spelling_optional: dict[str, str] = {}
+    # countries whose namesake an article in this language means when nothing else tells (en: an "Ashburton"
+    # is the Devon town, not the New Zealand one); they weigh in the choice only, not in acceptance
+    namesake_countries: list[str] = []
+    # an administrative word that only a town or village bears ("miasto i gmina", "village of", "obec", "село"):
+    # of the namesakes, not the big city
+    small_town_before: list[str] = []
+    # capitalised nouns that open an organisation's name before its town ("Visit X", "Culture X"): no given
+    # name, so the town after them is no surname
+    organisation_nouns: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,8 @@ class CompiledCityRules:
     conjunctions: re.Pattern | None = None
     preposition: re.Pattern | None = None
     partner_before: re.Pattern | None = None
+    small_town_before: re.Pattern | None = None
+    organisation_nouns: frozenset[str] = frozenset()
 
 
 def _before(patterns: list[str], compound: bool = False) -> re.Pattern | None:
@@ -162,7 +173,8 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
         re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
         if rules.place_prepositions else None,
-        _before(rules.partner_before),
+        _before(rules.partner_before), _before(rules.small_town_before),
+        frozenset(word.lower() for word in rules.organisation_nouns),
     )
 
 
@@ -357,6 +369,7 @@ class Candidate:
     list_partner: bool = False
     # countries named beside any mention of the same name in the article (one sense per article)
     sense_hints: frozenset[str] = frozenset()
+    small_town: bool = False  # a town-or-village word stands before it ("burmistrz miasta i gminy X")
 
 
 def _is_capitalised(word: str) -> bool:
@@ -471,7 +484,8 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
         if word.start() < covered_until:
             continue
         if _is_capitalised(surface):  # only capitalised words start a multi-word name
-            ngram = _longest_ngram(words, i, text, language, gazetteer, compiled.rules.lowercase_name_parts)
+            ngram = _longest_ngram(words, i, text, language, gazetteer, compiled.rules.lowercase_name_parts,
+                                   compiled.institution_after)
             if ngram is not None:
                 found.append(ngram)
                 covered_until = ngram.end
@@ -483,7 +497,8 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
     return found
 
 
-def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) -> Candidate | None:
+def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool,
+                   institution: re.Pattern | None = None) -> Candidate | None:
     """The longest multi-word name from the capitalised word ``words[i]`` on."""
     last = i  # the words joined to words[i] by a space or hyphen only
     while last + 1 < len(words) and last - i + 1 < MAX_NGRAM and _separator_ok(text, words[last].end(),
@@ -494,10 +509,23 @@ def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) ->
         if not _is_capitalised(span[-1].group()) and (n > 2 or not lowercase_last):
             continue  # but "Novo mesto", "v Novem mestu" (sl)
         keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
-        if keys:
+        if keys and not _institution_swallowed(span, keys, gazetteer, institution):
             start, end = span[0].start(), span[-1].end()
             return Candidate(start, end, text[start:end], dict(keys), False, n)
     return None
+
+
+def _institution_swallowed(span, keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer,
+                           institution: re.Pattern | None) -> bool:
+    """"Bristol City Council": the last word opens an institution's name, and the words before it name a
+    bigger place than the whole does (a small "Bristol City" abroad); "Salt Lake City Council" keeps its city."""
+    last = span[-1]
+    found = institution.match(last.string[last.start():last.start() + 40]) if institution else None
+    if found is None or found.end() <= len(last.group()):
+        return False
+    shorter = name_key(last.string[span[0].start():span[-2].end()])
+    whole = max((p.population for key, _ in keys for p in _places_named(gazetteer, key)), default=0)
+    return any(p.population > whole for p in _places_named(gazetteer, shorter))
 
 
 def _in_capitals_run(word: re.Match) -> bool:
@@ -673,6 +701,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             elif place.country_code in candidate.sense_hints:
                 # one sense per article: "Valence in southern France" once leans every "Valence" French
                 score += geo.scoring.choose_sense_named
+            if candidate.small_town and place.population >= geo.scoring.big_population:
+                score -= geo.scoring.choose_region_named  # "wsi X", "village of X": no big city
             rank = (score, -KIND_RANK[kind], -place.geonames_id)
             if best is None or rank > best[0]:
                 best = (rank, place, kind, key)
@@ -1024,7 +1054,7 @@ def _name_word(word: str, language: str, text: str, following: str) -> bool:
     """Capitalised as a word of a person's name is, unless it is an ordinary noun with the city in the
     genitive after it ("Фундація Гданська", "Radnica Poprad": an institution of the city, not a name;
     but "Близького Сходу", "Ексон Мобіл" are names of other things)."""
-    if not _is_capitalised(word) or word.isupper():
+    if not _is_capitalised(word) or word.isupper() or word.lower() in city_rules(language).organisation_nouns:
         return False
     if morphology.analyser(language) is not None:
         return not (morphology.is_common_word(word, language)
@@ -1071,11 +1101,12 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
+    choice_home = home | set(rules.rules.namesake_countries)
     for c, region in zip(found, named):
         c.veto = None
         if region is not None and not any(key in gazetteer.regions for key in c.keys):
             c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
-        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text), written)
+        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
@@ -1124,10 +1155,11 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
     # places accepted where the text writes their name itself, not through a derivation
-    written: dict[int, set[str]] = {}  # places accepted where a word names them and nothing else
+    # places accepted where a word names them and nothing else, or a town-or-village word says which namesake
+    written: dict[int, set[str]] = {}
     for c in first:
-        if c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.score >= geo.scoring.accept \
-                and {i for key in c.keys for i in gazetteer.names.get(key, ())} == {c.place.geonames_id}:
+        if c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.score >= geo.scoring.accept and (c.small_town or {
+                i for key in c.keys for i in gazetteer.names.get(key, ())} == {c.place.geonames_id}):
             written.setdefault(c.place.geonames_id, set()).add(c.text)
     if _short_forms(found, first, written, geo.scoring.accept):  # keys were added: the surnames read them
         surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
@@ -1184,6 +1216,8 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
         c.list_trigger = c.list_number in opened
         c.list_partner = c.list_number in partnered or (c.list_number in titled and c is not first[c.list_number])
         c.sense_hints = named.get(tuple(c.keys), c.hints)
+        c.small_town = bool(rules.small_town_before and rules.small_town_before.search(
+            text, max(0, c.start - CONTEXT_CHARS), c.start))
 
 
 def _lists_after(first: dict[int, Candidate], text: str, pattern: re.Pattern | None) -> set[int]:

@@ -75,6 +75,8 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
         adjective[i] = frozenset(_before(found[i], text, lexicon, nouns_capitalised, adjectives_capitalised))
         hints[i] = frozenset(_after(found[i], text, limit, country_of)) | adjective[i]
+        if not hints[i]:
+            hints[i] = _region_of_country(text[found[i].end:found[i].end + 60], lexicon, conjunctions)
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions, nouns_capitalised)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
@@ -105,6 +107,22 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
         if code:
             found.add(code)
     return found
+
+
+# the region closes the phrase: "z čínského Centra pro ..." is an institution, not a region
+REGION_OF_COUNTRY = re.compile(r"[ \u00a0]([^\W\d_]{1,4})[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)\s*[.,;:!?)\n]")
+
+
+def _region_of_country(after: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> frozenset[str]:
+    """"Wolfsberga z avstrijske Koroške", "X from Austrian Styria": a preposition, a country's adjective and a
+    region's name closing the phrase right after a place say the place's country (the region may read as a
+    place of its own)."""
+    match = REGION_OF_COUNTRY.match(after)
+    if not match or not match.group(1).islower() or not match.group(3)[:1].isupper() or (
+            conjunctions and conjunctions.fullmatch(match.group(1))):  # "Tabora i poljskog Zamošća": another place
+        return frozenset()
+    code = adjective_country(match.group(2), lexicon)
+    return frozenset([code]) if code else frozenset()
 
 
 def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool, adjectives_capitalised: bool) -> set[str]:
