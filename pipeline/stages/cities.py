@@ -398,7 +398,7 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     first += tuple(v for form in first for v in spellings(form, rules))
     if not any(gazetteer.names.has_prefix(form + " ") for form in first):
         # no multi-word name starts with any form of the first word: perhaps another language's spelling
-        return tuple(keys.items()) or _part_keys(words, language, gazetteer)
+        return tuple(keys.items()) or _part_or_near_keys(words, language, gazetteer)
     per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
     combos = [""]
     for forms in per_word:
@@ -410,7 +410,30 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
             key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
-    return tuple(keys.items()) or _part_keys(words, language, gazetteer)
+    return tuple(keys.items()) or _part_or_near_keys(words, language, gazetteer)
+
+
+def _part_or_near_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
+    return _part_keys(words, language, gazetteer) or _near_part_keys(words, language, gazetteer)
+
+
+def _near_part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
+    """A foreign multiword name with a declined adjective part in a spelling too far for the exact skeleton
+    ("s polskou Bystřicí Kladskou", Bystrzyca Kłodzka): a near match of the part skeletons (FUZZY, kept only
+    beside its country, _evidence). Only capitalised words none of which is an ordinary word or a given name."""
+    settings = geo_rules().fuzzy
+    last = name_key(words[-1])
+    if not all(_is_capitalised(w) for w in words) or not _strip_longest(last, city_rules(language).endings.adjective_endings):
+        return ()
+    if any("Name" in r.grammemes for r in morphology.readings(words[0], language)) or any(
+            morphology.is_common_word(w, language) for w in words):
+        return ()
+    cores = [_word_cores(w, language) for w in words]
+    parts = " ".join(c[0] for c in cores)  # the nominative's skeleton, and the adjective's stem for the last word
+    parts = parts.rsplit(" ", 1)[0] + " " + cores[-1][-1] if len(cores[-1]) > 1 else parts
+    if len(parts) - parts.count(" ") < settings.part_min_letters:
+        return ()
+    return tuple((key, FUZZY) for key in gazetteer.near_parts(parts, settings.part_min_ratio, settings.part_min_word_ratio))
 
 
 MIN_END_LETTERS = 3  # and its first and last words this many ("rosor d ved", not "n london")
@@ -538,11 +561,12 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
     latin_fallback = not keys and not CYRILLIC.match(surface)  # "Volodymyr-Volynskyj", "Tschernihiw": other schemes
     if not lowercase and not countries and (CYRILLIC.match(surface) or latin_fallback) \
-            and not _ordinary_or_personal(surface, language):
+            and not _ordinary_or_personal(surface, language, not keys and CYRILLIC.match(surface) is not None):
         # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
-        # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
+        # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw). A Cyrillic
+        # word read as a person's name and as no place is transliterated too, but needs its country (_evidence)
         read = bool(keys)
-        for key, kind in _transliterated_keys(all_keys, gazetteer).items():
+        for key, kind in _transliterated_keys(_with_yo(all_keys, surface), gazetteer).items():
             if not read or _big_own_name(key, gazetteer):  # every skeleton match of an unread word (a name and its -e twin)
                 keys.setdefault(key, kind)
     if not keys:
@@ -557,6 +581,16 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     if not keys:
         return None
     return tuple(keys.items()), countries
+
+
+def _with_yo(all_keys: tuple[tuple[str, str], ...], surface: str) -> tuple[tuple[str, str], ...]:
+    """The keys with the ё that name_key folds to е put back where the word writes it: "Хярнёсанд" is an ö."""
+    low = surface.lower()
+    if "ё" not in low:
+        return all_keys
+    yo = [i for i, letter in enumerate(low) if letter == "ё"]
+    return tuple(("".join("ё" if i in yo and letter == "е" else letter for i, letter in enumerate(key)), kind)
+                 for key, kind in all_keys)
 
 
 def _derives_stem(surface: str, language: str, endings: EndingTables, min_letters: int) -> bool:
@@ -584,11 +618,13 @@ def _has_derived_stem(form: str, endings: EndingTables, min_letters: int) -> boo
     return any(len(stem) >= min_letters for stem in _strip_longest(form, endings.demonym_suffixes))
 
 
-def _ordinary_or_personal(surface: str, language: str) -> bool:
-    """"Воду", "Мухаммеда": a word pymorphy3 reads as a common word or a person's name is not transliterated."""
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _ordinary_or_personal(surface: str, language: str, persons_allowed: bool = False) -> bool:
+    """"Воду", "Мухаммеда": a word pymorphy3 reads as a common word or a person's name is not transliterated
+    (a person's name is, where ``persons_allowed``)."""
     if morphology.analyser(language) is None:
         return False
-    if any(r.grammemes & {"Name", "Surn", "Patr"} for r in morphology.readings(surface, language)):
+    if not persons_allowed and any(r.grammemes & {"Name", "Surn", "Patr"} for r in morphology.readings(surface, language)):
         return True
     return morphology.is_common_word(surface, language) and not morphology.readings(surface, language)[0].grammemes & {"Geox"}
 
@@ -608,22 +644,26 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
             continue  # a derived stem is never transliterated: no skeleton to build
         found = skeleton(key, settings)
         if len(found) >= geo.fuzzy.min_skeleton_letters:
-            for latin in gazetteer.transliterated(found) + _variant_matches(found, gazetteer):
+            for latin in gazetteer.transliterated(found) + _variant_matches(found, gazetteer, bool(CYRILLIC.match(key))):
                 keys.setdefault(latin, TRANSLITERATED)
     return keys
 
 
-def _compile_skeleton_variants(geo: GeoRules) -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
-    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries)) for v in geo.fuzzy.skeleton_variants)
+def _compile_skeleton_variants(geo: GeoRules) -> tuple[tuple[re.Pattern, str, frozenset[str], bool, bool], ...]:
+    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries), v.each, v.cyrillic_only)
+                 for v in geo.fuzzy.skeleton_variants)
 
 
-def _variant_matches(found: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+def _variant_matches(found: str, gazetteer: Gazetteer, cyrillic: bool) -> tuple[str, ...]:
     """Latin names of places in the countries that spell one sound otherwise ("Кампина": the k of a
     Romance c, Câmpina)."""
     matches: tuple[str, ...] = ()
-    for pattern, replacement, countries in load_compiled("geo", GeoRules, None, _compile_skeleton_variants):
-        variant = pattern.sub(replacement, found)
-        if variant != found:
+    for pattern, replacement, countries, each, cyrillic_only in load_compiled("geo", GeoRules, None, _compile_skeleton_variants):
+        if cyrillic_only and not cyrillic:
+            continue
+        variants = [found[:m.start()] + replacement + found[m.end():] for m in pattern.finditer(found)] if each \
+            else [pattern.sub(replacement, found)]
+        for variant in dict.fromkeys(v for v in variants if v != found):
             matches += tuple(key for key in gazetteer.transliterated(variant)
                              if any(p.country_code in countries for p in _places_named(gazetteer, key)))
     return matches
@@ -932,6 +972,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.multiword_points)  # "Murskoj Soboti": capitalised words that together name a place
     if c.kind == FUZZY:
         tail.append(s.fuzzy_points)
+        if c.words > 1 and not hinted:
+            veto = "fuzzy_unconfirmed"  # a near multiword skeleton: only beside its country ("polskou")
     elif c.kind == TRANSLITERATED:
         tail.append(s.transliterated_points)
         own = _own_name(place) == c.key
@@ -944,6 +986,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 own and (place.country_code in home or place.population >= s.big_population))):  # another Latin scheme needs its country
             # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
             veto = "transliteration_unconfirmed"
+        if c.words == 1 and not hinted and _ordinary_or_personal(c.text, language):  # a person's reading
+            veto = "transliteration_unconfirmed"  # "Біліна", "Хярнёсанд": a name's reading, unless its country is named
     if alias_only and not native and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)

@@ -74,7 +74,8 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
     for position, i in enumerate(places):
         limit = found[places[position + 1]].start if position + 1 < len(places) else len(text)
         adjective[i] = frozenset(_before(found[i], text, lexicon, nouns_capitalised, adjectives_capitalised))
-        hints[i] = frozenset(_after(found[i], text, limit, country_of)) | adjective[i]
+        hints[i] = frozenset(_after(found[i], text, limit, country_of)) | adjective[i] \
+            | _adjective_region_after(found[i], text, lexicon, conjunctions)
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions, nouns_capitalised)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
@@ -105,6 +106,20 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
         if code:
             found.add(code)
     return found
+
+
+# "Kapfenberga z avstrijske Štajerske", "Kapfenberg in Austrian Styria", "Капфенберг в австрийской Штирии":
+# a short word, a lowercase country adjective (or a capitalised one in English), a capitalised region
+ADJECTIVE_REGION = re.compile(r"\s+([^\W\d_]{1,3})\s+([^\W\d_]{4,})\s+[^\W\d_]")
+
+
+def _adjective_region_after(c: Span, text: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> set[str]:
+    match = ADJECTIVE_REGION.match(text, c.end)
+    if not match or not text[match.end() - 1].isupper() or not match.group(1).islower() or (
+            conjunctions and conjunctions.fullmatch(match.group(1))):  # "z Kotovska i ukrajinskog Lavova": the next place's
+        return set()
+    code = adjective_country(match.group(2), lexicon)
+    return {code} if code else set()
 
 
 def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool, adjectives_capitalised: bool) -> set[str]:
