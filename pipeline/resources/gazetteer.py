@@ -75,6 +75,7 @@ class Scoring(_Strict):
     person_near_points: float
     choose_own_name: float
     choose_home_country: float
+    choose_neighbour: float = 0.0
     choose_co_country: float
     choose_region_named: float
     choose_sense_named: float
@@ -114,6 +115,7 @@ class GeoRules(_Strict):
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> stems of its adjectives
     country_abbreviations: dict[str, list[str]] = {}  # ISO code -> short names ("США", "BiH")
     cyrillic_countries: list[str] = []  # countries whose towns' own names are written in Cyrillic
+    neighbour_countries: dict[str, list[str]] = {}  # language -> countries bordering its home countries
 
 
 def geo_rules() -> GeoRules:

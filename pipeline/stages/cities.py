@@ -682,7 +682,7 @@ def _region_named_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[str,
 
 def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
             co_countries: dict[str, set[int]], region: tuple[str, str | None] | None,
-            written: dict[int, set[str]] | None = None) -> None:
+            written: dict[int, set[str]] | None = None, neighbours: frozenset[str] = frozenset()) -> None:
     best: tuple | None = None
     namesakes, own_name_reached = _places_of_keys(gazetteer, tuple(candidate.keys))
     reached: set[int] = set()
@@ -700,6 +700,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                                                or place.population >= geo.scoring.medium_population):
                 # a home village reached by an old alias only ("Równe") is no likelier than the city it names
                 score += geo.scoring.choose_home_country
+            if kind == ADJECTIVE and place.country_code in neighbours:
+                score += geo.scoring.choose_neighbour  # "goriški" is Gorica across the border, not Gori in Georgia
             if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
                 # another place of the article lies in that country; for a home country the home points
                 # already say so (a home village named like a big foreign city is no likelier for it)
@@ -1115,11 +1117,12 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
     lists: dict[int, list[Candidate]] = {}
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
+    neighbours = frozenset(geo.neighbour_countries.get(doc.language, ()))
     for c, region in zip(found, named):
         c.veto = None
         if region is not None and not any(key in gazetteer.regions for key in c.keys):
             c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
-        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text), written)
+        _choose(c, gazetteer, geo, home, co_countries, region or by_name.get(c.text), written, neighbours)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
