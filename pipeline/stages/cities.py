@@ -517,6 +517,8 @@ def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) ->
         if not _is_capitalised(span[-1].group()) and (n > 2 or not lowercase_last):
             continue  # but "Novo mesto", "v Novem mestu" (sl)
         keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
+        if keys and all(kind == FUZZY for _, kind in keys) and not (i and country_adjective(words[i - 1].group(), language)):
+            continue  # a near multiword match only right after its country's adjective ("s polskou Bílou Podlaskou")
         if keys:
             start, end = span[0].start(), span[-1].end()
             return Candidate(start, end, text[start:end], dict(keys), False, n)
