@@ -499,11 +499,25 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
                 found.append(ngram)
                 covered_until = ngram.end
                 continue
-        if places[surface] is not None:
+        if places[surface] is not None and not _person_read_alone(word, places[surface], language):
             single = _single_word(word, surface, places[surface])
             if single is not None:
                 found.append(single)
     return found
+
+
+LINE_HEAD = re.compile(r"(?:^|\n)[^\W\d_]+(?: [^\W\d_]+)?\s*[–—-]\s*[^\n]*$")
+
+
+def _person_read_alone(word: re.Match, found: tuple, language: str) -> bool:
+    """A word read as a person's name that reaches places only by its skeleton is a candidate only where a
+    country can stand beside it: a parenthesis after it ("Хярнёсанд (Швеция)") or a line headed by a
+    country ("Чехія – ..."); elsewhere ("Байден, Обама и Клинтон") it would lengthen a list of places."""
+    if any(kind != TRANSLITERATED for _, kind in found[0]) or not _ordinary_or_personal(word.group(), language):
+        return False
+    text = word.string
+    return not (text[word.end():word.end() + 3].lstrip().startswith("(")
+                or LINE_HEAD.search(text, max(0, word.start() - 200), word.start()))
 
 
 def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool) -> Candidate | None:
@@ -899,6 +913,10 @@ def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
     return _covering_index(doc).get(position, [])
 
 
+def _labelled_person(doc: AnnotatedDoc, c: Candidate) -> bool:
+    return any(e.label == "PER" and e.start <= c.start and c.end <= e.end for e in _entities_covering(doc, c.start))
+
+
 def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
                     home: set[str], surnames: set[str]) -> tuple[list[float], list[float], str | None]:
     """The points of a candidate before and after its co-country points, in the order they add up, and its veto."""
@@ -990,8 +1008,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
                 own and (place.country_code in home or place.population >= s.big_population))):  # another Latin scheme needs its country
             # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
             veto = "transliteration_unconfirmed"
-        if c.words == 1 and not hinted and _ordinary_or_personal(c.text, language):  # a person's reading
-            veto = "transliteration_unconfirmed"  # "Біліна", "Хярнёсанд": a name's reading, unless its country is named
+        if c.words == 1 and _ordinary_or_personal(c.text, language) and (
+                not hinted or person is not None or _labelled_person(doc, c)):
+            # "Біліна", "Хярнёсанд": a name's reading, unless its country is named and nothing says person
+            # ("Байден (США)", "Джо Байден": a PER label or a capitalised word beside it)
+            veto = "transliteration_unconfirmed"
     if alias_only and not native and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
         tail.append(s.foreign_alias_points)  # "Parku" -> Rockville (alias "Park"), "Голландии" -> Holland (US)
