@@ -660,7 +660,9 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
             continue  # a derived stem is never transliterated: no skeleton to build
         found = skeleton(key, settings)
         if len(found) >= geo.fuzzy.min_skeleton_letters:
-            for latin in gazetteer.transliterated(found) + _variant_matches(found, gazetteer, bool(CYRILLIC.match(key))):
+            # a variant only of the word's nominative: a stripped inflected form is loose enough already
+            variants = _variant_matches(found, gazetteer, bool(CYRILLIC.match(key))) if kind != INFLECTED else ()
+            for latin in gazetteer.transliterated(found) + variants:
                 keys.setdefault(latin, TRANSLITERATED)
     return keys
 
@@ -716,7 +718,7 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                                                or place.population >= geo.scoring.medium_population):
                 # a home village reached by an old alias only ("Równe") is no likelier than the city it names
                 score += geo.scoring.choose_home_country
-            if kind == ADJECTIVE and place.country_code in neighbours:
+            if kind == ADJECTIVE and place.country_code in neighbours and place.country_code not in home:
                 score += geo.scoring.choose_neighbour  # "goriški" is Gorica across the border, not Gori in Georgia
             if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
                 # another place of the article lies in that country; for a home country the home points
