@@ -718,7 +718,7 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                                                or place.population >= geo.scoring.medium_population):
                 # a home village reached by an old alias only ("Równe") is no likelier than the city it names
                 score += geo.scoring.choose_home_country
-            if kind == ADJECTIVE and place.country_code in neighbours and place.country_code not in home:
+            if kind == ADJECTIVE and candidate.lowercase and place.country_code in neighbours and place.country_code not in home:
                 score += geo.scoring.choose_neighbour  # "goriški" is Gorica across the border, not Gori in Georgia
             if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
                 # another place of the article lies in that country; for a home country the home points

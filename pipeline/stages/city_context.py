@@ -115,6 +115,8 @@ ADJECTIVE_REGION = re.compile(r"\s+([^\W\d_]{1,3})\s+([^\W\d_]{4,})\s+[^\W\d_]")
 
 def _adjective_region_after(c: Span, text: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> set[str]:
     match = ADJECTIVE_REGION.match(text, c.end)
+    if re.search(r"[^\W\d_]*[A-ZА-ЯЁЇІЄҐÀ-ÞĀ-ſ][^\W\d_]* $", text[max(0, c.start - 30):c.start]):
+        return set()  # "Wu Guzhen z čínského Centra": a person's name, and a country's institution
     if not match or not text[match.end() - 1].isupper() or not match.group(1).islower() or (
             conjunctions and conjunctions.fullmatch(match.group(1))):  # "z Kotovska i ukrajinskog Lavova": the next place's
         return set()
