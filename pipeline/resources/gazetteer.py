@@ -75,6 +75,7 @@ class Scoring(_Strict):
     person_near_points: float
     choose_own_name: float
     choose_home_country: float
+    choose_neighbour: float = 0.0
     choose_co_country: float
     choose_region_named: float
     choose_sense_named: float
@@ -89,12 +90,20 @@ class SkeletonVariant(_Strict):
     pattern: str
     replacement: str
     countries: list[str]
+    # replace one match at a time ("Хярнесанд": only the ё written as е is an ö), not all at once
+    each: bool = False
+    cyrillic_only: bool = False  # only for words written in Cyrillic
 
 
 class FuzzySettings(_Strict):
     min_ratio: float
     min_stem_letters: int
     min_skeleton_letters: int
+    # a foreign multiword name in another spelling ("Bystřicí Kladskou"): rapidfuzz ratio of the part
+    # skeletons as a whole and of each word, and the letters it needs; accepted only beside its country
+    part_min_ratio: float = 100.0
+    part_min_word_ratio: float = 100.0
+    part_min_letters: int = 10
     skeleton_variants: list[SkeletonVariant] = []
 
 
@@ -106,6 +115,7 @@ class GeoRules(_Strict):
     country_adjectives: dict[str, list[str]] = {}  # ISO code -> stems of its adjectives
     country_abbreviations: dict[str, list[str]] = {}  # ISO code -> short names ("США", "BiH")
     cyrillic_countries: list[str] = []  # countries whose towns' own names are written in Cyrillic
+    neighbour_countries: dict[str, list[str]] = {}  # language -> countries bordering its home countries
 
 
 def geo_rules() -> GeoRules:
@@ -324,6 +334,7 @@ class Gazetteer:
         self.meta = meta
         self.skeletons = skeletons or SkeletonIndex({})
         self._first_two: frozenset[str] | None = None
+        self._near_parts: dict[tuple[int, str], tuple[str, ...]] | None = None
 
     def transliterated(self, skeleton_key: str) -> tuple[str, ...]:
         """Latin name keys whose skeleton is ``skeleton_key``."""
@@ -342,6 +353,27 @@ class Gazetteer:
         if self._first_two is None:  # derived once per process: ~60,000 names, a few tens of ms
             self._first_two = frozenset(" ".join(parts.split(" ", 2)[:2]) for parts in self.skeletons.by_parts)
         return first_two in self._first_two
+
+    def near_parts(self, parts: str, min_ratio: float, min_word_ratio: float) -> tuple[str, ...]:
+        """Latin keys of multiword names whose part skeletons are close to ``parts`` as a whole and word by
+        word, with as many words and the same first two letters ("bistric kladsk" -> Bystrzyca Kłodzka)."""
+        from rapidfuzz import fuzz, process
+
+        words = parts.split(" ")
+        bucket = self._part_buckets().get((len(words), parts[:2]), ())
+        found = []
+        for near, _score, _ in process.extract(parts, bucket, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=3):
+            if all(fuzz.ratio(a, b) >= min_word_ratio for a, b in zip(words, near.split(" "))):
+                found += self.by_parts(near)
+        return tuple(dict.fromkeys(found))
+
+    def _part_buckets(self) -> dict[tuple[int, str], tuple[str, ...]]:
+        if self._near_parts is None:  # derived once per process, only when a near multiword match is asked
+            buckets: dict[tuple[int, str], list[str]] = {}
+            for parts in self.skeletons.by_parts:
+                buckets.setdefault((parts.count(" ") + 1, parts[:2]), []).append(parts)
+            self._near_parts = {key: tuple(sorted(found)) for key, found in buckets.items()}
+        return self._near_parts
 
     def place(self, geonames_id: int) -> Place:
         return self._places.place(geonames_id)

@@ -411,7 +411,7 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     first += tuple(v for form in first for v in spellings(form, rules))
     if not any(gazetteer.names.has_prefix(form + " ") for form in first):
         # no multi-word name starts with any form of the first word: perhaps another language's spelling
-        return tuple(keys.items()) or _part_keys(words, language, gazetteer)
+        return tuple(keys.items()) or _part_or_near_keys(words, language, gazetteer)
     per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
     combos = [""]
     for forms in per_word:
@@ -423,7 +423,30 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
             key = _folded(key)  # "Spišskej Sobote" -> "spisska sobota", a name GeoNames keeps without diacritics
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
-    return tuple(keys.items()) or _part_keys(words, language, gazetteer)
+    return tuple(keys.items()) or _part_or_near_keys(words, language, gazetteer)
+
+
+def _part_or_near_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
+    return _part_keys(words, language, gazetteer) or _near_part_keys(words, language, gazetteer)
+
+
+def _near_part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
+    """A foreign multiword name with a declined adjective part in a spelling too far for the exact skeleton
+    ("s polskou Bystřicí Kladskou", Bystrzyca Kłodzka): a near match of the part skeletons (FUZZY, kept only
+    beside its country, _evidence). Only capitalised words none of which is an ordinary word or a given name."""
+    settings = geo_rules().fuzzy
+    last = name_key(words[-1])
+    if not all(_is_capitalised(w) for w in words) or not _strip_longest(last, city_rules(language).endings.adjective_endings):
+        return ()
+    if any("Name" in r.grammemes for r in morphology.readings(words[0], language)) or any(
+            morphology.is_common_word(w, language) for w in words):
+        return ()
+    cores = [_word_cores(w, language) for w in words]
+    parts = " ".join(c[0] for c in cores)  # the nominative's skeleton, and the adjective's stem for the last word
+    parts = parts.rsplit(" ", 1)[0] + " " + cores[-1][-1] if len(cores[-1]) > 1 else parts
+    if len(parts) - parts.count(" ") < settings.part_min_letters:
+        return ()
+    return tuple((key, FUZZY) for key in gazetteer.near_parts(parts, settings.part_min_ratio, settings.part_min_word_ratio))
 
 
 MIN_END_LETTERS = 3  # and its first and last words this many ("rosor d ved", not "n london")
@@ -490,11 +513,25 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) ->
                 found.append(ngram)
                 covered_until = ngram.end
                 continue
-        if places[surface] is not None:
+        if places[surface] is not None and not _person_read_alone(word, places[surface], language):
             single = _single_word(word, surface, places[surface])
             if single is not None:
                 found.append(single)
     return found
+
+
+LINE_HEAD = re.compile(r"(?:^|\n)[^\W\d_]+(?: [^\W\d_]+)?\s*[–—-]\s*[^\n]*$")
+
+
+def _person_read_alone(word: re.Match, found: tuple, language: str) -> bool:
+    """A word read as a person's name that reaches places only by its skeleton is a candidate only where a
+    country can stand beside it: a parenthesis after it ("Хярнёсанд (Швеция)") or a line headed by a
+    country ("Чехія – ..."); elsewhere ("Байден, Обама и Клинтон") it would lengthen a list of places."""
+    if any(kind != TRANSLITERATED for _, kind in found[0]) or not _ordinary_or_personal(word.group(), language):
+        return False
+    text = word.string
+    return not (text[word.end():word.end() + 3].lstrip().startswith("(")
+                or LINE_HEAD.search(text, max(0, word.start() - 200), word.start()))
 
 
 def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool,
@@ -509,6 +546,8 @@ def _longest_ngram(words, i, text, language, gazetteer, lowercase_last: bool,
         if not _is_capitalised(span[-1].group()) and (n > 2 or not lowercase_last):
             continue  # but "Novo mesto", "v Novem mestu" (sl)
         keys = _ngram_keys(tuple(w.group() for w in span), language, gazetteer)
+        if keys and all(kind == FUZZY for _, kind in keys) and not (i and country_adjective(words[i - 1].group(), language)):
+            continue  # a near multiword match only right after its country's adjective ("s polskou Bílou Podlaskou")
         if keys and not _institution_swallowed(span, keys, gazetteer, institution):
             start, end = span[0].start(), span[-1].end()
             return Candidate(start, end, text[start:end], dict(keys), False, n)
@@ -566,11 +605,12 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     keys = {k: kind for k, kind in all_keys if k in gazetteer}
     latin_fallback = not keys and not CYRILLIC.match(surface)  # "Volodymyr-Volynskyj", "Tschernihiw": other schemes
     if not lowercase and not countries and (CYRILLIC.match(surface) or latin_fallback) \
-            and not _ordinary_or_personal(surface, language):
+            and not _ordinary_or_personal(surface, language, not keys and CYRILLIC.match(surface) is not None):
         # "Торунь" names a Ukrainian village in GeoNames' Cyrillic; the skeleton also reaches Toruń. Beside
-        # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw)
+        # other readings a skeleton counts only as a big city's own name ("Вярска" is not Warsaw). A Cyrillic
+        # word read as a person's name and as no place is transliterated too, but needs its country (_evidence)
         read = bool(keys)
-        for key, kind in _transliterated_keys(all_keys, gazetteer).items():
+        for key, kind in _transliterated_keys(_with_yo(all_keys, surface), gazetteer).items():
             if not read or _big_own_name(key, gazetteer):  # every skeleton match of an unread word (a name and its -e twin)
                 keys.setdefault(key, kind)
     if not keys:
@@ -585,6 +625,16 @@ def _word_places(surface: str, language: str, compiled: CompiledCityRules, gazet
     if not keys:
         return None
     return tuple(keys.items()), countries
+
+
+def _with_yo(all_keys: tuple[tuple[str, str], ...], surface: str) -> tuple[tuple[str, str], ...]:
+    """The keys with the ё that name_key folds to е put back where the word writes it: "Хярнёсанд" is an ö."""
+    low = surface.lower()
+    if "ё" not in low:
+        return all_keys
+    yo = [i for i, letter in enumerate(low) if letter == "ё"]
+    return tuple(("".join("ё" if i in yo and letter == "е" else letter for i, letter in enumerate(key)), kind)
+                 for key, kind in all_keys)
 
 
 def _derives_stem(surface: str, language: str, endings: EndingTables, min_letters: int) -> bool:
@@ -612,11 +662,13 @@ def _has_derived_stem(form: str, endings: EndingTables, min_letters: int) -> boo
     return any(len(stem) >= min_letters for stem in _strip_longest(form, endings.demonym_suffixes))
 
 
-def _ordinary_or_personal(surface: str, language: str) -> bool:
-    """"Воду", "Мухаммеда": a word pymorphy3 reads as a common word or a person's name is not transliterated."""
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _ordinary_or_personal(surface: str, language: str, persons_allowed: bool = False) -> bool:
+    """"Воду", "Мухаммеда": a word pymorphy3 reads as a common word or a person's name is not transliterated
+    (a person's name is, where ``persons_allowed``)."""
     if morphology.analyser(language) is None:
         return False
-    if any(r.grammemes & {"Name", "Surn", "Patr"} for r in morphology.readings(surface, language)):
+    if not persons_allowed and any(r.grammemes & {"Name", "Surn", "Patr"} for r in morphology.readings(surface, language)):
         return True
     return morphology.is_common_word(surface, language) and not morphology.readings(surface, language)[0].grammemes & {"Geox"}
 
@@ -636,22 +688,28 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
             continue  # a derived stem is never transliterated: no skeleton to build
         found = skeleton(key, settings)
         if len(found) >= geo.fuzzy.min_skeleton_letters:
-            for latin in gazetteer.transliterated(found) + _variant_matches(found, gazetteer):
+            # a variant only of the word's nominative: a stripped inflected form is loose enough already
+            variants = _variant_matches(found, gazetteer, bool(CYRILLIC.match(key))) if kind != INFLECTED else ()
+            for latin in gazetteer.transliterated(found) + variants:
                 keys.setdefault(latin, TRANSLITERATED)
     return keys
 
 
-def _compile_skeleton_variants(geo: GeoRules) -> tuple[tuple[re.Pattern, str, frozenset[str]], ...]:
-    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries)) for v in geo.fuzzy.skeleton_variants)
+def _compile_skeleton_variants(geo: GeoRules) -> tuple[tuple[re.Pattern, str, frozenset[str], bool, bool], ...]:
+    return tuple((re.compile(v.pattern), v.replacement, frozenset(v.countries), v.each, v.cyrillic_only)
+                 for v in geo.fuzzy.skeleton_variants)
 
 
-def _variant_matches(found: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+def _variant_matches(found: str, gazetteer: Gazetteer, cyrillic: bool) -> tuple[str, ...]:
     """Latin names of places in the countries that spell one sound otherwise ("Кампина": the k of a
     Romance c, Câmpina)."""
     matches: tuple[str, ...] = ()
-    for pattern, replacement, countries in load_compiled("geo", GeoRules, None, _compile_skeleton_variants):
-        variant = pattern.sub(replacement, found)
-        if variant != found:
+    for pattern, replacement, countries, each, cyrillic_only in load_compiled("geo", GeoRules, None, _compile_skeleton_variants):
+        if cyrillic_only and not cyrillic:
+            continue
+        variants = [found[:m.start()] + replacement + found[m.end():] for m in pattern.finditer(found)] if each \
+            else [pattern.sub(replacement, found)]
+        for variant in dict.fromkeys(v for v in variants if v != found):
             matches += tuple(key for key in gazetteer.transliterated(variant)
                              if any(p.country_code in countries for p in _places_named(gazetteer, key)))
     return matches
@@ -670,7 +728,7 @@ def _region_named_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[str,
 
 def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
             co_countries: dict[str, set[int]], region: tuple[str, str | None] | None,
-            written: dict[int, set[str]] | None = None) -> None:
+            written: dict[int, set[str]] | None = None, neighbours: frozenset[str] = frozenset()) -> None:
     best: tuple | None = None
     namesakes, own_name_reached = _places_of_keys(gazetteer, tuple(candidate.keys))
     reached: set[int] = set()
@@ -688,6 +746,8 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                                                or place.population >= geo.scoring.medium_population):
                 # a home village reached by an old alias only ("Równe") is no likelier than the city it names
                 score += geo.scoring.choose_home_country
+            if kind == ADJECTIVE and candidate.lowercase and place.country_code in neighbours and place.country_code not in home:
+                score += geo.scoring.choose_neighbour  # "goriški" is Gorica across the border, not Gori in Georgia
             if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
                 # another place of the article lies in that country; for a home country the home points
                 # already say so (a home village named like a big foreign city is no likelier for it)
@@ -885,6 +945,10 @@ def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
     return _covering_index(doc).get(position, [])
 
 
+def _labelled_person(doc: AnnotatedDoc, c: Candidate) -> bool:
+    return any(e.label == "PER" and e.start <= c.start and c.end <= e.end for e in _entities_covering(doc, c.start))
+
+
 def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rules: CompiledCityRules,
                     home: set[str], surnames: set[str]) -> tuple[list[float], list[float], str | None]:
     """The points of a candidate before and after its co-country points, in the order they add up, and its veto."""
@@ -962,6 +1026,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.multiword_points)  # "Murskoj Soboti": capitalised words that together name a place
     if c.kind == FUZZY:
         tail.append(s.fuzzy_points)
+        if c.words > 1 and not hinted:
+            veto = "fuzzy_unconfirmed"  # a near multiword skeleton: only beside its country ("polskou")
     elif c.kind == TRANSLITERATED:
         tail.append(s.transliterated_points)
         own = _own_name(place) == c.key
@@ -973,6 +1039,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         if not hinted and not named_town and not compound and (not CYRILLIC.match(c.text) or not (
                 own and (place.country_code in home or place.population >= s.big_population))):  # another Latin scheme needs its country
             # a skeleton is loose: a small foreign place needs its country, or "місто"/"мер" before a town
+            veto = "transliteration_unconfirmed"
+        if c.words == 1 and _ordinary_or_personal(c.text, language) and (
+                not hinted or person is not None or _labelled_person(doc, c)):
+            # "Біліна", "Хярнёсанд": a name's reading, unless its country is named and nothing says person
+            # ("Байден (США)", "Джо Байден": a PER label or a capitalised word beside it)
             veto = "transliteration_unconfirmed"
     if alias_only and not native and (place.population < s.big_population or (
             c.kind not in (GEO_LEMMA, EXACT, LEMMA) and place.population < s.alias_trust_population)):
@@ -1102,11 +1173,12 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
     named = [_region_named_after(doc.text, c.end, gazetteer) for c in found]
     by_name = _regions_by_name(found, named)
     choice_home = home | set(rules.rules.namesake_countries)
+    neighbours = frozenset(geo.neighbour_countries.get(doc.language, ()))
     for c, region in zip(found, named):
         c.veto = None
         if region is not None and not any(key in gazetteer.regions for key in c.keys):
             c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
-        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written)
+        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written, neighbours)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:

@@ -76,7 +76,8 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
         adjective[i] = frozenset(_before(found[i], text, lexicon, nouns_capitalised, adjectives_capitalised))
         hints[i] = frozenset(_after(found[i], text, limit, country_of)) | adjective[i]
         if not hints[i]:
-            hints[i] = _region_of_country(text[found[i].end:found[i].end + 60], lexicon, conjunctions)
+            hints[i] = _region_of_country(text[found[i].end:found[i].end + 60], lexicon, conjunctions) \
+                or frozenset(_adjective_region_after(found[i], text, lexicon, conjunctions))
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions, nouns_capitalised)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
@@ -123,6 +124,22 @@ def _region_of_country(after: str, lexicon: CountryLexicon, conjunctions: re.Pat
         return frozenset()
     code = adjective_country(match.group(2), lexicon)
     return frozenset([code]) if code else frozenset()
+
+
+# "Kapfenberga z avstrijske Štajerske", "Kapfenberg in Austrian Styria", "Капфенберг в австрийской Штирии":
+# a short word, a lowercase country adjective (or a capitalised one in English), a capitalised region
+ADJECTIVE_REGION = re.compile(r"\s+([^\W\d_]{1,3})\s+([^\W\d_]{4,})\s+[^\W\d_]")
+
+
+def _adjective_region_after(c: Span, text: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> set[str]:
+    match = ADJECTIVE_REGION.match(text, c.end)
+    if re.search(r"[^\W\d_]*[A-ZА-ЯЁЇІЄҐÀ-ÞĀ-ſ][^\W\d_]* $", text[max(0, c.start - 30):c.start]):
+        return set()  # "Wu Guzhen z čínského Centra": a person's name, and a country's institution
+    if not match or not text[match.end() - 1].isupper() or not match.group(1).islower() or (
+            conjunctions and conjunctions.fullmatch(match.group(1))):  # "z Kotovska i ukrajinskog Lavova": the next place's
+        return set()
+    code = adjective_country(match.group(2), lexicon)
+    return {code} if code else set()
 
 
 def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool, adjectives_capitalised: bool) -> set[str]:
