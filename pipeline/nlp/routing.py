@@ -8,6 +8,7 @@ built once per process. The table's location can be changed with the
 """
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -166,7 +167,9 @@ def resolve(language: str, route: Route) -> Resolution:
 @lru_cache(maxsize=None)
 def _resolved(language: str) -> Resolution:
     route = routes_table().languages[language]
-    return resolve(language, route)
+    resolution = resolve(language, route)
+    gc.freeze()  # a loaded model lives as long as the process: the cyclic collector need not walk it again
+    return resolution
 
 
 def engine_for(language: str) -> tuple[Engine | None, list[str]]:

