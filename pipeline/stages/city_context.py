@@ -76,8 +76,7 @@ def country_hints(found: list[Span], text: str, country_of: CountryOf, lexicon: 
         adjective[i] = frozenset(_before(found[i], text, lexicon, nouns_capitalised, adjectives_capitalised))
         hints[i] = frozenset(_after(found[i], text, limit, country_of)) | adjective[i]
         if not hints[i]:
-            hints[i] = _region_of_country(text[found[i].end:found[i].end + 60], lexicon, conjunctions) \
-                or frozenset(_adjective_region_after(found[i], text, lexicon, conjunctions))
+            hints[i] = _region_of_country(found[i], text, lexicon, conjunctions)
     for number, run in enumerate(_runs([found[i] for i in order], order, text, conjunctions, nouns_capitalised)):
         head = _line_head(found[run[0]], text, country_of)
         carried = head
@@ -110,36 +109,29 @@ def _after(c: Span, text: str, limit: int, country_of: CountryOf) -> set[str]:
     return found
 
 
-# the region closes the phrase: "z čínského Centra pro ..." is an institution, not a region
-REGION_OF_COUNTRY = re.compile(r"[ \u00a0]([^\W\d_]{1,4})[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)\s*[.,;:!?)\n]")
+# A preposition, a country's adjective and a region right after a place ("Wolfsberga z avstrijske Koroške",
+# "X in Austrian Styria", "X в австрийской Штирии"): either the region closes the phrase ("z čínského Centra
+# pro ..." is an institution), or a capitalised region follows and no capitalised word (a person's name:
+# "Wu Guzhen z čínského Centra") stands before the place.
+REGION_CLOSING = re.compile(r"[ \u00a0]([^\W\d_]{1,4})[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)\s*[.,;:!?)\n]")
+REGION_OPEN = re.compile(r"\s+([^\W\d_]{1,3})\s+([^\W\d_]{4,})\s+([^\W\d_])")
+NAME_BEFORE = re.compile(r"[^\W\d_]*[A-ZА-ЯЁЇІЄҐÀ-ÞĀ-ſ][^\W\d_]* $")
+REGION_WINDOW = 60
 
 
-def _region_of_country(after: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> frozenset[str]:
-    """"Wolfsberga z avstrijske Koroške", "X from Austrian Styria": a preposition, a country's adjective and a
-    region's name closing the phrase right after a place say the place's country (the region may read as a
-    place of its own)."""
-    match = REGION_OF_COUNTRY.match(after)
-    if not match or not match.group(1).islower() or not match.group(3)[:1].isupper() or (
-            conjunctions and conjunctions.fullmatch(match.group(1))):  # "Tabora i poljskog Zamošća": another place
-        return frozenset()
-    code = adjective_country(match.group(2), lexicon)
-    return frozenset([code]) if code else frozenset()
-
-
-# "Kapfenberga z avstrijske Štajerske", "Kapfenberg in Austrian Styria", "Капфенберг в австрийской Штирии":
-# a short word, a lowercase country adjective (or a capitalised one in English), a capitalised region
-ADJECTIVE_REGION = re.compile(r"\s+([^\W\d_]{1,3})\s+([^\W\d_]{4,})\s+[^\W\d_]")
-
-
-def _adjective_region_after(c: Span, text: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> set[str]:
-    match = ADJECTIVE_REGION.match(text, c.end)
-    if re.search(r"[^\W\d_]*[A-ZА-ЯЁЇІЄҐÀ-ÞĀ-ſ][^\W\d_]* $", text[max(0, c.start - 30):c.start]):
-        return set()  # "Wu Guzhen z čínského Centra": a person's name, and a country's institution
-    if not match or not text[match.end() - 1].isupper() or not match.group(1).islower() or (
-            conjunctions and conjunctions.fullmatch(match.group(1))):  # "z Kotovska i ukrajinskog Lavova": the next place's
-        return set()
-    code = adjective_country(match.group(2), lexicon)
-    return {code} if code else set()
+def _region_of_country(c: Span, text: str, lexicon: CountryLexicon, conjunctions: re.Pattern | None) -> frozenset[str]:
+    """The country a region phrase right after a place names (its region may read as a place of its own)."""
+    matches = [REGION_CLOSING.match(text, c.end, c.end + REGION_WINDOW)]
+    if not NAME_BEFORE.search(text, max(0, c.start - 30), c.start):
+        matches.append(REGION_OPEN.match(text, c.end))
+    for match in matches:
+        if not match or not match.group(1).islower() or not match.group(3)[:1].isupper() or (
+                conjunctions and conjunctions.fullmatch(match.group(1))):  # "Tabora i poljskog Zamošća": another place
+            continue
+        code = adjective_country(match.group(2), lexicon)
+        if code:
+            return frozenset([code])
+    return frozenset()
 
 
 def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool, adjectives_capitalised: bool) -> set[str]:
