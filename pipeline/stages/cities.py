@@ -807,7 +807,8 @@ def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) ->
 
 def _sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 4):start]
-    return start == 0 or bool(re.search(r"(^|[.!?\n:…])[\s\"«„“'(—–-]*$", before)) or "\n" in before
+    # a line break then only punctuation ("\n• X"); "\nZ X": the preposition opens the line, not X
+    return start == 0 or bool(re.search(r"(^|[.!?\n:…])[\s\"«„“'(—–-]*$|\n\W*$", before))
 
 
 def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str,
@@ -979,8 +980,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     prepositioned = False
     if trigger:
         tail.append(s.trigger_points)
-    elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before) \
-            and not _sentence_start(text, c.start - 4):
+    elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before):
         tail.append(s.preposition_points)  # "boravila je u Krakovu", "přijela do Lince"
         prepositioned = True
     hinted = place.country_code in c.hints
