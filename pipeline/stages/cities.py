@@ -946,6 +946,12 @@ def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
     return _covering_index(doc).get(position, [])
 
 
+def _known_town_form(c: Candidate, own_name: bool, medium_population: int) -> bool:
+    """The word is a town's name in the language as the gazetteer or the lemmatiser knows it, not a loose
+    or person-name reading of it, and the town is no village (villages share names with persons)."""
+    return own_name and c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.place.population >= medium_population
+
+
 def _labelled_person(doc: AnnotatedDoc, c: Candidate) -> bool:
     return any(e.label == "PER" and e.start <= c.start and c.end <= e.end for e in _entities_covering(doc, c.start))
 
@@ -995,10 +1001,6 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         and not _surname_after(c, text, language)  # but "президента Володимира Путіна": a given name
     if person == "veto" and title_city:
         person = "near"
-    # a place named beside its country, listed among places, or big and with no name beside it
-    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали"); so does a multiword name after a
-    # place preposition ("v Murski Soboti")
-    placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1))
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     # a text names a foreign town by its GeoNames name in the language as written ("Гюмри", "w Ołomuńcu",
     # "Olmütz"): no alias reached by a rule, once the town is big enough and its name is no region's
@@ -1009,6 +1011,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         and place.population >= native_from and _own_name(place) not in load_gazetteer().regions \
         and not (morphology.analyser(language) and morphology.is_common_word(c.text, language)) \
         and (bool(CYRILLIC.match(c.key)) or _proper_latin_word(c, language, text))
+    # a place named beside its country, listed among places, or big and with no name beside it
+    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали"); so does, after a place preposition,
+    # a multiword name ("v Murski Soboti") or a town of some size by its own name in the language ("do Ołomuńca")
+    placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and (
+        c.words > 1 or _known_town_form(c, native or not alias_only, s.medium_population))))
     for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
