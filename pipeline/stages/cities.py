@@ -947,8 +947,9 @@ def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
 
 
 def _known_town_form(c: Candidate, own_name: bool, medium_population: int) -> bool:
-    """The word is a town's name in the language as the gazetteer or the lemmatiser knows it, not a loose
-    or person-name reading of it, and the town is no village (villages share names with persons)."""
+    """The word is a town's name in the language (``own_name``: a home town, or a foreign one by the
+    language's own name for it, as "Kowno", not "Clinton") as the gazetteer or the lemmatiser knows it, not
+    a loose or person-name reading of it, and the town is no village (villages share names with persons)."""
     return own_name and c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.place.population >= medium_population
 
 
@@ -1011,11 +1012,14 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         and place.population >= native_from and _own_name(place) not in load_gazetteer().regions \
         and not (morphology.analyser(language) and morphology.is_common_word(c.text, language)) \
         and (bool(CYRILLIC.match(c.key)) or _proper_latin_word(c, language, text))
-    # a place named beside its country, listed among places, or big and with no name beside it
-    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали"); so does, after a place preposition,
-    # a multiword name ("v Murski Soboti") or a town of some size by its own name in the language ("do Ołomuńca")
-    placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and (
-        c.words > 1 or _known_town_form(c, native or not alias_only, s.medium_population))))
+    # a place named beside its country, or big and with no name beside it, outweighs a PER label ("від
+    # Берліна", "Львів і Вроцлав підписали"); so does a multiword name after a place preposition ("v Murski
+    # Soboti"), and there or among listed places a town of some size by its own name in the language
+    # ("do Ołomuńca", "z Kowna i Ołomuńca")
+    placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1)
+                                 or ((prepositioned or c.list_size > 1)
+                                     and _known_town_form(c, place.country_code in home or (alias_only and native),
+                                                      s.medium_population)))
     for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
@@ -1112,13 +1116,15 @@ def _surnames(found: list[Candidate], text: str, language: str,
         if c.words != 1 or c.lowercase:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
-        if before and c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
-            continue  # "the Glasgow Nantes Friendship Society": a big city before, no given name
         if not before or not _name_word(before.group(1), language, text, c.text):
             continue
         if surname_endings and c.text.lower().endswith(surname_endings) \
                 and all(kind == ADJECTIVE for kind in c.keys.values()):
-            adjectival.update(c.keys)  # the ending says surname, also after a sentence's first word
+            # the ending says surname, also after a sentence's first word or a given name that some big
+            # city bears ("Adama Lubińskiego")
+            adjectival.update(c.keys)
+        if c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
+            continue  # "the Glasgow Nantes Friendship Society": a big city before, no given name
         if not _sentence_start(text, c.start - len(before.group(0))) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
