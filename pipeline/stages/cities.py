@@ -367,6 +367,7 @@ class Candidate:
     # an agreement and "with" open its list ("umowy z Dreznem, Wilnem i Kownem"), or a title does and it is
     # not the list's first member ("die Bürgermeister von Erfurt und Tampere": the title's towns, all of them)
     list_partner: bool = False
+    list_preposition: bool = False  # a place preposition opens its list ("z Kowna i Ołomuńca")
     # countries named beside any mention of the same name in the article (one sense per article)
     sense_hints: frozenset[str] = frozenset()
     small_town: bool = False  # a town-or-village word stands before it ("burmistrz miasta i gminy X")
@@ -1014,10 +1015,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         and (bool(CYRILLIC.match(c.key)) or _proper_latin_word(c, language, text))
     # a place named beside its country, or big and with no name beside it, outweighs a PER label ("від
     # Берліна", "Львів і Вроцлав підписали"); so does a multiword name after a place preposition ("v Murski
-    # Soboti"), and there or among listed places a town of some size by its own name in the language
-    # ("do Ołomuńca", "z Kowna i Ołomuńca")
+    # Soboti"), and there or in a list the preposition opens a town of some size by its own name in the
+    # language ("do Ołomuńca", "z Kowna i Ołomuńca")
     placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1)
-                                 or ((prepositioned or c.list_size > 1)
+                                 or ((prepositioned or c.list_preposition)
                                      and _known_town_form(c, place.country_code in home or (alias_only and native),
                                                       s.medium_population)))
     for entity in _entities_covering(doc, c.start):
@@ -1297,8 +1298,10 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
     opened = _lists_after(first, text, rules.trigger_before)
     partnered = _lists_after(first, text, rules.partner_before)
     titled = _lists_after(first, text, rules.institution_before)
+    prepositioned = _lists_after(first, text, rules.preposition)
     for c in found:
         c.list_trigger = c.list_number in opened
+        c.list_preposition = c.list_number in prepositioned
         c.list_partner = c.list_number in partnered or (c.list_number in titled and c is not first[c.list_number])
         c.sense_hints = named.get(tuple(c.keys), c.hints)
         c.small_town = bool(rules.small_town_before and rules.small_town_before.search(
