@@ -13,7 +13,7 @@ from pipeline.types import Entity
 
 LVIV, ZHYTOMYR, BILA_TSERKVA, RIVNE, KYIV, ODESA = 702550, 686967, 712165, 695594, 703448, 698740
 KALUGA, MOSCOW, MAHILYOW, HOMYEL, BARYSAW, MARSEILLE = 553915, 524901, 625665, 627907, 630376, 2995469
-LJUBLJANA, PIRAN, MARIBOR = 3196359, 3193341, 3195506
+LJUBLJANA, PIRAN, MARIBOR, KRANJ, PRESOV = 3196359, 3193341, 3195506, 3197378, 723819
 KRAKOW, LEGNICA, WARSAW, WROCLAW = 3094802, 3093692, 756135, 3081368
 PRAGUE, BRNO, BRATISLAVA, ZAGREB, ODESSA_TX, KALININGRAD = 3067696, 3078610, 3060972, 3186886, 5527554, 554234
 KOSICE, PARDUBICE, KATOWICE, GLIWICE, CHERNIVTSI, LUBLIN = 724443, 3068582, 3096472, 3099230, 710719, 765876
@@ -117,12 +117,29 @@ def test_barysaw_as_a_place_but_not_as_a_surname():
     assert BARYSAW in ids("ru", text)
 
 
-def test_ner_person_label_vetoes_a_town():
-    document = doc("sl", "Na srečanju v Kranju je sodeloval tudi minister.")
-    assert [c.name for c in find_cities(document)] == ["Kranj"]
-    start = document.text.index("Kranju")
-    labelled = replace(document, entities=[Entity("Kranju", start, start + 6, "PER")])
-    assert find_cities(labelled) == []
+def labelled_person(language: str, text: str, word: str):
+    """The document with one PER label on ``word``, after checking that unlabelled it is a city."""
+    document = doc(language, text)
+    assert find_cities(document), text
+    start = document.text.index(word)
+    return replace(document, entities=[Entity(word, start, start + len(word), "PER")])
+
+
+@pytest.mark.parametrize("language, text, word", [
+    ("sl", "Na srečanju v Kamniku je sodeloval tudi minister.", "Kamniku"),  # a small town: persons share such names
+    ("pl", "Delegacja wróciła z Clinton na spotkanie.", "Clinton"),  # a foreign town by its own name, not a Polish one
+])
+def test_ner_person_label_vetoes_a_town(language, text, word):
+    assert find_cities(labelled_person(language, text, word)) == []
+
+
+@pytest.mark.parametrize("language, text, word, city", [
+    ("sl", "Na srečanju v Kranju je sodeloval tudi minister.", "Kranju", KRANJ),
+    ("pl", "Delegacja pojechała do Preszowa na spotkanie.", "Preszowa", PRESOV),  # the Polish name of Prešov
+    ("pl", "Przyjechały delegacje z Kowna i Preszowa.", "Preszowa", PRESOV),  # a list after the preposition
+])
+def test_a_town_of_some_size_after_a_place_preposition_outweighs_a_person_label(language, text, word, city):
+    assert city in [c.geonames_id for c in find_cities(labelled_person(language, text, word))]
 
 
 def test_a_big_city_with_no_name_beside_it_outweighs_a_person_label():

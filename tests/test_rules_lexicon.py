@@ -25,6 +25,9 @@ CASES = [
     ("de", "den Städtepartnerschaftsvertrag", "*partnerschaft*", ["Städtepartnerschaftsvertrag"]),
     ("ru", "Договор о ДРУЖБЕ и сотрудничестве, Ёлки", "договор* о ... сотрудничеств*",
      ["Договор о ДРУЖБЕ и сотрудничестве"]),
+    # the period of an abbreviation closes no sentence; a sentence's period after a short word still does
+    ("pl", "zastępca burmistrza ds. kultury", "zastęp* ... ds kultur*", ["zastępca burmistrza ds. kultury"]),
+    ("pl", "Była tam też. Kultura jest ważna", "był* ... kultur*", []),
 ]
 
 

@@ -367,6 +367,7 @@ class Candidate:
     # an agreement and "with" open its list ("umowy z Dreznem, Wilnem i Kownem"), or a title does and it is
     # not the list's first member ("die Bürgermeister von Erfurt und Tampere": the title's towns, all of them)
     list_partner: bool = False
+    list_preposition: bool = False  # a place preposition opens its list ("z Kowna i Ołomuńca")
     # countries named beside any mention of the same name in the article (one sense per article)
     sense_hints: frozenset[str] = frozenset()
     small_town: bool = False  # a town-or-village word stands before it ("burmistrz miasta i gminy X")
@@ -807,7 +808,8 @@ def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) ->
 
 def _sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 4):start]
-    return start == 0 or bool(re.search(r"(^|[.!?\n:…])[\s\"«„“'(—–-]*$", before)) or "\n" in before
+    # a line break then only punctuation ("\n• X"); "\nZ X": the preposition opens the line, not X
+    return start == 0 or bool(re.search(r"(^|[.!?\n:…])[\s\"«„“'(—–-]*$|\n\W*$", before))
 
 
 def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match], language: str,
@@ -945,6 +947,13 @@ def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
     return _covering_index(doc).get(position, [])
 
 
+def _known_town_form(c: Candidate, own_name: bool, medium_population: int) -> bool:
+    """The word is a town's name in the language (``own_name``: a home town, or a foreign one by the
+    language's own name for it, as "Kowno", not "Clinton") as the gazetteer or the lemmatiser knows it, not
+    a loose or person-name reading of it, and the town is no village (villages share names with persons)."""
+    return own_name and c.kind in (GEO_LEMMA, LEMMA, EXACT) and c.place.population >= medium_population
+
+
 def _labelled_person(doc: AnnotatedDoc, c: Candidate) -> bool:
     return any(e.label == "PER" and e.start <= c.start and c.end <= e.end for e in _entities_covering(doc, c.start))
 
@@ -979,8 +988,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     prepositioned = False
     if trigger:
         tail.append(s.trigger_points)
-    elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before) \
-            and not _sentence_start(text, c.start - 4):
+    elif rules.preposition and not c.lowercase and c.kind != ADJECTIVE and rules.preposition.search(before):
         tail.append(s.preposition_points)  # "boravila je u Krakovu", "přijela do Lince"
         prepositioned = True
     hinted = place.country_code in c.hints
@@ -995,10 +1003,6 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         and not _surname_after(c, text, language)  # but "президента Володимира Путіна": a given name
     if person == "veto" and title_city:
         person = "near"
-    # a place named beside its country, listed among places, or big and with no name beside it
-    # outweighs a PER label ("від Берліна", "Львів і Вроцлав підписали"); so does a multiword name after a
-    # place preposition ("v Murski Soboti")
-    placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1))
     alias_only = place.country_code not in home and _folded(_own_name(place)) not in {_folded(k) for k in c.keys}
     # a text names a foreign town by its GeoNames name in the language as written ("Гюмри", "w Ołomuńcu",
     # "Olmütz"): no alias reached by a rule, once the town is big enough and its name is no region's
@@ -1009,6 +1013,14 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         and place.population >= native_from and _own_name(place) not in load_gazetteer().regions \
         and not (morphology.analyser(language) and morphology.is_common_word(c.text, language)) \
         and (bool(CYRILLIC.match(c.key)) or _proper_latin_word(c, language, text))
+    # a place named beside its country, or big and with no name beside it, outweighs a PER label ("від
+    # Берліна", "Львів і Вроцлав підписали"); so does a multiword name after a place preposition ("v Murski
+    # Soboti"), and there or in a list the preposition opens a town of some size by its own name in the
+    # language ("do Ołomuńca", "z Kowna i Ołomuńca")
+    placed = person is None and (hinted or place.population >= s.big_population or (prepositioned and c.words > 1)
+                                 or ((prepositioned or c.list_preposition)
+                                     and _known_town_form(c, place.country_code in home or (alias_only and native),
+                                                      s.medium_population)))
     for entity in _entities_covering(doc, c.start):
         if entity.start <= c.start and c.end <= entity.end:
             # a LOC label says "a place", not which one: it does not back a foreign place named by an alias
@@ -1105,13 +1117,15 @@ def _surnames(found: list[Candidate], text: str, language: str,
         if c.words != 1 or c.lowercase:
             continue
         before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
-        if before and c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
-            continue  # "the Glasgow Nantes Friendship Society": a big city before, no given name
         if not before or not _name_word(before.group(1), language, text, c.text):
             continue
         if surname_endings and c.text.lower().endswith(surname_endings) \
                 and all(kind == ADJECTIVE for kind in c.keys.values()):
-            adjectival.update(c.keys)  # the ending says surname, also after a sentence's first word
+            # the ending says surname, also after a sentence's first word or a given name that some big
+            # city bears ("Adama Lubińskiego")
+            adjectival.update(c.keys)
+        if c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
+            continue  # "the Glasgow Nantes Friendship Society": a big city before, no given name
         if not _sentence_start(text, c.start - len(before.group(0))) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
@@ -1284,8 +1298,10 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
     opened = _lists_after(first, text, rules.trigger_before)
     partnered = _lists_after(first, text, rules.partner_before)
     titled = _lists_after(first, text, rules.institution_before)
+    prepositioned = _lists_after(first, text, rules.preposition)
     for c in found:
         c.list_trigger = c.list_number in opened
+        c.list_preposition = c.list_number in prepositioned
         c.list_partner = c.list_number in partnered or (c.list_number in titled and c is not first[c.list_number])
         c.sense_hints = named.get(tuple(c.keys), c.hints)
         c.small_town = bool(rules.small_town_before and rules.small_town_before.search(

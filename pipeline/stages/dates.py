@@ -31,7 +31,8 @@ BACKGROUND_MONTHS = 2  # a day or month this many months before publication is b
 WEB_NEWS_SINCE = 1995  # no web news page reports an event of a year before this: with no anchor, it is background
 STAMP_REACH = 40  # characters between an "updated" stamp word and its date
 # the kinds whose pattern (see _grammar) begins with a number that no digit precedes
-NUMBER_LED = frozenset({"iso", "numeric", "day_month", "year_range", "year_after", "year_clause"})
+NUMBER_LED = frozenset({"iso", "numeric", "day_month", "year_range", "year_after", "year_clause", "year_opening"})
+CLAUSE_START = re.compile(r"(?:^|[.!?;:,\n])\s*$")
 # the kinds whose pattern begins with one of the rule words (Grammar.word_starts finds where they stand)
 WORD_LED = frozenset({"month_day", "month_year", "month_relative", "year_before", "year_preposition", "relative"})
 DIGITS = re.compile(r"\d+")
@@ -79,6 +80,9 @@ class DatesRules(_Strict):
     # auxiliaries closing a clause "YEAR participle AUX" ("die 1959 begründet wurde"): the number is a year
     year_clause_auxiliaries: list[str] = []
     year_prepositions: list[str] = []  # "в 1998": a year when no word follows ("в 2000 человек" is a count)
+    # finite verbs right after a number that opens a clause (verb-second order: "1996 wurde der Vertrag
+    # erneuert", "1979 besiegelten beide Städte"; a dashed aside may stand between): the number is a year
+    year_opening_verbs: list[str] = []
     lowercase_after_preposition: bool = False  # en, de: "in 2019 the city" is still a year
     period_before: list[str] = []  # "до 2025 року": the year ends a period
     period_for: list[str] = []  # "на 2024 год", "za 2017": a plan for the whole year (a period)
@@ -189,6 +193,9 @@ def _grammar(rules: DatesRules) -> Grammar:
         ("year_clause", re.compile(rf"(?<![\d.,])(?P<year>\d{{4}})\s+(?P<participle>[^\W\d_]+)\s+"
                                    rf"{_word(rules.year_clause_auxiliaries)}")),
     ]
+    if rules.year_opening_verbs:
+        patterns.append(("year_opening", re.compile(
+            rf"(?<![\d.,])(?P<year>\d{{4}})(?:\s+[-–—][^-–—\n]{{1,60}}[-–—])?\s+{_word(rules.year_opening_verbs)}")))
     if rules.month_first:
         patterns.insert(3, ("month_day", re.compile(
             rf"{month}\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*[-–—]\s*(?P<d2>[0-3]?\d))?\b(?:,?\s+{year})?")))
@@ -261,7 +268,7 @@ def _read(kind: str, m: re.Match, g: Grammar, lowered: str) -> list[Found]:
     elif kind == "relative":
         return [Found(start, end, None, relative=g.relative_of[normalise(m.group())])]
     else:  # a year with a marker or a preposition
-        if kind in ("year_preposition", "year_clause") and not _year_ok(year, PREPOSED_YEARS):
+        if kind in ("year_preposition", "year_clause", "year_opening") and not _year_ok(year, PREPOSED_YEARS):
             return []
         if _duration_follows(lowered, m.end("year"), g.rules.not_after_year):
             return []
@@ -284,6 +291,8 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
         for m in matches_at(pattern, lowered, starts[led] if led else None):
             if kind == "year_clause" and not text[m.start("participle")].islower():
                 continue  # "2000 Menschen wurden": a count before a noun
+            if kind == "year_opening" and not CLAUSE_START.search(text, max(0, m.start() - 3), m.start()):
+                continue  # "rund 2000 waren gekommen": a count inside a clause
             if kind == "year_range" and _after_name(text, m.start(), g):
                 continue
             found = _read(kind, m, g, lowered)

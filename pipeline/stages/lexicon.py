@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from itertools import compress, count
-from operator import methodcaller
+from operator import attrgetter, methodcaller
 from typing import NamedTuple
 
 from pipeline.types import AnnotatedDoc
@@ -318,7 +318,23 @@ def build_units(doc: AnnotatedDoc) -> "Units":
         bounds = (token.start, token.end)
         for surface, lemma, start_from, start, end_from, end, stop in _token_units(token.text, token.lemma):
             append(make(Unit, (surface, lemma, bounds[start_from] + start, bounds[end_from] + end, stop)))
+    abbreviations = [i for i in compress(count(), map(attrgetter("stop"), units)) if _abbreviation_period(units, i, doc.text)]
+    for i in reversed(abbreviations):
+        del units[i]
     return units
+
+
+ABBREVIATION_LETTERS = 3
+
+
+def _abbreviation_period(units: list[Unit], i: int, text: str) -> bool:
+    """"zastępca ds. kultury", "tzv. partnerské": a period glued to a short lowercase word, with a lowercase
+    word after it, closes an abbreviation, not a sentence."""
+    if i == 0 or i + 1 >= len(units) or units[i].surface != ".":
+        return False
+    word, after = units[i - 1], units[i + 1]
+    return word.end == units[i].start and len(word.surface) <= ABBREVIATION_LETTERS and word.surface.isalpha() \
+        and text[word.start].islower() and text[after.start].islower()
 
 
 _START, _END = 0, 1  # offsets of a token's units are counted from its start or from its end
