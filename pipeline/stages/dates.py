@@ -80,8 +80,8 @@ class DatesRules(_Strict):
     # auxiliaries closing a clause "YEAR participle AUX" ("die 1959 begründet wurde"): the number is a year
     year_clause_auxiliaries: list[str] = []
     year_prepositions: list[str] = []  # "в 1998": a year when no word follows ("в 2000 человек" is a count)
-    # finite verbs right after a number that opens a clause (verb-second order: "1996 wurde der Vertrag
-    # erneuert", "1979 besiegelten beide Städte"; a dashed aside may stand between): the number is a year
+    # finite verbs right after a number that opens a clause (verb-second order: "2004 unterzeichneten die
+    # Bürgermeister", "1988 wurde das Abkommen verlängert"; a dashed aside may stand between): the number is a year
     year_opening_verbs: list[str] = []
     lowercase_after_preposition: bool = False  # en, de: "in 2019 the city" is still a year
     period_before: list[str] = []  # "до 2025 року": the year ends a period
