@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.resources.gazetteer import geo_rules
-from pipeline.stages.cities import (WORD, _derives_stem, city_rules, fuzzy_sources, fuzzy_stems,
-                                    word_keys)
+from pipeline.resources import morphology
+from pipeline.resources.gazetteer import geo_rules, name_key
+from pipeline.stages.cities import (WORD, _derives_stem, _has_derived_stem, adjective_stems, city_rules, demonym_stems,
+                                    fuzzy_sources, fuzzy_stems, word_keys)
 
 SENTENCES = {
     "uk": "делегація львівської міської ради та харківські митці підписали угоду з одеситами вчора",
@@ -41,3 +42,26 @@ def test_a_place_adjective_is_not_skipped(language, adjective):
     compiled = city_rules(language)
     assert _derives_stem(adjective, language, compiled.endings, 4)
     assert word_keys(adjective, language, True, compiled)
+
+
+@pytest.mark.parametrize("language", sorted(SENTENCES))
+def test_the_derived_stem_pattern_says_what_the_stem_functions_give(language):
+    """_has_derived_stem is one compiled pattern; it must agree with adjective_stems (either suffix table) and
+    demonym_stems on every word, every stem length."""
+    endings = city_rules(language).endings
+    words = {name_key(m.group()) for m in WORD.finditer(SENTENCES[language])}
+    words |= {form for word in words for form in (word[:-1], word[1:], word[2:], word + "а")}
+    for min_letters in (3, 4, 5, 6):
+        for word in sorted(words):
+            stems = adjective_stems(word, endings) + adjective_stems(word, endings, True) + demonym_stems(word, endings)
+            assert _has_derived_stem(word, endings, min_letters) == any(len(s) >= min_letters for s in stems), word
+
+
+@pytest.mark.parametrize("language,words", [
+    ("uk", "делегація львівської міської ради по-українськи що-небудь ґанок online iv"),
+    ("ru", "представители калужских предприятий ёлка по-русски кое-что online xiv"),
+])
+def test_normal_forms_are_those_of_the_readings(language, words):
+    """morphology.normal_forms reads a known Cyrillic word's paradigms directly: the same forms as its readings."""
+    for word in words.split():
+        assert set(morphology.normal_forms(word, language)) == {r.normal_form for r in morphology.readings(word, language)}, word

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
@@ -110,6 +110,7 @@ class EndingTables:
     lowercase_derivation_suffixes: "EndingSet"  # a lowercase adjective needs a full suffix (two letters or more)
     demonym_suffixes: "EndingSet"
     stem_alternations: tuple[tuple[str, list[str]], ...]  # longest tail first
+    derived_stem: dict[int, re.Pattern] = field(default_factory=dict)  # _has_derived_stem's pattern per stem length
 
 
 # Endings grouped by length, longest first: length -> {ending: how often the rule file lists it}.
@@ -643,9 +644,8 @@ def _derives_stem(surface: str, language: str, endings: EndingTables, min_letter
     The written form is tried first: it needs no dictionary."""
     if _has_derived_stem(name_key(surface), endings, min_letters):
         return True
-    readings = morphology.readings(surface, language)
-    forms = [name_key(r.normal_form) for r in readings]
-    if not readings:  # word_keys takes the lemma where there are no readings
+    forms = [name_key(form) for form in morphology.normal_forms(surface, language)]
+    if not forms:  # word_keys takes the lemma where there are no readings
         lemma = morphology.lemma(surface, language)
         forms += [name_key(lemma)] if lemma else []
     return any(_has_derived_stem(form, endings, min_letters) for form in dict.fromkeys(forms))
@@ -655,11 +655,33 @@ def _has_derived_stem(form: str, endings: EndingTables, min_letters: int) -> boo
     """Whether adjective_stems (either suffix table) or demonym_stems give ``form`` a stem of ``min_letters``
     letters, without building them: an adjective stem is the longest of its derivations, and it is kept when
     a derivation suffix strips from it (the lowercase suffixes are a subset) or when a table is empty."""
-    any_stem = not endings.lowercase_derivation_suffixes
-    for stem in _strip_longest(form, endings.adjective_endings):
-        if len(stem) >= min_letters and (any_stem or _strip_longest(stem, endings.derivation_suffixes)):
-            return True
-    return any(len(stem) >= min_letters for stem in _strip_longest(form, endings.demonym_suffixes))
+    pattern = endings.derived_stem.get(min_letters)
+    if pattern is None:
+        pattern = endings.derived_stem[min_letters] = _derived_stem_pattern(endings, min_letters)
+    return pattern.fullmatch(form) is not None
+
+
+def _derived_stem_pattern(endings: EndingTables, min_letters: int) -> re.Pattern:
+    """_has_derived_stem as one pattern: [at least 3 letters][derivation suffix][adjective ending], the stem
+    before the ending at least ``min_letters`` long (any stem where no suffix has two letters), or a demonym
+    suffix after such a stem. A word is asked once; a pattern walks it in C."""
+    least = max(3, min_letters)  # _strip_longest keeps three letters before an ending
+    adjectives = _alternation(endings.adjective_endings)
+    branches = []
+    if adjectives and not endings.lowercase_derivation_suffixes:
+        branches.append(f".{{{least},}}{adjectives}")
+    elif adjectives:
+        branches += [f".{{{max(3, least - length)},}}{_alternation(((length, suffixes),))}{adjectives}"
+                     for length, suffixes in endings.derivation_suffixes]
+    demonyms = _alternation(endings.demonym_suffixes)
+    if demonyms:
+        branches.append(f".{{{least},}}{demonyms}")
+    return re.compile("(?s)(?:" + "|".join(branches) + ")" if branches else "(?!)")
+
+
+def _alternation(endings: EndingSet) -> str:
+    words = [re.escape(ending) for _, counts in endings for ending in counts]
+    return "(?:" + "|".join(words) + ")" if words else ""
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
