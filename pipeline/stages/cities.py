@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacr
 from pipeline.rules import load_compiled
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import name_rules
+from pipeline.stages.regex_scan import first_letter_guard
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -141,25 +143,42 @@ def _ending_tables(rules: CityRules) -> EndingTables:
 class CompiledCityRules:
     rules: CityRules
     endings: EndingTables
-    trigger_before: re.Pattern | None
-    institution_before: re.Pattern | None
+    trigger_before: WordThen | None
+    institution_before: WordThen | None
     institution_after: re.Pattern | None
-    region_before: re.Pattern | None
+    region_before: WordThen | None
     region_after: re.Pattern | None
-    organisation_before: re.Pattern | None
+    organisation_before: WordThen | None
     organisation_after: re.Pattern | None
     conjunctions: re.Pattern | None = None
-    preposition: re.Pattern | None = None
-    partner_before: re.Pattern | None = None
-    small_town_before: re.Pattern | None = None
+    preposition: WordThen | None = None
+    partner_before: WordThen | None = None
+    small_town_before: WordThen | None = None
     organisation_nouns: frozenset[str] = frozenset()
 
 
-def _before(patterns: list[str], compound: bool = False) -> re.Pattern | None:
+def _before(patterns: list[str], compound: bool = False) -> WordThen | None:
     """A pattern that ends right before a mention; ``compound`` also lets a hyphened second part follow
     the word ("місті-побратимі X", "горад-пабрацім X", "city-partner X")."""
     tail = r"(?:-[^\W\d_]+)?" if compound else ""
-    return re.compile(r"(?:^|[^\w])(?:" + "|".join(patterns) + r")" + tail + r"[\s«\"„“'(]*$", re.I) if patterns else None
+    return WordThen(patterns, tail + r"[\s«\"„“'(]*$") if patterns else None
+
+
+class WordThen:
+    """``(?:^|[^\\w])(?:patterns)rest``, searched in a window before each mention, as two patterns: one after
+    a non-word character, which the regex engine finds by a fast scan (a pattern opening with an alternative
+    tries every place), and one at the very start (match: ``^`` holds only there). Each is guarded by the
+    letters the patterns begin with. Found where the single pattern is found (the callers ask only whether)."""
+
+    def __init__(self, patterns: list[str], rest: str):
+        alternation = "(?:" + "|".join(patterns) + ")"
+        guard = first_letter_guard(alternation, re.I)
+        self.pattern = r"(?:^|[^\w])" + alternation + rest
+        self._after_other = re.compile(r"[^\w]" + guard + alternation + rest, re.I)
+        self._at_start = re.compile(r"^" + guard + alternation + rest, re.I)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self._after_other.search(text, pos, endpos) or self._at_start.match(text, pos, endpos)
 
 
 def _after(patterns: list[str]) -> re.Pattern | None:
@@ -172,8 +191,7 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
-        re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
-        if rules.place_prepositions else None,
+        WordThen(rules.place_prepositions, r"[ \u00a0]$") if rules.place_prepositions else None,
         _before(rules.partner_before), _before(rules.small_town_before),
         frozenset(word.lower() for word in rules.organisation_nouns),
     )
@@ -1109,7 +1127,7 @@ _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
 
 
 def _surnames(found: list[Candidate], text: str, language: str,
-              trigger: re.Pattern | None) -> tuple[set[str], set[str], set[str]]:
+              trigger: WordThen | None) -> tuple[set[str], set[str], set[str]]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person); and
     apart, the keys of such words read only as adjectives ("Marek Lipiński": a surname in -ski, whose
@@ -1314,7 +1332,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
             text, max(0, c.start - CONTEXT_CHARS), c.start))
 
 
-def _lists_after(first: dict[int, Candidate], text: str, pattern: re.Pattern | None) -> set[int]:
+def _lists_after(first: dict[int, Candidate], text: str, pattern: WordThen | None) -> set[int]:
     """The lists whose first member follows the pattern."""
     return {number for number, c in first.items()
             if pattern and pattern.search(text, max(0, c.start - CONTEXT_CHARS), c.start)}
