@@ -3,11 +3,15 @@
 would find. Real words through the real morphology and rules, per language."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from pipeline.resources.gazetteer import geo_rules
-from pipeline.stages.cities import (WORD, _derives_stem, city_rules, fuzzy_sources, fuzzy_stems,
-                                    word_keys)
+from pipeline.resources import morphology
+from pipeline.resources.gazetteer import geo_rules, name_key
+from pipeline.stages.cities import (WORD, _derives_stem, _has_derived_stem, adjective_stems, city_rules, demonym_stems,
+                                    fuzzy_sources, fuzzy_stems, word_keys)
+from pipeline.stages.regex_scan import first_letter_guard
 
 SENTENCES = {
     "uk": "делегація львівської міської ради та харківські митці підписали угоду з одеситами вчора",
@@ -41,3 +45,57 @@ def test_a_place_adjective_is_not_skipped(language, adjective):
     compiled = city_rules(language)
     assert _derives_stem(adjective, language, compiled.endings, 4)
     assert word_keys(adjective, language, True, compiled)
+
+
+@pytest.mark.parametrize("language", sorted(SENTENCES))
+def test_the_derived_stem_pattern_says_what_the_stem_functions_give(language):
+    """_has_derived_stem is one compiled pattern; it must agree with adjective_stems (either suffix table) and
+    demonym_stems on every word, every stem length."""
+    endings = city_rules(language).endings
+    words = {name_key(m.group()) for m in WORD.finditer(SENTENCES[language])}
+    words |= {form for word in words for form in (word[:-1], word[1:], word[2:], word + "а")}
+    for min_letters in (3, 4, 5, 6):
+        for word in sorted(words):
+            stems = adjective_stems(word, endings) + adjective_stems(word, endings, True) + demonym_stems(word, endings)
+            assert _has_derived_stem(word, endings, min_letters) == any(len(s) >= min_letters for s in stems), word
+
+
+@pytest.mark.parametrize("language,words", [
+    ("uk", "делегація львівської міської ради по-українськи що-небудь ґанок online iv"),
+    ("ru", "представители калужских предприятий ёлка по-русски кое-что online xiv"),
+])
+def test_normal_forms_are_those_of_the_readings(language, words):
+    """morphology.normal_forms reads a known Cyrillic word's paradigms directly: the same forms as its readings."""
+    for word in words.split():
+        assert set(morphology.normal_forms(word, language)) == {r.normal_form for r in morphology.readings(word, language)}, word
+
+
+@pytest.mark.parametrize("alternation,guard", [
+    (r"(?:miasto|gmin\w*)", "(?=[gm])"),
+    (r"(?:(?:deputy\s+)?mayor|city)", "(?=[cdm])"),
+    (r"(?:(?<!във\s)връзк|с)", "(?=[вс])"),
+    (r"(?:[a-c]x|z)", "(?=[abcz])"),
+    (r"(?:\w+ого|мер)", ""),  # a class of any letter: no guard
+    (r"(?:x?)", ""),  # may match empty
+])
+def test_first_letter_guard(alternation, guard):
+    assert first_letter_guard(alternation, re.I) == guard
+
+
+@pytest.mark.parametrize("language", sorted(SENTENCES))
+def test_a_word_before_pattern_finds_what_the_single_pattern_finds(language):
+    """WordThen searches as two guarded patterns; in every window of the text, and with pos/endpos, it must
+    find a match exactly where ``(?:^|[^\\w])(?:patterns)rest`` does."""
+    compiled = city_rules(language)
+    patterns = [p for p in (compiled.trigger_before, compiled.institution_before, compiled.region_before,
+                            compiled.organisation_before, compiled.partner_before, compiled.small_town_before,
+                            compiled.preposition) if p is not None]
+    assert patterns
+    text = SENTENCES[language] + " (" + " ".join(SENTENCES[language].split()[::-1]) + ") "
+    for pattern in patterns:
+        single = re.compile(pattern.pattern, re.I)
+        for end in range(len(text) + 1):
+            for start in (0, max(0, end - 30)):
+                window = text[start:end]
+                assert (pattern.search(window) is None) == (single.search(window) is None), (pattern.pattern, window)
+                assert (pattern.search(text, start, end) is None) == (single.search(text, start, end) is None)

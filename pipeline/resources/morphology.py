@@ -5,6 +5,7 @@ so callers never depend on the analysers' own objects.
 """
 from __future__ import annotations
 
+import re
 import sys
 from functools import lru_cache
 from typing import NamedTuple
@@ -53,6 +54,26 @@ def _readings(word: str, language: str) -> tuple[Reading, ...]:
         Reading(p.normal_form, sys.intern(str(p.tag.POS or "")), p.tag.grammemes, float(p.score))
         for p in _parsed(word, language)
     )
+
+
+CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff'’ʼ-]+")
+
+
+def normal_forms(word: str, language: str) -> tuple[str, ...]:
+    """The normal forms of the word's readings, () outside uk/ru. A Cyrillic word in pymorphy3's dictionary
+    (no initial, Latin or Roman number reading beside the dictionary's, which ends the analysis) has them
+    read from its paradigms without building the readings: most words of a text are only asked this."""
+    if language not in PYMORPHY_LANGUAGES:
+        return ()
+    if CYRILLIC_WORD.fullmatch(word) and not word[0].isupper():
+        morph = analyser(language)
+        dictionary = morph.dictionary
+        found = [dictionary.build_normal_form(paradigm, index, fixed)
+                 for fixed, parses in dictionary.words.similar_items(word.lower(), morph.char_substitutes)
+                 for paradigm, index in parses]
+        if found:
+            return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(r.normal_form for r in readings(word, language)))
 
 
 def parses(word: str, language: str) -> tuple:

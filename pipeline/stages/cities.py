@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +31,7 @@ from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacr
 from pipeline.rules import load_compiled
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import name_rules
+from pipeline.stages.regex_scan import first_letter_guard
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -110,6 +112,7 @@ class EndingTables:
     lowercase_derivation_suffixes: "EndingSet"  # a lowercase adjective needs a full suffix (two letters or more)
     demonym_suffixes: "EndingSet"
     stem_alternations: tuple[tuple[str, list[str]], ...]  # longest tail first
+    derived_stem: dict[int, re.Pattern] = field(default_factory=dict)  # _has_derived_stem's pattern per stem length
 
 
 # Endings grouped by length, longest first: length -> {ending: how often the rule file lists it}.
@@ -140,25 +143,42 @@ def _ending_tables(rules: CityRules) -> EndingTables:
 class CompiledCityRules:
     rules: CityRules
     endings: EndingTables
-    trigger_before: re.Pattern | None
-    institution_before: re.Pattern | None
+    trigger_before: WordThen | None
+    institution_before: WordThen | None
     institution_after: re.Pattern | None
-    region_before: re.Pattern | None
+    region_before: WordThen | None
     region_after: re.Pattern | None
-    organisation_before: re.Pattern | None
+    organisation_before: WordThen | None
     organisation_after: re.Pattern | None
     conjunctions: re.Pattern | None = None
-    preposition: re.Pattern | None = None
-    partner_before: re.Pattern | None = None
-    small_town_before: re.Pattern | None = None
+    preposition: WordThen | None = None
+    partner_before: WordThen | None = None
+    small_town_before: WordThen | None = None
     organisation_nouns: frozenset[str] = frozenset()
 
 
-def _before(patterns: list[str], compound: bool = False) -> re.Pattern | None:
+def _before(patterns: list[str], compound: bool = False) -> WordThen | None:
     """A pattern that ends right before a mention; ``compound`` also lets a hyphened second part follow
     the word ("місті-побратимі X", "горад-пабрацім X", "city-partner X")."""
     tail = r"(?:-[^\W\d_]+)?" if compound else ""
-    return re.compile(r"(?:^|[^\w])(?:" + "|".join(patterns) + r")" + tail + r"[\s«\"„“'(]*$", re.I) if patterns else None
+    return WordThen(patterns, tail + r"[\s«\"„“'(]*$") if patterns else None
+
+
+class WordThen:
+    """``(?:^|[^\\w])(?:patterns)rest``, searched in a window before each mention, as two patterns: one after
+    a non-word character, which the regex engine finds by a fast scan (a pattern opening with an alternative
+    tries every place), and one at the very start (match: ``^`` holds only there). Each is guarded by the
+    letters the patterns begin with. Found where the single pattern is found (the callers ask only whether)."""
+
+    def __init__(self, patterns: list[str], rest: str):
+        alternation = "(?:" + "|".join(patterns) + ")"
+        guard = first_letter_guard(alternation, re.I)
+        self.pattern = r"(?:^|[^\w])" + alternation + rest
+        self._after_other = re.compile(r"[^\w]" + guard + alternation + rest, re.I)
+        self._at_start = re.compile(r"^" + guard + alternation + rest, re.I)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self._after_other.search(text, pos, endpos) or self._at_start.match(text, pos, endpos)
 
 
 def _after(patterns: list[str]) -> re.Pattern | None:
@@ -171,8 +191,7 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         _before(rules.region_before), _after(rules.region_after),
         _before(rules.organisation_before), _after(rules.organisation_after),
         re.compile("|".join(re.escape(c) for c in rules.list_conjunctions), re.I) if rules.list_conjunctions else None,
-        re.compile(r"(?:^|[^\w])(?:" + "|".join(rules.place_prepositions) + r")[ \u00a0]$", re.I)
-        if rules.place_prepositions else None,
+        WordThen(rules.place_prepositions, r"[ \u00a0]$") if rules.place_prepositions else None,
         _before(rules.partner_before), _before(rules.small_town_before),
         frozenset(word.lower() for word in rules.organisation_nouns),
     )
@@ -644,9 +663,8 @@ def _derives_stem(surface: str, language: str, endings: EndingTables, min_letter
     The written form is tried first: it needs no dictionary."""
     if _has_derived_stem(name_key(surface), endings, min_letters):
         return True
-    readings = morphology.readings(surface, language)
-    forms = [name_key(r.normal_form) for r in readings]
-    if not readings:  # word_keys takes the lemma where there are no readings
+    forms = [name_key(form) for form in morphology.normal_forms(surface, language)]
+    if not forms:  # word_keys takes the lemma where there are no readings
         lemma = morphology.lemma(surface, language)
         forms += [name_key(lemma)] if lemma else []
     return any(_has_derived_stem(form, endings, min_letters) for form in dict.fromkeys(forms))
@@ -656,11 +674,33 @@ def _has_derived_stem(form: str, endings: EndingTables, min_letters: int) -> boo
     """Whether adjective_stems (either suffix table) or demonym_stems give ``form`` a stem of ``min_letters``
     letters, without building them: an adjective stem is the longest of its derivations, and it is kept when
     a derivation suffix strips from it (the lowercase suffixes are a subset) or when a table is empty."""
-    any_stem = not endings.lowercase_derivation_suffixes
-    for stem in _strip_longest(form, endings.adjective_endings):
-        if len(stem) >= min_letters and (any_stem or _strip_longest(stem, endings.derivation_suffixes)):
-            return True
-    return any(len(stem) >= min_letters for stem in _strip_longest(form, endings.demonym_suffixes))
+    pattern = endings.derived_stem.get(min_letters)
+    if pattern is None:
+        pattern = endings.derived_stem[min_letters] = _derived_stem_pattern(endings, min_letters)
+    return pattern.fullmatch(form) is not None
+
+
+def _derived_stem_pattern(endings: EndingTables, min_letters: int) -> re.Pattern:
+    """_has_derived_stem as one pattern: [at least 3 letters][derivation suffix][adjective ending], the stem
+    before the ending at least ``min_letters`` long (any stem where no suffix has two letters), or a demonym
+    suffix after such a stem. A word is asked once; a pattern walks it in C."""
+    least = max(3, min_letters)  # _strip_longest keeps three letters before an ending
+    adjectives = _alternation(endings.adjective_endings)
+    branches = []
+    if adjectives and not endings.lowercase_derivation_suffixes:
+        branches.append(f".{{{least},}}{adjectives}")
+    elif adjectives:
+        branches += [f".{{{max(3, least - length)},}}{_alternation(((length, suffixes),))}{adjectives}"
+                     for length, suffixes in endings.derivation_suffixes]
+    demonyms = _alternation(endings.demonym_suffixes)
+    if demonyms:
+        branches.append(f".{{{least},}}{demonyms}")
+    return re.compile("(?s)(?:" + "|".join(branches) + ")" if branches else "(?!)")
+
+
+def _alternation(endings: EndingSet) -> str:
+    words = [re.escape(ending) for _, counts in endings for ending in counts]
+    return "(?:" + "|".join(words) + ")" if words else ""
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
@@ -1099,7 +1139,7 @@ _folded = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(fold_diacritics)
 
 
 def _surnames(found: list[Candidate], text: str, language: str,
-              trigger: re.Pattern | None) -> tuple[set[str], set[str], set[str]]:
+              trigger: WordThen | None) -> tuple[set[str], set[str], set[str]]:
     """Keys of single words that somewhere in the text follow a capitalised word, as a surname
     follows a given name ("Georgu Bushu" makes every "Bush", "Busha" of the article a person); and
     apart, the keys of such words read only as adjectives ("Marek Lipiński": a surname in -ski, whose
@@ -1308,7 +1348,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
             text, max(0, c.start - CONTEXT_CHARS), c.start))
 
 
-def _lists_after(first: dict[int, Candidate], text: str, pattern: re.Pattern | None) -> set[int]:
+def _lists_after(first: dict[int, Candidate], text: str, pattern: WordThen | None) -> set[int]:
     """The lists whose first member follows the pattern."""
     return {number for number, c in first.items()
             if pattern and pattern.search(text, max(0, c.start - CONTEXT_CHARS), c.start)}

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+try:  # the standard library's own regex parser: the first letters a pattern can start with
+    from re import _constants as _sre, _parser as _sre_parse
+except ImportError:  # another Python: no guard, the same matches
+    _sre = _sre_parse = None
+
 
 def matches_at(pattern: re.Pattern, text: str, starts: list[int] | None) -> Iterator[re.Match]:
     """The matches of ``pattern.finditer(text)``, given ``starts``: every position where one may begin
@@ -28,3 +33,66 @@ def matches_at(pattern: re.Pattern, text: str, starts: list[int] | None) -> Iter
             return
         yield match
         searched_to = match.end()
+
+
+def first_letter_guard(alternation: str, flags: int = 0) -> str:
+    """A lookahead for the letters a match of ``alternation`` can begin with ("(?=[mpr])"), to put before it
+    where it is tried at many places (a rule pattern searched in a window of text): at most places the
+    engine then tests one letter instead of every alternative. "" where they cannot be told (a class such
+    as \\w, any character, a pattern that can match empty): the pattern is then used as it is. The
+    lookahead drops no match, since every match begins with one of its letters."""
+    try:
+        first, empty = _first_letters(_sre_parse.parse(alternation, flags).data) if _sre_parse else (None, True)
+    except (re.error, TypeError, ValueError, RecursionError):
+        return ""
+    if first is None or empty or not first:
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
+
+
+MAX_RANGE = 512  # a wider class is no useful guard
+
+
+def _first_letters(items) -> tuple[set[str] | None, bool]:
+    """The characters the first consumed character of a parsed sequence can be (None: any or unknown) and
+    whether the sequence can match empty. Lookarounds and anchors consume nothing: the next item decides."""
+    letters: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            return letters | {chr(av)}, False
+        if op is _sre.IN:
+            return _class_letters(av, letters), False
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+            continue
+        if op is _sre.SUBPATTERN:
+            found, empty = _first_letters(av[3])
+        elif op is _sre.BRANCH:
+            found, empty = set(), False
+            for branch in av[1]:
+                part, part_empty = _first_letters(branch)
+                if part is None:
+                    return None, False
+                found, empty = found | part, empty or part_empty
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            found, empty = _first_letters(av[2])
+            empty = empty or av[0] == 0
+        else:
+            return None, False
+        if found is None:
+            return None, False
+        letters |= found
+        if not empty:
+            return letters, False
+    return letters, True
+
+
+def _class_letters(items, letters: set[str]) -> set[str] | None:
+    found = set(letters)
+    for op, av in items:
+        if op is _sre.LITERAL:
+            found.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] < MAX_RANGE:
+            found.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None  # a negated class, a category (\\w, \\s): any letter may begin
+    return found
