@@ -166,6 +166,7 @@ def doc_to_annotated(doc, language: str, model_id: str, text: str | None = None)
     columns = doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE, LEMMA]).tolist()
     pos_tags = [t.pos_ for t in doc] if doc.has_annotation("POS") else None
     strings = doc.vocab.strings
+    lowered: dict[int, str] = {}  # a lemma's lowercase string, once per distinct lemma of the doc
     new_token = tuple.__new__  # a NamedTuple built from one tuple: its keyword __new__ costs more than the rest
     for i, (start, length, sent_start, is_space, lemma) in enumerate(columns):
         if sent_start == 1 and first is not None:
@@ -176,14 +177,21 @@ def doc_to_annotated(doc, language: str, model_id: str, text: str | None = None)
         if first is None:
             first = start
         word = text[start:start + length]
-        tokens.append(new_token(Token, (word, start, start + length, (strings[lemma] if lemma else word).lower(),
+        if lemma:
+            lemma_text = lowered.get(lemma)
+            if lemma_text is None:
+                lemma_text = lowered[lemma] = strings[lemma].lower()
+        else:
+            lemma_text = word.lower()
+        tokens.append(new_token(Token, (word, start, start + length, lemma_text,
                                         pos_tags[i] if pos_tags else "", len(sentences))))
     if first is not None:
         sentences.append(Span(first, tokens[-1].end))
     entities = []
     for ent in doc.ents:
         label = common_label(ent.label_)
-        end = ent.start_char + len(ent.text.split("\n")[0].rstrip())  # a name never runs over a line break
+        # a name never runs over a line break; the slice is ent.text without joining its tokens
+        end = ent.start_char + len(text[ent.start_char:ent.end_char].split("\n")[0].rstrip())
         if label and end > ent.start_char:
             entities.append(Entity(text[ent.start_char:end], ent.start_char, end, label, "ner"))
     return AnnotatedDoc(text=text, language=language, tokens=tokens,
