@@ -247,6 +247,10 @@ def lingua_scores(sample: str, rules: LangidRules, excluded: Iterable[str] = ())
     languages = tuple(lang for lang in rules.lingua.covered + rules.lingua.guard if lang not in excluded)
     if not languages:
         return {}
+    if len(languages) == 1:
+        # The letters leave one language: nothing to rank (before guards were ruled out, lingua gave it
+        # ~1.0 against the guards). A one-language lingua detector takes ~100 ms and ~20 MB to build.
+        return {languages[0]: 1.0}
     detector = _lingua_detector(rules.lingua.mode, languages)
     return {
         value.language.iso_code_639_1.name.lower(): value.value
