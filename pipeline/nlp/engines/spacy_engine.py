@@ -28,10 +28,10 @@ PIPE_BATCH_SIZE = 32
 PIPE_BATCH_CHARS = 20_000
 # Lexemes kept in a pipeline's vocabulary for good (see SpacyEngine.learn_words): 10,000 word forms of
 # the first articles cost ~7 MB per language and take the tokenizer from ~8 to ~1.1 ms per news article.
-# Measured again on whole news files (tokenizer in memory zones after the first 256 articles, one
-# process): 10,000 -> 20,000 forms take pl from 4.4 to 3.5 ms and bg from 2.6 to 2.0 ms per article
-# for 3-5 MB more per language (30,000: pl 3.2 ms, +8 MB).
-PERMANENT_WORDS = 20_000
+# 20,000 makes the tokenizer in memory zones faster once learnt (pl 4.4 -> 3.5, bg 2.6 -> 2.0 ms per
+# article) but learning tokenizes every article twice until then (~400 news articles of a language):
+# a loss until ~1,500 articles per language and worker, so on the 5,325 news of the bench.
+PERMANENT_WORDS = 10_000
 
 
 class ModelUnavailable(Exception):
