@@ -85,6 +85,21 @@ def test_letters_rule_out_neighbours(text, out, kept):
     assert kept not in reasons
 
 
+def test_letters_rule_out_guard_languages_too():
+    """Guard languages (known only so that their texts get their own label) are ruled out by the same
+    letters as covered ones: lingua then ranks only what the letters allow (each language left costs it)."""
+    rules = langid_rules()
+    ukrainian = ruled_out(letter_counts("Київ і Львів підписали угоду про співпрацю в галузі культури та освіти."), rules)
+    assert set(rules.lingua.guard) <= set(ukrainian)
+    polish = ruled_out(letter_counts("Władze Łodzi i Wałbrzycha podpisały porozumienie o współpracy, które obejmie "
+                                     "także wymianę młodzieży szkolnej."), rules)
+    assert {"it", "es", "hu", "tr", "nl"} <= set(polish) and "pl" not in polish
+    hungarian = ("A városi közgyűlés elfogadta az új közlekedési tervet, amely szerint jövőre két új "
+                 "villamosvonal épül a belvárosban.")
+    assert "hu" not in ruled_out(letter_counts(hungarian), rules)
+    assert detect_language(hungarian).language == "hu"
+
+
 def test_stray_foreign_letters_do_not_rule_out():
     """A Russian text with one Ukrainian place name keeps Russian."""
     text = ("Делегация из Москвы провела переговоры с руководством города. Стороны обсудили "
@@ -207,7 +222,8 @@ def test_rules_file_is_consistent():
     covered = set(rules.lingua.covered)
     assert {"uk", "ru", "be", "sl", "hr", "sr", "bs", "pl", "cs", "sk", "bg", "mk", "en", "de", "fr"} <= covered
     assert not covered & set(rules.lingua.guard)
-    assert set(rules.alphabets) == covered, "every covered language needs its alphabet"
+    assert set(rules.alphabets) == covered | set(rules.lingua.guard), \
+        "every covered and guard language needs its alphabet (letters rule guards out too)"
     for language, alphabet in rules.alphabets.items():
         assert alphabet == alphabet.lower() and len(set(alphabet)) == len(alphabet), language
     for group in rules.varieties:

@@ -127,15 +127,22 @@ def fold_homoglyphs(sample: str, rules: LangidRules) -> str:
 
     Some sites mix the scripts on purpose; the n-gram detectors would read such text as Latin.
     """
-    if not rules.homoglyphs:
+    if not rules.homoglyphs or not CYRILLIC_LETTER.search(sample):
         return sample
-    table = _derived("homoglyphs", rules, lambda r: str.maketrans(r.homoglyphs))
+    table, words = _derived("homoglyphs", rules, _homoglyph_folding)
 
     def fold(match: re.Match) -> str:
         word = match.group(0)
         return word.translate(table) if CYRILLIC_LETTER.search(word) else word
 
-    return WORD.sub(fold, sample)
+    return words.sub(fold, sample)
+
+
+def _homoglyph_folding(rules: LangidRules) -> tuple[dict[int, str], re.Pattern]:
+    """The translation table, and the words (whole runs of ``\\w``) that hold a look-alike: the only
+    ones folding can change, so the callback runs for few words."""
+    look_alikes = "".join(re.escape(ch) for ch in rules.homoglyphs)
+    return str.maketrans(rules.homoglyphs), re.compile(rf"\w*[{look_alikes}]\w*")
 
 
 def script_of(char: str, scripts: dict[str, ScriptRules]) -> str | None:
@@ -146,8 +153,26 @@ def script_of(char: str, scripts: dict[str, ScriptRules]) -> str | None:
     return None
 
 
+def _script_table(rules: LangidRules) -> dict[str, str | None]:
+    """``script_of`` per character, filled as characters are met (a text has few distinct letters)."""
+    return _derived("script_table", rules, lambda r: {})
+
+
+def _letters_by_script(letters: Counter[str], rules: LangidRules) -> dict[str, dict[str, int]]:
+    """The letter counts split by script (letters of no script left out), scripts in order of first use."""
+    table = _script_table(rules)
+    grouped: dict[str, dict[str, int]] = {}
+    for ch, n in letters.items():
+        script = table.get(ch, False)
+        if script is False:
+            script = table[ch] = script_of(ch, rules.scripts)
+        if script:
+            grouped.setdefault(script, {})[ch] = n
+    return grouped
+
+
 def letter_counts(sample: str) -> Counter[str]:
-    return Counter(ch for ch in sample.lower() if ch.isalpha())
+    return Counter(filter(str.isalpha, sample.lower()))
 
 
 _DERIVED: dict[tuple[str, int], tuple[object, object]] = {}
@@ -169,27 +194,28 @@ def _scripts_of_alphabets(rules: LangidRules) -> dict[str, frozenset[str]]:
     })
 
 
+def _alphabet_sets(rules: LangidRules) -> list[tuple[str, frozenset[str]]]:
+    return _derived("alphabet_sets", rules, lambda r: [
+        (language, frozenset(alphabet)) for language, alphabet in sorted(r.alphabets.items())])
+
+
 def ruled_out(letters: Counter[str], rules: LangidRules) -> dict[str, str]:
-    """Covered languages the letters rule out, with the reason (for tests and the eval's errors)."""
+    """Covered and guard languages the letters rule out, with the reason (for tests and the eval's errors)."""
     total = sum(letters.values())
-    by_script: Counter[str] = Counter()
-    script_letters: dict[str, dict[str, int]] = {}
-    for ch, n in letters.items():
-        script = script_of(ch, rules.scripts)
-        if script:
-            by_script[script] += n
-            script_letters.setdefault(script, {})[ch] = n
+    script_letters = _letters_by_script(letters, rules)
+    by_script = Counter({script: sum(group.values()) for script, group in script_letters.items()})
     reasons: dict[str, str] = {}
     own = _scripts_of_alphabets(rules)
-    for language, alphabet in sorted(rules.alphabets.items()):
+    for language, alphabet in _alphabet_sets(rules):
         own_scripts = own[language]
         share = sum(by_script[s] for s in own_scripts) / total
         if share < rules.min_script_share:
             reasons[language] = f"script share {share:.2f}"
             continue
         for script in sorted(own_scripts):
-            foreign = {ch: n for ch, n in script_letters.get(script, {}).items() if ch not in alphabet}
-            count = sum(foreign.values())
+            group = script_letters.get(script, {})
+            foreign = group.keys() - alphabet
+            count = sum(group[ch] for ch in foreign)
             limit = rules.scripts[script].foreign
             if count >= limit.min_count and count / total >= limit.min_share:
                 reasons[language] = "foreign letters " + "".join(sorted(foreign))
@@ -221,6 +247,10 @@ def lingua_scores(sample: str, rules: LangidRules, excluded: Iterable[str] = ())
     languages = tuple(lang for lang in rules.lingua.covered + rules.lingua.guard if lang not in excluded)
     if not languages:
         return {}
+    if len(languages) == 1:
+        # The letters leave one language: nothing to rank (before guards were ruled out, lingua gave it
+        # ~1.0 against the guards). A one-language lingua detector takes ~100 ms and ~20 MB to build.
+        return {languages[0]: 1.0}
     detector = _lingua_detector(rules.lingua.mode, languages)
     return {
         value.language.iso_code_639_1.name.lower(): value.value
@@ -389,14 +419,24 @@ def _letters_outside_names(sample: str, letters: Counter[str], rules: LangidRule
     few are left."""
     if _dominant_script(letters, rules) != "Latin":
         return letters  # Cyrillic names carry no letters foreign to the languages around them
-    ordinary = " ".join(m.group() for m in LETTERS.finditer(sample) if not _name_at(sample, m))
+    ordinary = " ".join(word for word, start in _words(sample) if not _name_at(sample, word, start))
     counts = letter_counts(ordinary)
     return counts if sum(counts.values()) >= rules.sample.min_letters else letters
 
 
-def _name_at(sample: str, word: re.Match) -> bool:
+def _words(sample: str) -> list[tuple[str, int]]:
+    """The words (runs of letters) of the sample with their starts; one per sample (``memo``)."""
+    if _WORDS_MEMO[0] is not sample:
+        _WORDS_MEMO[:] = [sample, [(m.group(), m.start()) for m in LETTERS.finditer(sample)]]
+    return _WORDS_MEMO[1]
+
+
+_WORDS_MEMO: list = [None, []]
+
+
+def _name_at(sample: str, word: str, start: int) -> bool:
     """A word capitalised inside a sentence: a name, which says nothing of the language around it."""
-    return word.group()[:1].isupper() and not _opens_sentence(sample, word.start())
+    return word[0].isupper() and not _opens_sentence(sample, start)
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -414,10 +454,9 @@ def _function_word_language(scores: dict[str, float], sample: str, rules: Langid
         return None
     lexicon = _derived("function_words", spec, lambda s: {w: lang for lang, ws in s.words.items() for w in ws})
     ordinary, hits = 0, Counter()
-    for match in LETTERS.finditer(sample):
-        word = match.group()
+    for word, start in _words(sample):
         language = lexicon.get(word.casefold())
-        if language is None and _name_at(sample, match):
+        if language is None and _name_at(sample, word, start):
             continue
         ordinary += 1
         if language is not None:
@@ -432,11 +471,8 @@ def _function_word_language(scores: dict[str, float], sample: str, rules: Langid
 
 
 def _dominant_script(letters: Counter[str], rules: LangidRules) -> str | None:
-    by_script: Counter[str] = Counter()
-    for ch, n in letters.items():
-        script = script_of(ch, rules.scripts)
-        if script:
-            by_script[script] += n
+    by_script = Counter({script: sum(group.values())
+                         for script, group in _letters_by_script(letters, rules).items()})
     return by_script.most_common(1)[0][0] if by_script else None
 
 

@@ -41,7 +41,7 @@ DB_NAME = "annotations.sqlite"
 FORMAT = 3  # bump when the stored value layout changes; old entries then miss (2: AnnotatedDoc as columns)
 READABLE = frozenset({2, 3})  # 3: the format 2 values as marshal instead of JSON, so 2 still reads
 MARSHALLED = b"M"  # first byte of a marshal value (a zlib stream starts with 0x78)
-COMPRESSION_LEVEL = 3
+COMPRESSION_LEVEL = 1  # measured on news docs: 0.25 ms and 6.3 KB per doc (3: 0.34 ms, 5.8 KB; 0: 18.6 KB)
 
 Annotator = Callable[[CleanText, str], tuple[AnnotatedDoc | None, list[str]]]
 Detector = Callable[[str], LanguageGuess]

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START, SPACY
+from spacy.attrs import IS_SPACE, LEMMA, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -37,11 +37,11 @@ class _TokenView:
     __slots__ = ("texts", "spaces", "is_space")
 
     def __init__(self, doc: Doc):
-        text = doc.text  # rebuilt from the tokens on every access
-        columns = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE]).tolist()
-        self.texts = [text[start:start + length] for start, length, _, _ in columns]
-        self.spaces = [" " if space else "" for _, _, space, _ in columns]
-        self.is_space = [bool(flag) for _, _, _, flag in columns]
+        # a token's text is its ORTH string (Doc.text would build a Token object per token to join them)
+        orths, spaces, is_space = doc.to_array([ORTH, SPACY, IS_SPACE]).T.tolist()
+        self.texts = list(map(doc.vocab.strings.__getitem__, orths))
+        self.spaces = [" " if space else "" for space in spaces]
+        self.is_space = [bool(flag) for flag in is_space]
 
 
 def _glued_period(text: str, kept: frozenset[str] | None) -> bool:
@@ -144,13 +144,19 @@ class CitylinksLemmatizer:
         if not len(doc):
             return doc
         lemmatize = lemmatizer_of_words(self.spec)
-        view = _TokenView(doc)
-        lemmas = doc.to_array(LEMMA)  # one column, as a flat array
-        add = doc.vocab.strings.add
-        for i, (text, is_space) in enumerate(zip(view.texts, view.is_space)):
+        orths, is_space = doc.to_array([ORTH, IS_SPACE]).T.tolist()
+        lemmas = doc.to_array(LEMMA).tolist()  # one column
+        strings = doc.vocab.strings
+        of_word: dict[int, int] = {}  # ORTH -> LEMMA: each distinct word of the doc looked up once
+        for i, orth in enumerate(orths):
             if self.overwrite or not lemmas[i]:
-                lemmas[i] = add(text if is_space else lemmatize(text))
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # one write: token.lemma_ per token costs more
+                lemma = of_word.get(orth)
+                if lemma is None:
+                    text = strings[orth]
+                    lemma = of_word[orth] = strings.add(text if is_space[i] else lemmatize(text))
+                lemmas[i] = lemma
+        # one write: token.lemma_ per token costs more
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 
 

@@ -14,7 +14,8 @@ from pipeline.resources.lemma_tries import simplemma_lemmatizer
 
 Lemmatize = Callable[[str], str]
 PERSONAL_NAME_TAGS = frozenset({"Surn", "Name", "Patr"})  # OpenCorpora grammemes
-WORD_CACHE_SIZE = 20_000  # per lemmatizer: bounded, so a long batch does not keep every word form it met
+WORD_CACHE_SIZE = 50_000  # per lemmatizer: bounded, so a long batch does not keep every word form it met
+# (~15 MB; on the second half of the pl news 8.6% of word tokens miss it, 11.7% with 20,000 forms)
 
 
 def _pymorphy3(language: str) -> Lemmatize:

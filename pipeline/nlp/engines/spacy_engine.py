@@ -27,8 +27,10 @@ PIPE_BATCH_SIZE = 32
 # and 32 long Russian news articles at once took ~430 MB for an instant (the peak RSS of a worker).
 PIPE_BATCH_CHARS = 20_000
 # Lexemes kept in a pipeline's vocabulary for good (see SpacyEngine.learn_words): 10,000 word forms of
-# the first articles cost ~7 MB per language and take the tokenizer from ~8 to ~1.1 ms per news article
-# (20,000: 0.8 ms for twice the memory).
+# the first articles cost ~7 MB per language and take the tokenizer from ~8 to ~1.1 ms per news article.
+# 20,000 makes the tokenizer in memory zones faster once learnt (pl 4.4 -> 3.5, bg 2.6 -> 2.0 ms per
+# article) but learning tokenizes every article twice until then (~400 news articles of a language):
+# a loss until ~1,500 articles per language and worker, so on the 5,325 news of the bench.
 PERMANENT_WORDS = 10_000
 
 
@@ -166,6 +168,7 @@ def doc_to_annotated(doc, language: str, model_id: str, text: str | None = None)
     columns = doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE, LEMMA]).tolist()
     pos_tags = [t.pos_ for t in doc] if doc.has_annotation("POS") else None
     strings = doc.vocab.strings
+    lowered: dict[int, str] = {}  # a lemma's lowercase string, once per distinct lemma of the doc
     new_token = tuple.__new__  # a NamedTuple built from one tuple: its keyword __new__ costs more than the rest
     for i, (start, length, sent_start, is_space, lemma) in enumerate(columns):
         if sent_start == 1 and first is not None:
@@ -176,14 +179,21 @@ def doc_to_annotated(doc, language: str, model_id: str, text: str | None = None)
         if first is None:
             first = start
         word = text[start:start + length]
-        tokens.append(new_token(Token, (word, start, start + length, (strings[lemma] if lemma else word).lower(),
+        if lemma:
+            lemma_text = lowered.get(lemma)
+            if lemma_text is None:
+                lemma_text = lowered[lemma] = strings[lemma].lower()
+        else:
+            lemma_text = word.lower()
+        tokens.append(new_token(Token, (word, start, start + length, lemma_text,
                                         pos_tags[i] if pos_tags else "", len(sentences))))
     if first is not None:
         sentences.append(Span(first, tokens[-1].end))
     entities = []
     for ent in doc.ents:
         label = common_label(ent.label_)
-        end = ent.start_char + len(ent.text.split("\n")[0].rstrip())  # a name never runs over a line break
+        # a name never runs over a line break; the slice is ent.text without joining its tokens
+        end = ent.start_char + len(text[ent.start_char:ent.end_char].split("\n")[0].rstrip())
         if label and end > ent.start_char:
             entities.append(Entity(text[ent.start_char:end], ent.start_char, end, label, "ner"))
     return AnnotatedDoc(text=text, language=language, tokens=tokens,
