@@ -102,3 +102,19 @@ def test_every_shipped_model_has_card_scores_and_fits(name):
     if "NC" in meta["license"]:
         assert "Non-commercial" in card
     assert sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) < 12e6
+
+
+def test_a_recipe_overrides_the_defaults_and_its_encoder_reaches_the_model():
+    from pipeline.training.recipes import settings_for
+    from pipeline.training.train import ner_config
+
+    recipes = load_recipes()
+    lean = recipes.models["uk_ner"].model_copy(update={
+        "version": "9.9.9", "max_epochs": 20,
+        "tok2vec": recipes.defaults.tok2vec.model_copy(update={"width": 48, "maxout_pieces": 2})})
+    settings = settings_for(lean, recipes.defaults, max_epochs=5)
+    assert (settings.version, settings.max_epochs, settings.tok2vec.width) == ("9.9.9", 5, 48)
+    encode = ner_config(settings)["model"]["tok2vec"]["encode"]
+    assert (encode["width"], encode["maxout_pieces"]) == (48, 2)
+    assert settings_for(recipes.models["pl_ner"].model_copy(update={"tok2vec": None, "version": None}),
+                        recipes.defaults).version == recipes.defaults.version

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.rules import parse_rule_file
 
@@ -22,6 +22,7 @@ class Tok2Vec(Strict):
     depth: int
     window_size: int
     rows: dict[str, int]
+    maxout_pieces: int = Field(3, ge=1)  # of the encoder's layers; 2 costs less CPU per token
 
 
 class Settings(Strict):
@@ -60,15 +61,22 @@ class Recipe(Strict):
     licence: str
     sources: tuple[Source, ...]
     official: tuple[Official, ...] = ()
-    max_cpu_minutes: float | None = None  # overrides the default for this model
-    tok2vec: Tok2Vec | None = None  # overrides the default for this model
+    # Each of these overrides the default for this model. A retrained model gets its own version:
+    # the annotation cache is keyed by it.
+    max_cpu_minutes: float | None = None
+    max_epochs: int | None = None
+    patience: int | None = None
+    tok2vec: Tok2Vec | None = None
+    hidden_width: int | None = None
+    version: str | None = None
+
+
+OVERRIDABLE = ("max_cpu_minutes", "max_epochs", "patience", "tok2vec", "hidden_width", "version")
 
 
 def settings_for(recipe: Recipe, defaults: Settings, **overrides) -> Settings:
     """The defaults, then the recipe's own values, then the command line's."""
-    own = {"max_cpu_minutes": recipe.max_cpu_minutes} if recipe.max_cpu_minutes else {}
-    if recipe.tok2vec is not None:
-        own["tok2vec"] = recipe.tok2vec
+    own = {key: getattr(recipe, key) for key in OVERRIDABLE if getattr(recipe, key) is not None}
     return defaults.model_copy(update={**own, **{k: v for k, v in overrides.items() if v is not None}})
 
 

@@ -79,7 +79,7 @@ def ner_config(settings: Settings) -> dict:
                       "attrs": list(t2v.rows), "rows": list(t2v.rows.values()),
                       "include_static_vectors": False},
             "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": t2v.width,
-                       "depth": t2v.depth, "window_size": t2v.window_size, "maxout_pieces": 3},
+                       "depth": t2v.depth, "window_size": t2v.window_size, "maxout_pieces": t2v.maxout_pieces},
         },
     }}
 
