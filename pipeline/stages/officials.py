@@ -27,7 +27,7 @@ from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules,
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name, strip_honorifics
-from pipeline.stages.regex_scan import matches_at
+from pipeline.stages.regex_scan import matches_at, word_start_pattern
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
 from schemas.record import CityItem, Mention, OfficialItem, Role
@@ -191,7 +191,7 @@ def _title_patterns(rules: OfficialRules) -> TitleMatcher:
     starts = None
     if out and all(pattern.groups == 0 for pattern, *_ in out):  # groups could not share one pattern
         try:
-            starts = re.compile(r"(?<!\w)(?=" + "|".join(bodies) + ")", re.I)
+            starts = word_start_pattern("|".join(bodies), re.I)
         except re.error:
             starts = None
     return TitleMatcher(out, starts)
@@ -1169,8 +1169,10 @@ def _share_title_city(found: list[Found]) -> None:
 
 
 @lru_cache(maxsize=None)
-def _deputy_pattern(language: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)(?:" + "|".join(official_rules(language).deputy_of_previous) + r")(?!\w)", re.I)
+def _deputy_patterns(language: str) -> tuple[re.Pattern, re.Pattern]:
+    """The deputy phrase, and where it can begin (found by the engine's fast scan)."""
+    alternation = "(?:" + "|".join(official_rules(language).deputy_of_previous) + ")"
+    return re.compile(r"(?<!\w)" + alternation + r"(?!\w)", re.I), word_start_pattern(alternation, re.I)
 
 
 PREVIOUS_WITHIN = 300  # characters from the official named before to "his deputy"
@@ -1184,7 +1186,8 @@ def _deputies_of_previous(doc: AnnotatedDoc, rules: OfficialRules, people: list[
     if not rules.deputy_of_previous:
         return []
     deputies = []
-    for match in _deputy_pattern(doc.language).finditer(doc.text):
+    pattern, starts = _deputy_patterns(doc.language)
+    for match in matches_at(pattern, doc.text, [m.start() for m in starts.finditer(doc.text)]):
         person = next((p for p in people if p.start >= match.end()), None)
         gap = doc.text[match.end():person.start] if person else ""
         if person is None or person.start in taken or len(gap) > 40 or re.search(r"[^\w\s]", gap) \
