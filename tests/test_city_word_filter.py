@@ -11,7 +11,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import geo_rules, name_key
 from pipeline.stages.cities import (WORD, _derives_stem, _has_derived_stem, adjective_stems, city_rules, demonym_stems,
                                     fuzzy_sources, fuzzy_stems, word_keys)
-from pipeline.stages.regex_scan import first_letter_guard
+from pipeline.stages.regex_scan import first_letter_guard, matches_at, word_start_pattern
 
 SENTENCES = {
     "uk": "делегація львівської міської ради та харківські митці підписали угоду з одеситами вчора",
@@ -99,3 +99,42 @@ def test_a_word_before_pattern_finds_what_the_single_pattern_finds(language):
                 window = text[start:end]
                 assert (pattern.search(window) is None) == (single.search(window) is None), (pattern.pattern, window)
                 assert (pattern.search(text, start, end) is None) == (single.search(text, start, end) is None)
+
+
+WORD_START_TEXTS = [
+    "Мер Ордичів ПАН Мер, мер-мер «мер» 2мер ᲀмер МЕР\nмер",
+    "\u0130stanbul ist \u212aELVIN Kelvin kelvin \u017ftadt Stadt. x-stadt _stadt \u1c80ід від",
+    "",
+    "ß ẞ SS ss. Ärger ärger",
+]
+
+
+@pytest.mark.parametrize("alternation, flags", [
+    (r"(?:мер|пан(?:і|ові)?)", re.I),
+    (r"(?:istanbul|kelvin|stadt|ß|ärger|від)", re.I),
+    (r"(?:stadt|ärger|«)", 0),  # a start that is not a word character
+    (r"(?:\w+ого|мер)", re.I),  # no guard: the plain pattern
+    (r"(?!x)x", 0),
+])
+def test_word_start_pattern_finds_the_starts_of_the_plain_pattern(alternation, flags):
+    """Case folding included (Kelvin sign, long s, dotted capital I, the Cyrillic rounded ve)."""
+    plain = re.compile(r"(?<!\w)(?=" + alternation + ")", flags)
+    fast = word_start_pattern(alternation, flags)
+    for text in WORD_START_TEXTS + [" ".join(WORD_START_TEXTS)]:
+        assert [m.start() for m in fast.finditer(text)] == [m.start() for m in plain.finditer(text)], text
+        whole = re.compile(r"(?<!\w)" + alternation + r"(?!\w)", flags)
+        starts = [m.start() for m in fast.finditer(text)]
+        assert [m.span() for m in matches_at(whole, text, starts)] == [m.span() for m in whole.finditer(text)]
+
+
+def test_word_start_pattern_opens_with_a_class_the_engine_scans_fast():
+    assert word_start_pattern(r"(?:мер|пан)", re.I).pattern.startswith("(?-i:[")
+    assert word_start_pattern(r"(?:мер|пан)", re.I).search("Приїхав ПАН") is not None
+
+
+@pytest.mark.parametrize("before", ["", "   ", "x", "Борис ", "Зеленого міста. ", "Пан\n  ", "пан\u00a0",
+                                    "Жовтня: ", "2026 — ", "Він \u2028", "слово.x ", "ціна|", "a\nb "])
+def test_opens_sentence_is_the_pattern_it_replaces(before):
+    """_before's sentence-start test: the same answer as the regex it replaced, without a try at every character."""
+    from pipeline.stages.city_context import _opens_sentence
+    assert _opens_sentence(before) == (re.search(r"(?:^|[.!?:|\n–—-])\s*$", before) is not None)

@@ -427,9 +427,8 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
     if exact in gazetteer:
         keys[exact] = EXACT
     rules = city_rules(language)
-    first = _name_part_forms(words[0], language)
-    first += tuple(v for form in first for v in spellings(form, rules))
-    if not any(gazetteer.names.has_prefix(form + " ") for form in first):
+    first, opens = _first_word_forms(words[0], language, gazetteer)
+    if not opens:
         # no multi-word name starts with any form of the first word: perhaps another language's spelling
         return tuple(keys.items()) or _part_or_near_keys(words, language, gazetteer)
     per_word = [first] + [_name_part_forms(w, language) for w in words[1:]]
@@ -444,6 +443,15 @@ def _ngram_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> 
         if key in gazetteer and key not in keys:
             keys[key] = LEMMA
     return tuple(keys.items()) or _part_or_near_keys(words, language, gazetteer)
+
+
+@lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
+def _first_word_forms(word: str, language: str, gazetteer: Gazetteer) -> tuple[tuple[str, ...], bool]:
+    """The forms and spellings of a name's first word, and whether a multi-word name opens with one of them:
+    once per word, not once per n-gram that it opens."""
+    forms = _name_part_forms(word, language)
+    forms += tuple(v for form in forms for v in spellings(form, city_rules(language)))
+    return forms, any(gazetteer.names.has_prefix(form + " ") for form in forms)
 
 
 def _part_or_near_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
@@ -1214,7 +1222,9 @@ def _written_lowercase(low: str, text: str) -> bool:
     """Does this text also write the word in lowercase (once per word and text, not per mention)?"""
     known = _lowercase_answers(text)
     if low not in known:
-        known[low] = low in text and bool(re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text))
+        # the word edge before is tested behind the word: a pattern that opens with the word itself is found
+        # by the engine's fast literal search, one that opens with a lookbehind is tried at every character
+        known[low] = low in text and bool(re.search(rf"{re.escape(low)}(?<!\w(?s:.){{{len(low)}}})(?!\w)", text))
     return known[low]
 
 

@@ -141,13 +141,23 @@ def _before(c: Span, text: str, lexicon: CountryLexicon, nouns_capitalised: bool
     matches = list(WORD.finditer(window))[-2:]
     for match in reversed(matches):  # "polskie miasto Nowy Sącz", "der tschechischen Stadt Ostrava"
         word = match.group()
-        opens = re.search(r"(?:^|[.!?:|\n–—-])\s*$", window[:match.start()]) is not None  # a sentence's first word
-        code = adjective_country(word, lexicon) if adjectives_capitalised or opens or not word[:1].isupper() else None
+        code = adjective_country(word, lexicon) if adjectives_capitalised or not word[:1].isupper() or _opens_sentence(
+            window[:match.start()]) else None  # a capitalised adjective only as a sentence's first word
         if code:
             return {code}
         if word[:1].isupper() and not nouns_capitalised:
             break  # not past another name ("Američkih Država Donald")
     return set()
+
+
+SENTENCE_MARKS = ".!?:|\n–—-"
+
+
+def _opens_sentence(before: str) -> bool:
+    """Only spaces after the start or after a sentence mark: what ``(?:^|[.!?:|\\n–—-])\\s*$`` finds, without
+    trying it at every character (str.rstrip strips what \\s matches)."""
+    kept = before.rstrip()
+    return not kept or kept[-1] in SENTENCE_MARKS or "\n" in before[len(kept):]
 
 
 def _line_head(c: Span, text: str, country_of: CountryOf) -> frozenset[str]:

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.stages.lexicon import Lexicon, check_phrase, doc_units, normalise, segment_of, segments
-from pipeline.stages.regex_scan import matches_at
+from pipeline.stages.regex_scan import matches_at, word_start_pattern
 from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import DateItem, DateKind, Mention
@@ -213,9 +213,9 @@ def _grammar(rules: DatesRules) -> Grammar:
                              + rules.year_markers_before + rules.period_before + rules.period_for + rules.since
                              + rules.range_joiners),
         day_joint=re.compile(rf"\s*(?:[-–—]|{_word(rules.range_joiners)})\s*(?:{_word(rules.weekdays)},?\s*)?"),
-        word_starts=re.compile(r"(?<!\w)(?=" + _alternation(
+        word_starts=word_start_pattern(_alternation(
             month_forms + rules.year_markers_before + rules.year_prepositions + rules.period_before
-            + [r.form for r in rules.relative]) + ")"),
+            + [r.form for r in rules.relative])),
     )
 
 

@@ -27,7 +27,7 @@ from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules,
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name, strip_honorifics
-from pipeline.stages.regex_scan import matches_at
+from pipeline.stages.regex_scan import matches_at, word_start_pattern
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
 from schemas.record import CityItem, Mention, OfficialItem, Role
@@ -171,6 +171,19 @@ def _alternation(language: str, name: str) -> re.Pattern | None:
     return re.compile(spec.head + "(?:" + "|".join(words) + ")" + spec.tail, spec.flags) if words else None
 
 
+@lru_cache(maxsize=None)
+def _alternation_starts(language: str, name: str) -> re.Pattern:
+    """Where ALTERNATIONS[name] (a pattern that opens at a word edge) can begin, for matches_at: the engine's
+    fast scan instead of a lookbehind tried at every character of the text."""
+    spec = ALTERNATIONS[name]
+    words = getattr(official_rules(language) if spec.rules == "officials" else name_rules(language), spec.field)
+    return word_start_pattern("(?:" + "|".join(words) + ")", spec.flags)
+
+
+def _match_starts(pattern: re.Pattern, text: str) -> list[int]:
+    return [m.start() for m in pattern.finditer(text)]
+
+
 @dataclass(frozen=True)
 class TitleMatcher:
     # (pattern, role, needs_city, needs_institution, countries)
@@ -191,7 +204,7 @@ def _title_patterns(rules: OfficialRules) -> TitleMatcher:
     starts = None
     if out and all(pattern.groups == 0 for pattern, *_ in out):  # groups could not share one pattern
         try:
-            starts = re.compile(r"(?<!\w)(?=" + "|".join(bodies) + ")", re.I)
+            starts = word_start_pattern("|".join(bodies), re.I)
         except re.error:
             starts = None
     return TitleMatcher(out, starts)
@@ -278,7 +291,8 @@ def _surnames_after_honorific(text: str, words: list[re.Match], runs: list[list[
     if pattern is None:
         return []
     out = []
-    for match in pattern.finditer(text):  # rare: the words and runs are searched only where one stands
+    starts = _match_starts(_alternation_starts(language, "honorific_then_word"), text)
+    for match in matches_at(pattern, text, starts):  # rare: the words and runs are searched only where one stands
         index = bisect_left(words, match.end(), key=lambda w: w.start())
         if index < len(words) and words[index].start() == match.end() and _is_name_word(words[index].group()) \
                 and not any(w.start() == match.end() for run in runs for w in run):
@@ -859,11 +873,17 @@ def _city_after_name(doc: AnnotatedDoc, person: NameRun, cities: list[Candidate]
     return _mentions_at(cities, link.end())[:1] if link else []
 
 
-def _represented(doc: AnnotatedDoc, rules: OfficialRules, people: list[NameRun],
-                 cities: list[Candidate]) -> list[Found]:
+@lru_cache(maxsize=None)
+def _represented_patterns(language: str) -> list[tuple[RepresentedBy, re.Pattern, re.Pattern]]:
+    """Each represented-by phrase, and where it can begin (word_start_pattern)."""
+    return [(item, re.compile(r"(?<!\w)(?:" + item.pattern + r")\s+", re.I),
+             word_start_pattern(f"(?:{item.pattern})", re.I)) for item in official_rules(language).represented_by]
+
+
+def _represented(doc: AnnotatedDoc, people: list[NameRun], cities: list[Candidate]) -> list[Found]:
     found = []
-    for item in rules.represented_by:
-        for match in re.finditer(r"(?<!\w)(?:" + item.pattern + r")\s+", doc.text, re.I):
+    for item, pattern, starts in _represented_patterns(doc.language):
+        for match in matches_at(pattern, doc.text, _match_starts(starts, doc.text)):
             person = next((p for p in people if p.start == match.end()), None)
             if person is None:
                 continue
@@ -1025,7 +1045,7 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     mentions = [c for c in mentions if c not in given]
     city_spans = [(c.start, c.end) for c in mentions]
     people = name_runs(doc, city_spans + [(t.start, t.end) for t in titles])
-    found = _represented(doc, rules, people, mentions)
+    found = _represented(doc, people, mentions)
     taken = {f.name.start for f in found}
     plural = _alternation(doc.language, "plural")
     title_starts = {t.start for t in titles}
@@ -1169,8 +1189,10 @@ def _share_title_city(found: list[Found]) -> None:
 
 
 @lru_cache(maxsize=None)
-def _deputy_pattern(language: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)(?:" + "|".join(official_rules(language).deputy_of_previous) + r")(?!\w)", re.I)
+def _deputy_patterns(language: str) -> tuple[re.Pattern, re.Pattern]:
+    """The deputy phrase, and where it can begin (found by the engine's fast scan)."""
+    alternation = "(?:" + "|".join(official_rules(language).deputy_of_previous) + ")"
+    return re.compile(r"(?<!\w)" + alternation + r"(?!\w)", re.I), word_start_pattern(alternation, re.I)
 
 
 PREVIOUS_WITHIN = 300  # characters from the official named before to "his deputy"
@@ -1184,7 +1206,8 @@ def _deputies_of_previous(doc: AnnotatedDoc, rules: OfficialRules, people: list[
     if not rules.deputy_of_previous:
         return []
     deputies = []
-    for match in _deputy_pattern(doc.language).finditer(doc.text):
+    pattern, starts = _deputy_patterns(doc.language)
+    for match in matches_at(pattern, doc.text, _match_starts(starts, doc.text)):
         person = next((p for p in people if p.start >= match.end()), None)
         gap = doc.text[match.end():person.start] if person else ""
         if person is None or person.start in taken or len(gap) > 40 or re.search(r"[^\w\s]", gap) \

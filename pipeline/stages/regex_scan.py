@@ -7,7 +7,10 @@ other character; the matches are the same ones finditer returns.
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from collections.abc import Iterator
+from functools import lru_cache
 
 try:  # the standard library's own regex parser: the first letters a pattern can start with
     from re import _constants as _sre, _parser as _sre_parse
@@ -96,3 +99,25 @@ def _class_letters(items, letters: set[str]) -> set[str] | None:
         else:
             return None  # a negated class, a category (\\w, \\s): any letter may begin
     return found
+
+
+def word_start_pattern(alternation: str, flags: int = 0) -> re.Pattern:
+    """The places where ``(?<!\\w)(?=alternation)`` matches, as the starts of one-character matches. The
+    pattern opens with a case-sensitive class of the characters a match can begin with, so the engine's fast
+    class scan skips every other character (a lookbehind or a case-insensitive letter in front turns that
+    scan off); the word edge and the alternation are then tested behind that character. The starts are the
+    plain pattern's: one character is consumed, and the next search begins just after it."""
+    guard = first_letter_guard(alternation, flags)
+    if not guard:
+        return re.compile(r"(?<!\w)(?=" + alternation + ")", flags)
+    char_class = guard[3:-1]  # "(?=[...])" -> "[...]"
+    if flags & re.I:  # every character the class matches with case folding, spelt out
+        char_class = "[" + "".join(re.escape(c) for c in re.findall(char_class, _all_characters(), flags)) + "]"
+    return re.compile("(?-i:" + char_class + r")(?<!\w(?s:.))(?<=(?=" + alternation + r")(?s:.))", flags)
+
+
+@lru_cache(maxsize=1)
+def _all_characters() -> str:
+    """Every code point but the surrogates, in one string (built as 32-bit codes: 60 ms, not 400)."""
+    codes = array("I", range(0xD800)) + array("I", range(0xE000, 0x110000))
+    return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
