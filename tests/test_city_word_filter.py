@@ -132,7 +132,7 @@ def test_word_start_pattern_opens_with_a_class_the_engine_scans_fast():
     assert word_start_pattern(r"(?:мер|пан)", re.I).search("Приїхав ПАН") is not None
 
 
-@pytest.mark.parametrize("before", ["", "   ", "x", "Борис ", "Зеленого міста. ", "Пан\n  ", "пан\u00a0",
+@pytest.mark.parametrize("before", ["", "   ", "x", "Тарас ", "Зеленого міста. ", "Пан\n  ", "пан\u00a0",
                                     "Жовтня: ", "2026 — ", "Він \u2028", "слово.x ", "ціна|", "a\nb "])
 def test_opens_sentence_is_the_pattern_it_replaces(before):
     """_before's sentence-start test: the same answer as the regex it replaced, without a try at every character."""
