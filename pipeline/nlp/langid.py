@@ -171,6 +171,11 @@ def _letters_by_script(letters: Counter[str], rules: LangidRules) -> dict[str, d
     return grouped
 
 
+def _script_totals(script_letters: dict[str, dict[str, int]]) -> Counter[str]:
+    """How many letters each script has (from ``_letters_by_script``)."""
+    return Counter({script: sum(group.values()) for script, group in script_letters.items()})
+
+
 def letter_counts(sample: str) -> Counter[str]:
     return Counter(filter(str.isalpha, sample.lower()))
 
@@ -203,7 +208,7 @@ def ruled_out(letters: Counter[str], rules: LangidRules) -> dict[str, str]:
     """Covered and guard languages the letters rule out, with the reason (for tests and the eval's errors)."""
     total = sum(letters.values())
     script_letters = _letters_by_script(letters, rules)
-    by_script = Counter({script: sum(group.values()) for script, group in script_letters.items()})
+    by_script = _script_totals(script_letters)
     reasons: dict[str, str] = {}
     own = _scripts_of_alphabets(rules)
     for language, alphabet in _alphabet_sets(rules):
@@ -471,8 +476,7 @@ def _function_word_language(scores: dict[str, float], sample: str, rules: Langid
 
 
 def _dominant_script(letters: Counter[str], rules: LangidRules) -> str | None:
-    by_script = Counter({script: sum(group.values())
-                         for script, group in _letters_by_script(letters, rules).items()})
+    by_script = _script_totals(_letters_by_script(letters, rules))
     return by_script.most_common(1)[0][0] if by_script else None
 
 

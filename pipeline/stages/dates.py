@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.stages.lexicon import Lexicon, check_phrase, doc_units, normalise, segment_of, segments
-from pipeline.stages.regex_scan import matches_at, word_start_pattern
+from pipeline.stages.regex_scan import matches_at, starts_of, word_start_pattern
 from pipeline.rules import load_compiled
 from pipeline.types import AnnotatedDoc
 from schemas.record import DateItem, DateKind, Mention
@@ -284,8 +284,8 @@ def _candidates(text: str, g: Grammar) -> list[Found]:
     """Every calendar value, overlaps resolved: the longest expression wins at each place."""
     lowered = normalise(text)  # same length as text: offsets stay valid
     spans: list[tuple[int, int, int, list[Found]]] = []
-    starts = {"number": [m.start() for m in DIGITS.finditer(lowered)],  # where a run of digits begins
-              "word": [m.start() for m in g.word_starts.finditer(lowered)]}
+    starts = {"number": starts_of(DIGITS, lowered),  # where a run of digits begins
+              "word": starts_of(g.word_starts, lowered)}
     for order, (kind, pattern) in enumerate(g.patterns):
         led = "number" if kind in NUMBER_LED else "word" if kind in WORD_LED else None
         for m in matches_at(pattern, lowered, starts[led] if led else None):

@@ -27,7 +27,7 @@ from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules,
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name, strip_honorifics
-from pipeline.stages.regex_scan import matches_at, word_start_pattern
+from pipeline.stages.regex_scan import matches_at, starts_of, word_start_pattern
 from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
 from schemas.record import CityItem, Mention, OfficialItem, Role
@@ -180,10 +180,6 @@ def _alternation_starts(language: str, name: str) -> re.Pattern:
     return word_start_pattern("(?:" + "|".join(words) + ")", spec.flags)
 
 
-def _match_starts(pattern: re.Pattern, text: str) -> list[int]:
-    return [m.start() for m in pattern.finditer(text)]
-
-
 @dataclass(frozen=True)
 class TitleMatcher:
     # (pattern, role, needs_city, needs_institution, countries)
@@ -216,7 +212,7 @@ def find_titles(text: str, language: str) -> list[Title]:
     matcher = load_compiled("officials", OfficialRules, language, _title_patterns)
     if matcher is None:
         return []
-    starts = [m.start() for m in matcher.starts.finditer(text)] if matcher.starts is not None else None
+    starts = starts_of(matcher.starts, text)
     for pattern, role, needs_city, needs_institution, countries in matcher.patterns:
         for match in matches_at(pattern, text, starts):
             found.append(Title(match.start(), match.end(), role, needs_city, needs_institution, countries))
@@ -291,7 +287,7 @@ def _surnames_after_honorific(text: str, words: list[re.Match], runs: list[list[
     if pattern is None:
         return []
     out = []
-    starts = _match_starts(_alternation_starts(language, "honorific_then_word"), text)
+    starts = starts_of(_alternation_starts(language, "honorific_then_word"), text)
     for match in matches_at(pattern, text, starts):  # rare: the words and runs are searched only where one stands
         index = bisect_left(words, match.end(), key=lambda w: w.start())
         if index < len(words) and words[index].start() == match.end() and _is_name_word(words[index].group()) \
@@ -883,7 +879,7 @@ def _represented_patterns(language: str) -> list[tuple[RepresentedBy, re.Pattern
 def _represented(doc: AnnotatedDoc, people: list[NameRun], cities: list[Candidate]) -> list[Found]:
     found = []
     for item, pattern, starts in _represented_patterns(doc.language):
-        for match in matches_at(pattern, doc.text, _match_starts(starts, doc.text)):
+        for match in matches_at(pattern, doc.text, starts_of(starts, doc.text)):
             person = next((p for p in people if p.start == match.end()), None)
             if person is None:
                 continue
@@ -1207,7 +1203,7 @@ def _deputies_of_previous(doc: AnnotatedDoc, rules: OfficialRules, people: list[
         return []
     deputies = []
     pattern, starts = _deputy_patterns(doc.language)
-    for match in matches_at(pattern, doc.text, _match_starts(starts, doc.text)):
+    for match in matches_at(pattern, doc.text, starts_of(starts, doc.text)):
         person = next((p for p in people if p.start >= match.end()), None)
         gap = doc.text[match.end():person.start] if person else ""
         if person is None or person.start in taken or len(gap) > 40 or re.search(r"[^\w\s]", gap) \

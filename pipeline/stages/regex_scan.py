@@ -18,6 +18,12 @@ except ImportError:  # another Python: no guard, the same matches
     _sre = _sre_parse = None
 
 
+def starts_of(pattern: re.Pattern | None, text: str) -> list[int] | None:
+    """Where ``pattern`` (a pattern of possible starts, such as word_start_pattern's) matches: the ``starts``
+    of matches_at (None: no such pattern, scan the whole text)."""
+    return None if pattern is None else [m.start() for m in pattern.finditer(text)]
+
+
 def matches_at(pattern: re.Pattern, text: str, starts: list[int] | None) -> Iterator[re.Match]:
     """The matches of ``pattern.finditer(text)``, given ``starts``: every position where one may begin
     (in increasing order; None: unknown, scan the whole text). Lookbehinds still see the text before."""
