@@ -76,6 +76,11 @@ def test_embedded_spacy_model_on_a_real_ukrainian_article(uk_engine):
     assert {e.label for e in doc.entities} & {"PER", "LOC"}
 
 
+def test_embedded_model_multiplies_with_numpy_not_blis(uk_engine):
+    ops = uk_engine.nlp.get_pipe("ner").model.ops
+    assert type(ops).__name__ == "NumpyOps" and ops.use_blis is False
+
+
 def test_ukrainian_model_finds_city_person_and_title(uk_engine):
     text = "Міський голова Львова Андрій Садовий зустрівся у Варшаві з президентом Польщі."
     doc = uk_engine.annotate(text, "uk")
