@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import compounding, minibatch
 
-from pipeline.nlp.engines.spacy_engine import blank_nlp
+from pipeline.nlp.engines.spacy_engine import blank_nlp, load_pipeline, numpy_ops
 from pipeline.training.corpora import READERS, Sentence, held_out, label_counts
 from pipeline.training.recipes import Recipe, Settings, corpus_root
 
@@ -86,7 +86,8 @@ def ner_config(settings: Settings) -> dict:
 
 def build_nlp(language: str, settings: Settings, labels: list[str]) -> Language:
     nlp = blank_nlp(language)
-    ner = nlp.add_pipe("ner", config=ner_config(settings))
+    with numpy_ops():
+        ner = nlp.add_pipe("ner", config=ner_config(settings))
     for label in labels:
         ner.add_label(label)
     return nlp
@@ -203,7 +204,8 @@ def without_training_strings(nlp: Language) -> Language:
     """
     fresh = blank_nlp(nlp.lang)
     config = nlp.get_pipe_config("ner")
-    fresh.add_pipe("ner", config={"model": config["model"]})
+    with numpy_ops():
+        fresh.add_pipe("ner", config={"model": config["model"]})
     ner_bytes = nlp.get_pipe("ner").to_bytes(exclude=["vocab"])
     fresh.get_pipe("ner").from_bytes(ner_bytes, exclude=["vocab"])
     fresh.meta.update(nlp.meta)
@@ -212,4 +214,4 @@ def without_training_strings(nlp: Language) -> Language:
 
 def compact_model_dir(path: Path) -> None:
     """Rewrite a saved model without its training strings (same predictions, smaller)."""
-    without_training_strings(spacy.load(path)).to_disk(path)
+    without_training_strings(load_pipeline(path)).to_disk(path)
