@@ -166,5 +166,10 @@ def _register_command_modules() -> None:
 
 
 def main() -> None:
+    from pipeline.run.parallel import one_thread_per_worker
+
+    # Before any command imports numpy: the process itself is a worker (-j 1, training, bench's
+    # one-process profile), and a second BLAS thread only spins on two cores shared by two workers.
+    one_thread_per_worker()
     _register_command_modules()
     app()
