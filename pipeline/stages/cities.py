@@ -100,6 +100,12 @@ class CityRules(_Strict):
     # capitalised nouns that open an organisation's name before its town ("Visit X", "Culture X"): no given
     # name, so the town after them is no surname
     organisation_nouns: list[str] = []
+    # compass adjectives that, capitalised right before or after a name, make it a region's or country's
+    # name ("Северная Каролина", "Karolina Północna", "Južna Dakota"), not its namesake town's
+    compass_words: list[str] = []
+    # verbs of speaking ("stwierdziła", "заявил", "said"): a small foreign place's name right before or after
+    # one is a person's ("– stwierdziła Bennett")
+    speech_verbs: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,8 @@ class CompiledCityRules:
     partner_before: WordThen | None = None
     small_town_before: WordThen | None = None
     organisation_nouns: frozenset[str] = frozenset()
+    compass: re.Pattern | None = None
+    speech: re.Pattern | None = None
 
 
 def _before(patterns: list[str], compound: bool = False) -> WordThen | None:
@@ -194,7 +202,13 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         WordThen(rules.place_prepositions, r"[ \u00a0]$") if rules.place_prepositions else None,
         _before(rules.partner_before), _before(rules.small_town_before),
         frozenset(word.lower() for word in rules.organisation_nouns),
+        _words_pattern(rules.compass_words), _words_pattern(rules.speech_verbs),
     )
+
+
+def _words_pattern(words: list[str]) -> re.Pattern | None:
+    """One word of a list of patterns (matched whole, any case)."""
+    return re.compile("(?:" + "|".join(words) + ")", re.I) if words else None
 
 
 @lru_cache(maxsize=1)
@@ -848,10 +862,36 @@ def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) ->
     for key in c.country_keys:
         if not (c.place.country_code == gazetteer.countries[key] and _own_name(c.place) == key):
             return True
-    region = gazetteer.regions.get(c.key)
-    if not (region and region[1]) or c.place.population >= trust_population:
+    if c.place.population >= trust_population:
         return False
-    return not (_own_name(c.place) == c.key and c.place.population >= geo_rules().scoring.medium_population)
+    medium = geo_rules().scoring.medium_population
+    region = gazetteer.regions.get(c.key)
+    if region and region[1] and not (_own_name(c.place) == c.key and c.place.population >= medium):
+        return True
+    # "w Arizonie", "в Вирджинии": an alias that reaches a namesake of a US state abroad (Arizona HN) or a
+    # village at home names the state
+    own_region = gazetteer.regions.get(_own_name(c.place))
+    return bool(own_region and own_region[1]) and not (
+        c.place.country_code == own_region[0] and c.place.population >= medium)
+
+
+NEXT_WORDS = re.compile(r"[ \u00a0]([^\W\d_]+\.?)(?:[ \u00a0]([^\W\d_]+\.?))?")
+
+
+def _opens_country_name(c: Candidate, text: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> bool:
+    """"Korea Płn.", "Съединени щати": the mention is the first word of a country's name of several words."""
+    after = NEXT_WORDS.match(text, c.end, c.end + 40)
+    if after is None or c.lowercase:
+        return False
+    words = c.text
+    for word in after.groups():
+        if word is None:
+            return False
+        words = f"{words} {word}"
+        if _country_in_words(words, language, gazetteer, lexicon) or (
+                words.endswith(".") and _country_in_words(words[:-1], language, gazetteer, lexicon)):
+            return True
+    return False
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -959,6 +999,40 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     if veto is not None:
         c.veto = veto
     c.score = score
+
+
+def _organisation_word_after(text: str, end: int, geo: GeoRules) -> bool:
+    """"New York Times", "Brussels Airlines": the next word names the paper, airline or firm the place's name opens."""
+    pattern = _organisation_words(tuple(geo.organisation_words_after))
+    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[end:end + 30]) if pattern else None
+    return after is not None and pattern.fullmatch(after.group(1)) is not None
+
+
+@lru_cache(maxsize=4)
+def _organisation_words(words: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile("(?:" + "|".join(words) + ")") if words else None
+
+
+def _person_shaped(c: Candidate, text: str, rules: CompiledCityRules, titled: bool) -> bool:
+    """One capitalised word after a title ("prezydenta Dudy") or beside a verb of speaking ("stwierdziła
+    Bennett", "Bennett powiedział"), as a person's name stands."""
+    if c.words != 1 or c.lowercase or not (titled or rules.speech):
+        return False
+    if titled:
+        return c.kind == INFLECTED  # a stripped ending only ("Dudy" -> "duda"), not the name as written
+    before = re.search(r"([^\W\d_]+)[ \u00a0]$", text[max(0, c.start - 30):c.start])
+    after = re.match(r",?[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 30])
+    return any(m is not None and rules.speech.fullmatch(m.group(1)) for m in (before, after))
+
+
+def _compass_beside(c: Candidate, text: str, compass: re.Pattern) -> bool:
+    """A capitalised compass adjective right before or after the name: "Северная Каролина", "Karolinie Północnej"."""
+    if c.words != 1 or c.lowercase:
+        return False
+    before = re.search(r"([^\W\d_]+)[ \u00a0]$", text[max(0, c.start - 30):c.start])
+    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 30])
+    return any(m is not None and _is_capitalised(m.group(1)) and compass.fullmatch(m.group(1))
+               for m in (before, after))
 
 
 def _named_institution_follows(c: Candidate, text: str, rules: CompiledCityRules, institution_follows: bool) -> bool:
@@ -1120,6 +1194,10 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
             and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
+    if _person_shaped(c, text, rules, institution and not institution_follows and not title_city) \
+            and not (hinted or town_word) \
+            and place.country_code not in home and place.population < s.medium_population:
+        person = "veto"  # "prezydenta Dudy", "– stwierdziła Bennett": a small foreign namesake of a person
     if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
         veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
     elif (person == "near" and (not institution or (name_key(c.text) == c.key and not _full_name_after(c, text)))) \
@@ -1127,7 +1205,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         # but "мером Вроцлава Яцеком Сутриком", "Кметът на Пловдив Петър Колев": a title, its city, a name
         tail.append(s.person_near_points)
     if (rules.region_after and rules.region_after.search(after)) or \
-            (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
+            (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE) or \
+            (rules.compass and place.population < s.alias_trust_population and _compass_beside(c, text, rules.compass)):
         veto = "region"
     if not institution and ((rules.organisation_after and c.kind in (ADJECTIVE, FUZZY)
                              and rules.organisation_after.search(after))
@@ -1135,6 +1214,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         veto = "organisation"
     if _quoted(text, c.start, c.end) and not institution:
         veto = "quoted"
+    if not institution and _organisation_word_after(text, c.end, geo):
+        veto = "organisation"
     if institution and _given_name_after_title(c, text, before, rules, language):
         veto = "given_name"
     if c.lowercase and not institution and place.population < s.big_population:
@@ -1249,9 +1330,10 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         if c.place is not None:
             _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known,
                       lists.get(c.list_number, []))
+            lexicon = _country_lexicon(geo, rules)
             if _country_named(c, gazetteer, geo.scoring.alias_trust_population) or (
-                    c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED)
-                    and adjective_country(c.text, _country_lexicon(geo, rules))):
+                    c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED) and adjective_country(c.text, lexicon)) \
+                    or _opens_country_name(c, doc.text, doc.language, gazetteer, lexicon):
                 c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
             elif c.kind == ADJECTIVE and not c.lowercase and c.key in adjectival_surnames:
                 c.veto = "surname"  # "prezydent miasta Lipiński" after "Marek Lipiński"
