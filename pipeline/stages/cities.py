@@ -855,7 +855,7 @@ def _own_name(place: Place) -> str:
 _name_key = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(name_key)
 
 
-def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) -> bool:
+def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int, home: set[str]) -> bool:
     """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg);
     or a US state's ("Floridi" is not Floridablanca), unless the place is the state's namesake city of
     some size (Washington, not the village California) or a big one (New York)."""
@@ -868,11 +868,15 @@ def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) ->
     region = gazetteer.regions.get(c.key)
     if region and region[1] and not (_own_name(c.place) == c.key and c.place.population >= medium):
         return True
-    # "w Arizonie", "в Вирджинии": an alias that reaches a namesake of a US state abroad (Arizona HN) or a
-    # village at home names the state
-    own_region = gazetteer.regions.get(_own_name(c.place))
-    return bool(own_region and own_region[1]) and not (
-        c.place.country_code == own_region[0] and c.place.population >= medium)
+    # "w Arizonie", "в Вирджинии": a word that reaches a namesake of a US state abroad (Arizona HN) or a US
+    # village names the state; but a home town ("Монтана" in a bg text) is that town, and a word that also
+    # reaches the state's namesake city of some size ("Вашингтон") names the city
+    own = _own_name(c.place)
+    own_region = gazetteer.regions.get(own)
+    if not (own_region and own_region[1]) or c.place.country_code in home:
+        return False
+    return not any(p.country_code == own_region[0] and p.population >= medium and _own_name(p) == own
+                   for key in c.keys for p in _places_named(gazetteer, key))
 
 
 NEXT_WORDS = re.compile(r"[ \u00a0]([^\W\d_]+\.?)(?:[ \u00a0]([^\W\d_]+\.?))?")
@@ -1331,7 +1335,7 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
             _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known,
                       lists.get(c.list_number, []))
             lexicon = _country_lexicon(geo, rules)
-            if _country_named(c, gazetteer, geo.scoring.alias_trust_population) or (
+            if _country_named(c, gazetteer, geo.scoring.alias_trust_population, home) or (
                     c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED) and adjective_country(c.text, lexicon)) \
                     or _opens_country_name(c, doc.text, doc.language, gazetteer, lexicon):
                 c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
