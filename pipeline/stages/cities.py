@@ -206,9 +206,9 @@ def _compile(rules: CityRules) -> CompiledCityRules:
     )
 
 
-def _words_pattern(words: list[str]) -> re.Pattern | None:
-    """One word of a list of patterns (matched whole, any case)."""
-    return re.compile("(?:" + "|".join(words) + ")", re.I) if words else None
+def _words_pattern(words: list[str], ignore_case: bool = True) -> re.Pattern | None:
+    """One word of a list of patterns (matched whole)."""
+    return re.compile("(?:" + "|".join(words) + ")", re.I if ignore_case else 0) if words else None
 
 
 @lru_cache(maxsize=1)
@@ -885,7 +885,7 @@ NEXT_WORDS = re.compile(r"[ \u00a0]([^\W\d_]+\.?)(?:[ \u00a0]([^\W\d_]+\.?))?")
 def _opens_country_name(c: Candidate, text: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> bool:
     """"Korea Płn.", "Съединени щати": the mention is the first word of a country's name of several words."""
     after = NEXT_WORDS.match(text, c.end, c.end + 40)
-    if after is None or c.lowercase:
+    if after is None:
         return False
     words = c.text
     for word in after.groups():
@@ -1005,16 +1005,33 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]$")
+WORD_AFTER = re.compile(r",?[ \u00a0]([^\W\d_]+)")
+
+
+def _words_beside(c: Candidate, text: str) -> tuple[str, str]:
+    """The word right before the mention and the word right after it (a comma between allowed), or ""."""
+    before = WORD_BEFORE.search(text, max(0, c.start - 30), c.start)
+    after = WORD_AFTER.match(text, c.end, c.end + 30)
+    return before.group(1) if before else "", after.group(1) if after else ""
+
+
 def _organisation_word_after(text: str, end: int, geo: GeoRules) -> bool:
     """"New York Times", "Brussels Airlines": the next word names the paper, airline or firm the place's name opens."""
-    pattern = _organisation_words(tuple(geo.organisation_words_after))
-    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[end:end + 30]) if pattern else None
-    return after is not None and pattern.fullmatch(after.group(1)) is not None
+    if not text[end + 1:end + 2].isupper():
+        return False
+    pattern = _organisation_words(id(geo))
+    after = WORD_AFTER.match(text, end, end + 30)
+    return pattern is not None and after is not None and pattern.fullmatch(after.group(1)) is not None
 
 
-@lru_cache(maxsize=4)
-def _organisation_words(words: tuple[str, ...]) -> re.Pattern | None:
-    return re.compile("(?:" + "|".join(words) + ")") if words else None
+_ORGANISATION_WORDS: dict[int, re.Pattern | None] = {}
+
+
+def _organisation_words(geo_id: int) -> re.Pattern | None:
+    if geo_id not in _ORGANISATION_WORDS:
+        _ORGANISATION_WORDS[geo_id] = _words_pattern(geo_rules().organisation_words_after, ignore_case=False)
+    return _ORGANISATION_WORDS[geo_id]
 
 
 def _person_shaped(c: Candidate, text: str, rules: CompiledCityRules, titled: bool) -> bool:
@@ -1024,19 +1041,14 @@ def _person_shaped(c: Candidate, text: str, rules: CompiledCityRules, titled: bo
         return False
     if titled:
         return c.kind == INFLECTED  # a stripped ending only ("Dudy" -> "duda"), not the name as written
-    before = re.search(r"([^\W\d_]+)[ \u00a0]$", text[max(0, c.start - 30):c.start])
-    after = re.match(r",?[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 30])
-    return any(m is not None and rules.speech.fullmatch(m.group(1)) for m in (before, after))
+    return any(word and rules.speech.fullmatch(word) for word in _words_beside(c, text))
 
 
 def _compass_beside(c: Candidate, text: str, compass: re.Pattern) -> bool:
     """A capitalised compass adjective right before or after the name: "Северная Каролина", "Karolinie Północnej"."""
     if c.words != 1 or c.lowercase:
         return False
-    before = re.search(r"([^\W\d_]+)[ \u00a0]$", text[max(0, c.start - 30):c.start])
-    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 30])
-    return any(m is not None and _is_capitalised(m.group(1)) and compass.fullmatch(m.group(1))
-               for m in (before, after))
+    return any(word[:1].isupper() and compass.fullmatch(word) for word in _words_beside(c, text))
 
 
 def _named_institution_follows(c: Candidate, text: str, rules: CompiledCityRules, institution_follows: bool) -> bool:
@@ -1198,9 +1210,9 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
             and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start):
         tail.append(s.sentence_start_points)
-    if _person_shaped(c, text, rules, institution and not institution_follows and not title_city) \
-            and not (hinted or town_word) \
-            and place.country_code not in home and place.population < s.medium_population:
+    small_abroad = place.country_code not in home and place.population < s.medium_population
+    if small_abroad and not (hinted or town_word) and _person_shaped(
+            c, text, rules, institution and not institution_follows and not title_city):
         person = "veto"  # "prezydenta Dudy", "– stwierdziła Bennett": a small foreign namesake of a person
     if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
         veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
@@ -1210,8 +1222,11 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.person_near_points)
     if (rules.region_after and rules.region_after.search(after)) or \
             (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE) or \
-            (rules.compass and place.population < s.alias_trust_population and _compass_beside(c, text, rules.compass)):
+            (rules.compass and place.country_code not in home and place.population < s.alias_trust_population
+             and _compass_beside(c, text, rules.compass)):
         veto = "region"
+    if not c.lowercase and _opens_country_name(c, text, language, load_gazetteer(), _country_lexicon(geo, rules)):
+        veto = "country"
     if not institution and ((rules.organisation_after and c.kind in (ADJECTIVE, FUZZY)
                              and rules.organisation_after.search(after))
                             or (rules.organisation_before and rules.organisation_before.search(before))):
@@ -1334,10 +1349,9 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         if c.place is not None:
             _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known,
                       lists.get(c.list_number, []))
-            lexicon = _country_lexicon(geo, rules)
             if _country_named(c, gazetteer, geo.scoring.alias_trust_population, home) or (
-                    c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED) and adjective_country(c.text, lexicon)) \
-                    or _opens_country_name(c, doc.text, doc.language, gazetteer, lexicon):
+                    c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED)
+                    and adjective_country(c.text, _country_lexicon(geo, rules))):
                 c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
             elif c.kind == ADJECTIVE and not c.lowercase and c.key in adjectival_surnames:
                 c.veto = "surname"  # "prezydent miasta Lipiński" after "Marek Lipiński"
