@@ -300,7 +300,7 @@ def test_slovak_locative_in_i():
     assert ids("sk", "Stretnutie sa konalo v Pécsi.") == [PECS]
 
 
-WASHINGTON, NEW_YORK, LONDON, KUCHL = 4140963, 5128581, 2643743, 2773304
+WASHINGTON, NEW_YORK, LONDON, KUCHL, CHARLOTTE = 4140963, 5128581, 2643743, 2773304, 4460243
 
 NEWS_NOT_TOWNS = [
     ("pl", "Kandydaci walczą o głosy w Arizonie i Nevadzie."),                 # US states, not their namesakes abroad
@@ -324,7 +324,8 @@ def test_news_phrases_that_name_no_town(language, text):
 @pytest.mark.parametrize("language,text,expected", [
     ("pl", "Prezydent przyleciał do Waszyngtonu.", [WASHINGTON]),              # the state's namesake city of size
     ("ru", "Делегация прибыла в Нью-Йорк.", [NEW_YORK]),
-    ("pl", "Mieszka w północnym Londynie.", [LONDON]),                          # a lowercase compass word: part of no name
+    ("pl", "Mieszka w północnym Londynie.", [LONDON]),
+    ("bg", "Делегатите се събраха в Шарлът, Северна Каролина.", [CHARLOTTE]),    # a town, then its state after a comma                          # a lowercase compass word: part of no name
     ("pl", "Burmistrz Kuchl Anton Weissl podpisał umowę.", [KUCHL]),            # a small town named as written after a title
 ])
 def test_towns_that_the_news_vetoes_leave(language, text, expected):

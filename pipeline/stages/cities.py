@@ -1006,13 +1006,14 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
 
 
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]$")
-WORD_AFTER = re.compile(r",?[ \u00a0]([^\W\d_]+)")
+WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)")
+WORD_AFTER_COMMA = re.compile(r",?[ \u00a0]([^\W\d_]+)")
 
 
-def _words_beside(c: Candidate, text: str) -> tuple[str, str]:
-    """The word right before the mention and the word right after it (a comma between allowed), or ""."""
+def _words_beside(c: Candidate, text: str, comma: bool = False) -> tuple[str, str]:
+    """The word right before the mention and the word right after it (where ``comma``, also after a comma), or ""."""
     before = WORD_BEFORE.search(text, max(0, c.start - 30), c.start)
-    after = WORD_AFTER.match(text, c.end, c.end + 30)
+    after = (WORD_AFTER_COMMA if comma else WORD_AFTER).match(text, c.end, c.end + 30)
     return before.group(1) if before else "", after.group(1) if after else ""
 
 
@@ -1041,13 +1042,14 @@ def _person_shaped(c: Candidate, text: str, rules: CompiledCityRules, titled: bo
         return False
     if titled:
         return c.kind == INFLECTED  # a stripped ending only ("Dudy" -> "duda"), not the name as written
-    return any(word and rules.speech.fullmatch(word) for word in _words_beside(c, text))
+    return any(word and rules.speech.fullmatch(word) for word in _words_beside(c, text, comma=True))
 
 
 def _compass_beside(c: Candidate, text: str, compass: re.Pattern) -> bool:
     """A capitalised compass adjective right before or after the name: "Северная Каролина", "Karolinie Północnej"."""
     if c.words != 1 or c.lowercase:
         return False
+    # not after a comma: "Charlotte, North Carolina" names the town and its state
     return any(word[:1].isupper() and compass.fullmatch(word) for word in _words_beside(c, text))
 
 
