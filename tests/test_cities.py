@@ -330,3 +330,8 @@ def test_news_phrases_that_name_no_town(language, text):
 ])
 def test_towns_that_the_news_vetoes_leave(language, text, expected):
     assert ids(language, text) == expected, f"{language}: {text}"
+
+
+def test_a_place_that_opens_a_line_before_a_dash_is_a_dateline_not_a_sentence_start():
+    text = "Переговоры шли долго.\n\nВашингтон — Президент подписал указ о продлении договора."
+    assert ids("ru", text) == [WASHINGTON]

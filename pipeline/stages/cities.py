@@ -1005,6 +1005,14 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     c.score = score
 
 
+DATELINE_DASH = re.compile(r"[ \u00a0]+[—–-][ \u00a0]")
+
+
+def _dateline(c: Candidate, text: str) -> bool:
+    """"Вашингтон — Президент ...": a name that opens a line, then a dash, is the dateline's place."""
+    return (c.start == 0 or text[c.start - 1] == "\n") and DATELINE_DASH.match(text, c.end) is not None
+
+
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]$")
 WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)")
 WORD_AFTER_COMMA = re.compile(r",?[ \u00a0]([^\W\d_]+)")
@@ -1210,7 +1218,8 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
-            and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start):
+            and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start) \
+            and not _dateline(c, text):
         tail.append(s.sentence_start_points)
     small_abroad = place.country_code not in home and place.population < s.medium_population
     if small_abroad and not (hinted or town_word) and _person_shaped(
