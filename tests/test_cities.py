@@ -298,3 +298,40 @@ def test_an_ordinary_noun_before_a_genitive_city_is_no_given_name():
 
 def test_slovak_locative_in_i():
     assert ids("sk", "Stretnutie sa konalo v Pécsi.") == [PECS]
+
+
+WASHINGTON, NEW_YORK, LONDON, KUCHL, CHARLOTTE = 4140963, 5128581, 2643743, 2773304, 4460243
+
+NEWS_NOT_TOWNS = [
+    ("pl", "Kandydaci walczą o głosy w Arizonie i Nevadzie."),                 # US states, not their namesakes abroad
+    ("ru", "А в Вирджинии досрочное голосование не предусмотрено."),
+    ("ru", "Северная Каролина проголосовала за республиканцев."),              # a compass adjective makes a region
+    ("sl", "Napovedal je tožbe v Severni Karolini."),
+    ("bg", "За него няма червени и сини щати, а Съединени американски щати."),  # a country's name of several words
+    ("pl", "Przesilenia czekają nas wszędzie. Korea Płn. i Ukraina to przykłady."),
+    ("sl", "Po poročanju časnika New York Times so bile volitve poštene."),    # a paper named after its city
+    ("ru", "Американская газета New York Post назвала его лидером."),
+    ("pl", "– Nic o tym nie wiem – stwierdziła Crockett, dodając, że rozmowy trwają."),  # a speaker, not a town
+    ("pl", "Pytania prezydenta Dudy to kpina z narodu."),                     # a title before a surname's ending
+]
+
+
+@pytest.mark.parametrize("language,text", NEWS_NOT_TOWNS)
+def test_news_phrases_that_name_no_town(language, text):
+    assert ids(language, text) == [], f"{language}: {text}"
+
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("pl", "Prezydent przyleciał do Waszyngtonu.", [WASHINGTON]),              # the state's namesake city of size
+    ("ru", "Делегация прибыла в Нью-Йорк.", [NEW_YORK]),
+    ("pl", "Mieszka w północnym Londynie.", [LONDON]),
+    ("bg", "Делегатите се събраха в Шарлът, Северна Каролина.", [CHARLOTTE]),    # a town, then its state after a comma                          # a lowercase compass word: part of no name
+    ("pl", "Burmistrz Kuchl Anton Weissl podpisał umowę.", [KUCHL]),            # a small town named as written after a title
+])
+def test_towns_that_the_news_vetoes_leave(language, text, expected):
+    assert ids(language, text) == expected, f"{language}: {text}"
+
+
+def test_a_place_that_opens_a_line_before_a_dash_is_a_dateline_not_a_sentence_start():
+    text = "Переговоры шли долго.\n\nВашингтон — Президент подписал указ о продлении договора."
+    assert ids("ru", text) == [WASHINGTON]

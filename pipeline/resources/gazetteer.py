@@ -117,6 +117,9 @@ class GeoRules(_Strict):
     country_abbreviations: dict[str, list[str]] = {}  # ISO code -> short names ("США", "BiH")
     cyrillic_countries: list[str] = []  # countries whose towns' own names are written in Cyrillic
     neighbour_countries: dict[str, list[str]] = {}  # language -> countries bordering its home countries
+    # capitalised words that follow a place's name in the name of a paper, airline or firm, in a text of any
+    # language ("New York Times", "Brussels Airlines"): the name is the organisation's, not the place
+    organisation_words_after: list[str] = []
 
 
 def geo_rules() -> GeoRules:

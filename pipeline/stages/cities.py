@@ -100,6 +100,12 @@ class CityRules(_Strict):
     # capitalised nouns that open an organisation's name before its town ("Visit X", "Culture X"): no given
     # name, so the town after them is no surname
     organisation_nouns: list[str] = []
+    # compass adjectives that, capitalised right before or after a name, make it a region's or country's
+    # name ("Северная Каролина", "Karolina Północna", "Južna Dakota"), not its namesake town's
+    compass_words: list[str] = []
+    # verbs of speaking ("stwierdziła", "заявил", "said"): a small foreign place's name right before or after
+    # one is a person's ("– stwierdziła Bennett")
+    speech_verbs: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,8 @@ class CompiledCityRules:
     partner_before: WordThen | None = None
     small_town_before: WordThen | None = None
     organisation_nouns: frozenset[str] = frozenset()
+    compass: re.Pattern | None = None
+    speech: re.Pattern | None = None
 
 
 def _before(patterns: list[str], compound: bool = False) -> WordThen | None:
@@ -194,7 +202,13 @@ def _compile(rules: CityRules) -> CompiledCityRules:
         WordThen(rules.place_prepositions, r"[ \u00a0]$") if rules.place_prepositions else None,
         _before(rules.partner_before), _before(rules.small_town_before),
         frozenset(word.lower() for word in rules.organisation_nouns),
+        _words_pattern(rules.compass_words), _words_pattern(rules.speech_verbs),
     )
+
+
+def _words_pattern(words: list[str], ignore_case: bool = True) -> re.Pattern | None:
+    """One word of a list of patterns (matched whole)."""
+    return re.compile("(?:" + "|".join(words) + ")", re.I if ignore_case else 0) if words else None
 
 
 @lru_cache(maxsize=1)
@@ -841,17 +855,47 @@ def _own_name(place: Place) -> str:
 _name_key = lru_cache(maxsize=morphology.WORD_CACHE_SIZE)(name_key)
 
 
-def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int) -> bool:
+def _country_named(c: Candidate, gazetteer: Gazetteer, trust_population: int, home: set[str]) -> bool:
     """A country's name ("Irska", "Włochy", "Kina"), unless it is also the own name of the place (Luxembourg);
     or a US state's ("Floridi" is not Floridablanca), unless the place is the state's namesake city of
     some size (Washington, not the village California) or a big one (New York)."""
     for key in c.country_keys:
         if not (c.place.country_code == gazetteer.countries[key] and _own_name(c.place) == key):
             return True
-    region = gazetteer.regions.get(c.key)
-    if not (region and region[1]) or c.place.population >= trust_population:
+    if c.place.population >= trust_population:
         return False
-    return not (_own_name(c.place) == c.key and c.place.population >= geo_rules().scoring.medium_population)
+    medium = geo_rules().scoring.medium_population
+    region = gazetteer.regions.get(c.key)
+    if region and region[1] and not (_own_name(c.place) == c.key and c.place.population >= medium):
+        return True
+    # "w Arizonie", "в Вирджинии": a word that reaches a namesake of a US state abroad (Arizona HN) or a US
+    # village names the state; but a home town ("Монтана" in a bg text) is that town, and a word that also
+    # reaches the state's namesake city of some size ("Вашингтон") names the city
+    own = _own_name(c.place)
+    own_region = gazetteer.regions.get(own)
+    if not (own_region and own_region[1]) or c.place.country_code in home:
+        return False
+    return not any(p.country_code == own_region[0] and p.population >= medium and _own_name(p) == own
+                   for key in c.keys for p in _places_named(gazetteer, key))
+
+
+NEXT_WORDS = re.compile(r"[ \u00a0]([^\W\d_]+\.?)(?:[ \u00a0]([^\W\d_]+\.?))?")
+
+
+def _opens_country_name(c: Candidate, text: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> bool:
+    """"Korea Płn.", "Съединени щати": the mention is the first word of a country's name of several words."""
+    after = NEXT_WORDS.match(text, c.end, c.end + 40)
+    if after is None:
+        return False
+    words = c.text
+    for word in after.groups():
+        if word is None:
+            return False
+        words = f"{words} {word}"
+        if _country_in_words(words, language, gazetteer, lexicon) or (
+                words.endswith(".") and _country_in_words(words[:-1], language, gazetteer, lexicon)):
+            return True
+    return False
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -959,6 +1003,62 @@ def _evidence(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRules, rul
     if veto is not None:
         c.veto = veto
     c.score = score
+
+
+DATELINE_DASH = re.compile(r"[ \u00a0]+[—–-][ \u00a0]")
+
+
+def _dateline(c: Candidate, text: str) -> bool:
+    """"Вашингтон — Президент ...": a name that opens a line, then a dash, is the dateline's place."""
+    return (c.start == 0 or text[c.start - 1] == "\n") and DATELINE_DASH.match(text, c.end) is not None
+
+
+WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]$")
+WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)")
+WORD_AFTER_COMMA = re.compile(r",?[ \u00a0]([^\W\d_]+)")
+
+
+def _words_beside(c: Candidate, text: str, comma: bool = False) -> tuple[str, str]:
+    """The word right before the mention and the word right after it (where ``comma``, also after a comma), or ""."""
+    before = WORD_BEFORE.search(text, max(0, c.start - 30), c.start)
+    after = (WORD_AFTER_COMMA if comma else WORD_AFTER).match(text, c.end, c.end + 30)
+    return before.group(1) if before else "", after.group(1) if after else ""
+
+
+def _organisation_word_after(text: str, end: int, geo: GeoRules) -> bool:
+    """"New York Times", "Brussels Airlines": the next word names the paper, airline or firm the place's name opens."""
+    if not text[end + 1:end + 2].isupper():
+        return False
+    pattern = _organisation_words(id(geo))
+    after = WORD_AFTER.match(text, end, end + 30)
+    return pattern is not None and after is not None and pattern.fullmatch(after.group(1)) is not None
+
+
+_ORGANISATION_WORDS: dict[int, re.Pattern | None] = {}
+
+
+def _organisation_words(geo_id: int) -> re.Pattern | None:
+    if geo_id not in _ORGANISATION_WORDS:
+        _ORGANISATION_WORDS[geo_id] = _words_pattern(geo_rules().organisation_words_after, ignore_case=False)
+    return _ORGANISATION_WORDS[geo_id]
+
+
+def _person_shaped(c: Candidate, text: str, rules: CompiledCityRules, titled: bool) -> bool:
+    """One capitalised word after a title ("prezydenta Dudy") or beside a verb of speaking ("stwierdziła
+    Bennett", "Bennett powiedział"), as a person's name stands."""
+    if c.words != 1 or c.lowercase or not (titled or rules.speech):
+        return False
+    if titled:
+        return c.kind == INFLECTED  # a stripped ending only ("Dudy" -> "duda"), not the name as written
+    return any(word and rules.speech.fullmatch(word) for word in _words_beside(c, text, comma=True))
+
+
+def _compass_beside(c: Candidate, text: str, compass: re.Pattern) -> bool:
+    """A capitalised compass adjective right before or after the name: "Северная Каролина", "Karolinie Północnej"."""
+    if c.words != 1 or c.lowercase:
+        return False
+    # not after a comma: "Charlotte, North Carolina" names the town and its state
+    return any(word[:1].isupper() and compass.fullmatch(word) for word in _words_beside(c, text))
 
 
 def _named_institution_follows(c: Candidate, text: str, rules: CompiledCityRules, institution_follows: bool) -> bool:
@@ -1118,8 +1218,13 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         mid_sentence = rules.rules.common_word_mid_sentence
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
-            and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start):
+            and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start) \
+            and not _dateline(c, text):
         tail.append(s.sentence_start_points)
+    small_abroad = place.country_code not in home and place.population < s.medium_population
+    if small_abroad and not (hinted or town_word) and _person_shaped(
+            c, text, rules, institution and not institution_follows and not title_city):
+        person = "veto"  # "prezydenta Dudy", "– stwierdziła Bennett": a small foreign namesake of a person
     if person == "veto" or (person == "near" and c.kind == TRANSLITERATED and not hinted and not institution):
         veto = "person_name"  # "Петър Колев" is no Petare: a loose skeleton beside a capitalised word is a name
     elif (person == "near" and (not institution or (name_key(c.text) == c.key and not _full_name_after(c, text)))) \
@@ -1127,14 +1232,20 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         # but "мером Вроцлава Яцеком Сутриком", "Кметът на Пловдив Петър Колев": a title, its city, a name
         tail.append(s.person_near_points)
     if (rules.region_after and rules.region_after.search(after)) or \
-            (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE):
+            (rules.region_before and rules.region_before.search(before) and c.kind != ADJECTIVE) or \
+            (rules.compass and place.country_code not in home and place.population < s.alias_trust_population
+             and _compass_beside(c, text, rules.compass)):
         veto = "region"
+    if not c.lowercase and _opens_country_name(c, text, language, load_gazetteer(), _country_lexicon(geo, rules)):
+        veto = "country"
     if not institution and ((rules.organisation_after and c.kind in (ADJECTIVE, FUZZY)
                              and rules.organisation_after.search(after))
                             or (rules.organisation_before and rules.organisation_before.search(before))):
         veto = "organisation"
     if _quoted(text, c.start, c.end) and not institution:
         veto = "quoted"
+    if not institution and _organisation_word_after(text, c.end, geo):
+        veto = "organisation"
     if institution and _given_name_after_title(c, text, before, rules, language):
         veto = "given_name"
     if c.lowercase and not institution and place.population < s.big_population:
@@ -1249,7 +1360,7 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         if c.place is not None:
             _evidence(c, doc, doc.language, geo, rules, home, co_countries, gazetteer, surnames, known,
                       lists.get(c.list_number, []))
-            if _country_named(c, gazetteer, geo.scoring.alias_trust_population) or (
+            if _country_named(c, gazetteer, geo.scoring.alias_trust_population, home) or (
                     c.kind in (ADJECTIVE, DEMONYM, FUZZY, TRANSLITERATED)
                     and adjective_country(c.text, _country_lexicon(geo, rules))):
                 c.veto = "country"  # "Američané", "American": a country's adjective or people, not a city
