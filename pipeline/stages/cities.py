@@ -730,12 +730,11 @@ def _big_own_name(key: str, gazetteer: Gazetteer) -> bool:
 def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer) -> dict[str, str]:
     """Latin names whose skeleton equals that of one of the word's nominative readings ("Едегем" -> edegem)."""
     geo = geo_rules()
-    settings = geo.gazetteer.transliteration
     keys: dict[str, str] = {}
     for key, kind in all_keys:
         if kind not in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
             continue  # a derived stem is never transliterated: no skeleton to build
-        found = skeleton(key, settings)
+        found = _part_skeleton(key)  # the multiword parts ask the same forms' skeletons
         if len(found) >= geo.fuzzy.min_skeleton_letters:
             # a variant only of the word's nominative: a stripped inflected form is loose enough already
             variants = _variant_matches(found, gazetteer, bool(CYRILLIC.match(key))) if kind != INFLECTED else ()
@@ -777,11 +776,43 @@ def _region_named_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[str,
 
 def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
             co_countries: dict[str, set[int]], region: tuple[str, str | None] | None,
-            written: dict[int, set[str]] | None = None, neighbours: frozenset[str] = frozenset()) -> None:
+            written: dict[int, set[str]] | None = None, neighbours: frozenset[str] = frozenset(),
+            known: dict | None = None) -> None:
+    """The candidate's likeliest place. Only the co-country and written points depend on the pass: the other
+    terms are kept in ``known`` and summed again in the same order, so the scores are equal."""
+    memo_key = ("choose", id(candidate), tuple(candidate.keys.items()), region, candidate.hints, candidate.sense_hints)
+    options = known.get(memo_key) if known is not None else None
+    if options is None:
+        options = _choice_terms(candidate, gazetteer, geo, home, region, neighbours)
+        if known is not None:
+            known[memo_key] = options
+    namesakes = options[0]
     best: tuple | None = None
+    for place, kind, key, score, tail in options[1]:
+        if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
+            # another place of the article lies in that country; for a home country the home points
+            # already say so (a home village named like a big foreign city is no likelier for it)
+            score += geo.scoring.choose_co_country
+        if written and written.get(place.geonames_id, {candidate.text}) - {candidate.text}:
+            # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
+            score += geo.scoring.choose_region_named
+        for term in tail:
+            score += term
+        rank = (score, -KIND_RANK[kind], -place.geonames_id)
+        if best is None or rank > best[0]:
+            best = (rank, place, kind, key)
+    if best is not None:
+        _, candidate.place, candidate.kind, candidate.key = best
+
+
+def _choice_terms(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
+                  region: tuple[str, str | None] | None, neighbours: frozenset[str]) -> tuple[frozenset[int], list]:
+    """The places the candidate's keys reach with their kind and key, each with its points before the
+    co-country points (summed) and those after them (in the order they add up); and the keys' namesakes."""
     namesakes, own_name_reached = _places_of_keys(gazetteer, tuple(candidate.keys))
     reached: set[int] = set()
     read_otherwise = any(kind != TRANSLITERATED for kind in candidate.keys.values())
+    options = []
     for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
         for place in _places_named(gazetteer, key):
             if place.geonames_id in reached or (kind == TRANSLITERATED and (read_otherwise or own_name_reached)
@@ -797,26 +828,17 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 score += geo.scoring.choose_home_country
             if kind == ADJECTIVE and candidate.lowercase and place.country_code in neighbours and place.country_code not in home:
                 score += geo.scoring.choose_neighbour  # "goriški" is Gorica across the border, not Gori in Georgia
-            if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
-                # another place of the article lies in that country; for a home country the home points
-                # already say so (a home village named like a big foreign city is no likelier for it)
-                score += geo.scoring.choose_co_country
-            if written and written.get(place.geonames_id, {candidate.text}) - {candidate.text}:
-                # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
-                score += geo.scoring.choose_region_named
+            tail = []
             if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
                     or place.country_code in candidate.hints:
-                score += geo.scoring.choose_region_named
+                tail.append(geo.scoring.choose_region_named)
             elif place.country_code in candidate.sense_hints:
                 # one sense per article: "Valence in southern France" once leans every "Valence" French
-                score += geo.scoring.choose_sense_named
+                tail.append(geo.scoring.choose_sense_named)
             if candidate.small_town and place.population >= geo.scoring.big_population:
-                score -= geo.scoring.choose_region_named  # "wsi X", "village of X": no big city
-            rank = (score, -KIND_RANK[kind], -place.geonames_id)
-            if best is None or rank > best[0]:
-                best = (rank, place, kind, key)
-    if best is not None:
-        _, candidate.place, candidate.kind, candidate.key = best
+                tail.append(-geo.scoring.choose_region_named)  # "wsi X", "village of X": no big city
+            options.append((place, kind, key, score, tail))
+    return namesakes, options
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
@@ -1242,7 +1264,8 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         c.veto = None
         if region is not None and not any(key in gazetteer.regions for key in c.keys):
             c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
-        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written, neighbours)
+        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written, neighbours,
+                known)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:

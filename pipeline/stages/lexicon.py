@@ -264,10 +264,10 @@ class Units(list):
     def places(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         """The units of each surface or lemma, and of each first INDEX_CHARS letters of one."""
         words: dict[str, list[int]] = {}
-        for i, unit in enumerate(self):
-            words.setdefault(unit.surface, []).append(i)
-            if unit.lemma != unit.surface:
-                words.setdefault(unit.lemma, []).append(i)
+        for i, (surface, lemma, *_) in enumerate(self):
+            words.setdefault(surface, []).append(i)
+            if lemma != surface:
+                words.setdefault(lemma, []).append(i)
         heads: dict[str, list[int]] = {}
         for word, where in words.items():
             heads.setdefault(word[:INDEX_CHARS], []).extend(where)
