@@ -106,7 +106,7 @@ class CityRules(_Strict):
 class EndingTables:
     """A language's ending lists in the order the derivations try them (sorted once, not per word)."""
 
-    noun_endings: tuple[EndingRule, ...]  # longest ending first
+    noun_endings: tuple[tuple[int, dict[str, tuple[list[str], ...]]], ...]  # length -> ending -> nominatives, longest first
     adjective_endings: "EndingSet"
     derivation_suffixes: "EndingSet"
     lowercase_derivation_suffixes: "EndingSet"  # a lowercase adjective needs a full suffix (two letters or more)
@@ -128,9 +128,19 @@ def _longest_first(endings: list[str]) -> EndingSet:
     return tuple(sorted(by_length.items(), reverse=True))
 
 
+def _noun_endings(rules: list[EndingRule]) -> tuple[tuple[int, dict[str, tuple[list[str], ...]]], ...]:
+    """The noun ending rules by length (longest first) and ending, each ending's rules in file order: a word
+    ends with one ending of each length, found by one lookup."""
+    by_length: dict[int, dict[str, list[list[str]]]] = {}
+    for rule in rules:
+        by_length.setdefault(len(rule.ending), {}).setdefault(rule.ending, []).append(rule.nominative)
+    return tuple((length, {ending: tuple(found) for ending, found in endings.items()})
+                 for length, endings in sorted(by_length.items(), reverse=True))
+
+
 def _ending_tables(rules: CityRules) -> EndingTables:
     return EndingTables(
-        noun_endings=tuple(sorted(rules.noun_endings, key=lambda r: -len(r.ending))),
+        noun_endings=_noun_endings(rules.noun_endings),
         adjective_endings=_longest_first(rules.adjective_endings),
         derivation_suffixes=_longest_first(rules.derivation_suffixes),
         lowercase_derivation_suffixes=_longest_first([d for d in rules.derivation_suffixes if len(d) >= 2]),
@@ -277,10 +287,12 @@ def demonym_stems(word: str, endings: EndingTables) -> list[str]:
 
 def _noun_rule_keys(word: str, endings: EndingTables) -> list[str]:
     keys = []
-    for rule in endings.noun_endings:
-        if word.endswith(rule.ending) and len(word) - len(rule.ending) >= 2:
-            stem = word[: len(word) - len(rule.ending)] if rule.ending else word
-            keys += [stem + n for n in rule.nominative]
+    size = len(word)
+    for length, by_ending in endings.noun_endings:
+        if size - length >= 2:
+            stem = word[:size - length]
+            for nominative in by_ending.get(word[size - length:], ()):
+                keys += [stem + n for n in nominative]
     return keys
 
 
@@ -522,8 +534,14 @@ def _part_skeleton(form: str) -> str:
     return skeleton(form, geo_rules().gazetteer.transliteration)
 
 
-def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) -> list[Candidate]:
-    words = list(WORD.finditer(text))
+# the words of the article's text: the cities and officials stages both read them (equal, not always the same texts)
+article_words = LastArgumentMemo(lambda text: list(WORD.finditer(text)), key=lambda text: text)
+
+
+def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules,
+               words: list[re.Match] | None = None) -> list[Candidate]:
+    """The candidate mentions of a text (``words``: its WORD matches, when already found)."""
+    words = list(WORD.finditer(text)) if words is None else words
     surfaces = [w.group() for w in words]
     fuzzy = (geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)
     compiled = city_rules(language)
@@ -1305,7 +1323,7 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     gazetteer, geo = load_gazetteer(), geo_rules()
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
-    found = candidates(doc.text, doc.language, gazetteer, geo)
+    found = candidates(doc.text, doc.language, gazetteer, geo, article_words(doc.text))
     _mark_context(found, doc.text, doc.language, gazetteer, geo, rules)
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
     surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
