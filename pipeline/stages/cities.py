@@ -31,7 +31,7 @@ from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacr
 from pipeline.rules import load_compiled
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import name_rules
-from pipeline.stages.regex_scan import first_letter_guard
+from pipeline.stages.regex_scan import first_letter_guard, word_before_space
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -264,7 +264,8 @@ def _strip_longest(word: str, endings: EndingSet, min_stem: int = 3) -> list[str
     return stems
 
 
-def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False) -> list[str]:
+def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False,
+                    stripped: list[str] | None = None) -> list[str]:
     """Stems of a name-derived adjective: "львівською" -> ["львів", "львівськ"], "piranske" -> ["piran", "piransk"].
 
     The stem must end in a derivational suffix (-ськ-, -ск-, -sk-...); it is kept as well,
@@ -272,7 +273,8 @@ def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False) -
     """
     derivations = endings.lowercase_derivation_suffixes if lowercase else endings.derivation_suffixes
     stems = []
-    for stem in _strip_longest(word, endings.adjective_endings):
+    # ``stripped``: the word's stems without an adjective ending, when the caller has them already
+    for stem in _strip_longest(word, endings.adjective_endings) if stripped is None else stripped:
         bases = _strip_longest(stem, derivations, min_stem=3)
         if bases:
             stems += bases + [stem]
@@ -343,9 +345,10 @@ def word_keys(word: str, language: str, lowercase: bool,
     # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
     ordinary = rules.ordinary_adjective_stems
     for source in dict.fromkeys(adjective_sources):
-        if ordinary and any(stem in ordinary for stem in _strip_longest(source, endings.adjective_endings)):
+        stripped = _strip_longest(source, endings.adjective_endings)
+        if ordinary and any(stem in ordinary for stem in stripped):
             continue
-        for stem in adjective_stems(source, endings, lowercase):
+        for stem in adjective_stems(source, endings, lowercase, stripped):
             if len(stem) >= min_base:
                 add(_stem_variants(stem, rules, endings), ADJECTIVE)
     if lowercase == rules.demonyms_capitalised:
@@ -904,24 +907,25 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
                     institution_follows: bool = False, trigger: bool = False) -> str | None:
     """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word
     (but not for the capitalised institution that follows: "Shibetsu Council", "Arklow Municipal District")."""
-    before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
-    after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
     if candidate.lowercase:
         return None
-    if before and any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)) \
-            and _is_capitalised(before.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
+    found = word_before_space(text, max(0, candidate.start - 30), candidate.start)
+    before = found.word if found else None
+    after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
+    if before and any("Name" in r.grammemes for r in morphology.readings(before, language)) \
+            and _is_capitalised(before) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
         return "veto"  # "Александр Борисов"
     if after and _is_capitalised(after.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA) \
             and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
         return "veto"  # "Владимир Цумарев"
     if re.match(r"[ \u00a0][^\W\d_]\.[ \u00a0]?[^\W\d_]", text[candidate.end:candidate.end + 6]):
         return "near"  # "George W. Bush": an initial follows, as in a name
-    if before and _sentence_start(text, candidate.start - len(before.group(0))):
+    if before and _sentence_start(text, candidate.start - len(before) - 1):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
-    if before and (trigger or not _name_word(before.group(1), language, text, candidate.text)):
+    if before and (trigger or not _name_word(before, language, text, candidate.text)):
         before = None  # "Фундація Гданська", "Partnerstadt Olmütz": an ordinary noun or a trigger, no given name
-    for match in (before, None if institution_follows else after):
-        if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
+    for word in (before, None if institution_follows or not after else after.group(1)):
+        if word and _is_capitalised(word) and not word.isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
     return None
 
@@ -1204,21 +1208,21 @@ def _surnames(found: list[Candidate], text: str, language: str,
     for c in found:
         if c.words != 1 or c.lowercase:
             continue
-        before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
-        if not before or not _name_word(before.group(1), language, text, c.text):
+        before = word_before_space(text, max(0, c.start - 30), c.start)
+        if not before or not _name_word(before.word, language, text, c.text):
             continue
         if surname_endings and c.text.lower().endswith(surname_endings) \
                 and all(kind == ADJECTIVE for kind in c.keys.values()):
             # the ending says surname, also after a sentence's first word or a given name that some big
             # city bears ("Adama Lubińskiego")
             adjectival.update(c.keys)
-        if c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
+        if c.start - 1 in place_ends:  # the word before ends right before the space
             continue  # "the Glasgow Nantes Friendship Society": a big city before, no given name
-        if not _sentence_start(text, c.start - len(before.group(0))) \
+        if not _sentence_start(text, c.start - len(before.word) - 1) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
             stems.update(key for key, kind in c.keys.items() if kind != ADJECTIVE)
-            if any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)):
+            if any("Name" in r.grammemes for r in morphology.readings(before.word, language)):
                 written.add(c.text)  # after a given name that pymorphy3 knows ("Павел Соколов")
     return stems, adjectival, written
 

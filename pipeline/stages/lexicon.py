@@ -237,9 +237,10 @@ class StartFilter:
     def positions(self, units: "Units") -> list[int]:
         words, heads = units.places
         found: set[int] = set()
-        for head in self.heads.intersection(heads):  # set lookups: no test per unit
+        # set lookups, no test per unit; a dict's keys view intersects by walking the smaller side
+        for head in heads.keys() & self.heads:
             found.update(heads[head])
-        for word in self.short_words.intersection(words):
+        for word in words.keys() & self.short_words:
             found.update(words[word])
         tests = []
         if self.short_prefixes:
