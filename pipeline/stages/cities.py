@@ -20,8 +20,10 @@ from __future__ import annotations
 import os
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -1021,22 +1023,28 @@ def _proper_latin_word(c: Candidate, language: str, text: str) -> bool:
     return c.words == 1 and not (lemma and lemma.islower()) and not _written_lowercase(c.text.lower(), text)
 
 
-def _index_covering(doc: AnnotatedDoc) -> dict[int, list]:
-    index: dict[int, list] = {}
-    for entity in doc.entities:
-        for p in range(entity.start, entity.end):
-            index.setdefault(p, []).append(entity)
-    return index
+class _EntityStarts(NamedTuple):
+    starts: list[int]  # the entities' starts, sorted
+    order: list[int]  # the doc index of the entity at each sorted start
+    longest: int  # the longest entity's length: one covering a character starts at most this far before it
 
 
-# position -> the doc's entities covering it, in doc order: scanning every entity for every
-# candidate grew with the square of a long page
+def _index_covering(doc: AnnotatedDoc) -> _EntityStarts:
+    order = sorted(range(len(doc.entities)), key=lambda i: doc.entities[i].start)
+    return _EntityStarts([doc.entities[i].start for i in order], order,
+                         max((e.end - e.start for e in doc.entities), default=0))
+
+
+# the doc's entities by start: scanning every entity for every candidate grew with the square of a long
+# page, and an index of every character they cover cost a step per character
 _covering_index = LastArgumentMemo(_index_covering)
 
 
 def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
     """The doc's entities that cover a character, in the doc's order."""
-    return _covering_index(doc).get(position, [])
+    index = _covering_index(doc)
+    near = index.order[bisect_left(index.starts, position - index.longest + 1):bisect_right(index.starts, position)]
+    return [doc.entities[i] for i in sorted(near) if doc.entities[i].end > position]
 
 
 def _known_town_form(c: Candidate, own_name: bool, medium_population: int) -> bool:
