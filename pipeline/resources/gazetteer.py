@@ -385,6 +385,10 @@ class Gazetteer:
                 found += self.by_parts(near)
         return tuple(dict.fromkeys(found))
 
+    def has_near_parts(self, words: int, first_two: str) -> bool:
+        """Whether near_parts has names to compare for ``words`` part skeletons that begin with ``first_two``."""
+        return (words, first_two) in self._part_buckets()
+
     def _part_buckets(self) -> dict[tuple[int, str], tuple[str, ...]]:
         if self._near_parts is None:  # derived once per process, only when a near multiword match is asked
             buckets: dict[tuple[int, str], list[str]] = {}

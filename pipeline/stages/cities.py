@@ -483,6 +483,9 @@ def _near_part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer)
     last = name_key(words[-1])
     if not all(_is_capitalised(w) for w in words) or not _strip_longest(last, city_rules(language).endings.adjective_endings):
         return ()
+    first = _part_skeleton(name_key(words[0]))  # the first core of the first word: where near_parts looks
+    if len(first) >= 2 and not gazetteer.has_near_parts(len(words), first[:2]):
+        return ()  # no multiword name of as many words opens with those letters: no part skeletons to build
     if any("Name" in r.grammemes for r in morphology.readings(words[0], language)) or any(
             morphology.is_common_word(w, language) for w in words):
         return ()

@@ -265,13 +265,26 @@ class Units(list):
     def places(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         """The units of each surface or lemma, and of each first INDEX_CHARS letters of one."""
         words: dict[str, list[int]] = {}
-        for i, (surface, lemma, *_) in enumerate(self):
-            words.setdefault(surface, []).append(i)
+        get = words.get
+        for i, (surface, lemma, _start, _end, _stop) in enumerate(self):
+            where = get(surface)
+            if where is None:
+                words[surface] = [i]
+            else:
+                where.append(i)
             if lemma != surface:
-                words.setdefault(lemma, []).append(i)
+                where = get(lemma)
+                if where is None:
+                    words[lemma] = [i]
+                else:
+                    where.append(i)
         heads: dict[str, list[int]] = {}
         for word, where in words.items():
-            heads.setdefault(word[:INDEX_CHARS], []).extend(where)
+            head = heads.get(word[:INDEX_CHARS])
+            if head is None:
+                heads[word[:INDEX_CHARS]] = where.copy()
+            else:
+                head.extend(where)
         return words, heads
 
 
