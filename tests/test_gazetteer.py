@@ -68,3 +68,11 @@ def test_fold_diacritics_equals_nfd_without_combining_marks():
     samples += ["".join(map(chr, range(start, start + 64))) for start in range(0x00C0, 0x0530, 64)]
     for text in samples:
         assert fold_diacritics(text) == reference(text), text
+
+
+@pytest.mark.parametrize("merged", [{"u": "o"}, {"u": "o", "w": "v"}, {"a": "b", "b": "c"}, {"y": "i", "i": ""}, {}])
+def test_merged_letters_replace_as_translate_does(merged):
+    from pipeline.resources.gazetteer import _merger
+
+    for text in ["uwu", "abba", "yiy", "", "kraków"]:
+        assert _merger(merged)(text) == text.translate(str.maketrans(merged))

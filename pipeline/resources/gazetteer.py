@@ -18,7 +18,7 @@ import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -193,27 +193,46 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 _TABLES: dict[int, tuple] = {}
 
 
-def _skeleton_tables(settings: TransliterationSettings) -> tuple[dict[int, str], re.Pattern, dict[str, str], dict]:
+def _skeleton_tables(settings: TransliterationSettings) -> tuple[dict[int, str], re.Pattern, dict[str, str], Callable[[str], str]]:
     if id(settings) in _TABLES:
         return _TABLES[id(settings)][1]
     letters = {ord(k): v for k, v in {**settings.cyrillic_letters, **settings.latin_letters}.items()}
     sequences = dict(settings.sequences)
     pattern = re.compile("|".join(re.escape(a) for a, _ in settings.sequences))
-    merged = str.maketrans(settings.merged_letters)
-    _TABLES[id(settings)] = (settings, (letters, pattern, sequences, merged))  # kept alive: ids stay unique
-    return letters, pattern, sequences, merged
+    tables = (letters, pattern, sequences, _merger(settings.merged_letters))
+    _TABLES[id(settings)] = (settings, tables)  # kept alive: ids stay unique
+    return tables
+
+
+def _merger(merged: dict[str, str]) -> Callable[[str], str]:
+    """``text.translate`` of the merged letters; as str.replace calls where no replacement writes a merged
+    letter (then each letter is replaced once, as translate does), which is faster on short words."""
+    table = str.maketrans(merged)
+    if any(set(value) & set(merged) for value in merged.values()):
+        return lambda text: text.translate(table)
+    pairs = tuple(merged.items())
+
+    def replace(text: str) -> str:
+        for letter, value in pairs:
+            text = text.replace(letter, value)
+        return text
+    return replace
+
+
+def _collapse_repeats(text: str) -> str:
+    return text if _REPEATS.search(text) is None else _REPEATS.sub(r"\1", text)  # most words repeat no letter
 
 
 def skeleton(name: str, settings: TransliterationSettings) -> str:
     """The spelling that Latin and Cyrillic transliterations of one name share ("Edegem", "Едегем" -> "edegem")."""
-    letters, pattern, sequences, merged = _skeleton_tables(settings)
+    letters, pattern, sequences, merge = _skeleton_tables(settings)
     text = fold_diacritics(name.lower().translate(letters)) if not name.isascii() else name.lower()
     if not _CYRILLIC.search(name):
         for latin, replacement in settings.latin_sequences:
             text = text.replace(latin, replacement)
-    text = _NOT_LETTER.sub("", pattern.sub(lambda m: sequences[m.group()], text)).translate(merged)
-    text = _GLIDE.sub("", _REPEATS.sub(r"\1", text))
-    return _REPEATS.sub(r"\1", text).rstrip("aeiou")
+    text = merge(_NOT_LETTER.sub("", pattern.sub(lambda m: sequences[m.group()], text)))
+    text = _GLIDE.sub("", _collapse_repeats(text))
+    return _collapse_repeats(text).rstrip("aeiou")
 
 
 def _name_pattern(scripts: list[str]) -> re.Pattern[str]:
