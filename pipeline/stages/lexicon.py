@@ -37,6 +37,8 @@ _APOSTROPHES = "’ʼ`´‘"  # each becomes "'"
 _WORD_PART = re.compile(rf"[^{_HYPHENS}]+")
 _EDGE_PUNCT = "\"'«»„“”()[]{}.,;:!?…*•/\\|&"
 _SENTENCE_END = {".", "!", "?", "…"}
+_SENTENCE_ENDINGS = tuple(_SENTENCE_END)  # for str.endswith
+_EDGES = _EDGE_PUNCT + _HYPHENS  # what a token's units are stripped of
 
 
 def _fold_char(c: str) -> str:
@@ -328,10 +330,11 @@ def doc_units(doc: AnnotatedDoc) -> "Units":
 def build_units(doc: AnnotatedDoc) -> "Units":
     units = Units()
     append, make = units.append, tuple.__new__  # tuple.__new__(Unit, ...): Unit(...) without its Python __new__
-    for token in doc.tokens:
-        bounds = (token.start, token.end)
-        for surface, lemma, start_from, start, end_from, end, stop in _token_units(token.text, token.lemma):
-            append(make(Unit, (surface, lemma, bounds[start_from] + start, bounds[end_from] + end, stop)))
+    token_units = _token_units
+    for text, token_start, token_end, token_lemma, _pos, _sent in doc.tokens:  # Token tuples, unpacked in C
+        for surface, lemma, start_from, start, end_from, end, stop in token_units(text, token_lemma):
+            append(make(Unit, (surface, lemma, (token_end if start_from else token_start) + start,
+                               (token_end if end_from else token_start) + end, stop)))
     abbreviations = [i for i in compress(count(), map(attrgetter("stop"), units)) if _abbreviation_period(units, i, doc.text)]
     for i in reversed(abbreviations):
         del units[i]
@@ -357,7 +360,7 @@ _START, _END = 0, 1  # offsets of a token's units are counted from its start or 
 @lru_cache(maxsize=MEMO_LIMIT)
 def _token_units(text: str, token_lemma: str) -> tuple[tuple[str, str, int, int, int, int, bool], ...]:
     """A token's units as (surface, lemma, start from, start, end from, end, stop)."""
-    stripped = text.strip(_EDGE_PUNCT + _HYPHENS)
+    stripped = text.strip(_EDGES)
     if not stripped:
         return ((text, text, _START, 0, _END, 0, True),) if text.strip() in _SENTENCE_END else ()
     offset = text.index(stripped)
@@ -369,7 +372,7 @@ def _token_units(text: str, token_lemma: str) -> tuple[tuple[str, str, int, int,
         # a hyphenated token's lemma belongs to the whole word, so each part keeps only its surface
         part_lemma = lemma if len(parts) == 1 else surface
         units.append((surface, part_lemma, _START, offset + part.start(), _START, offset + part.end(), False))
-    if text.endswith(tuple(_SENTENCE_END)) and len(stripped) > 3:  # not "р." or "ul."
+    if text.endswith(_SENTENCE_ENDINGS) and len(stripped) > 3:  # not "р." or "ul."
         units.append((".", ".", _END, -1, _END, 0, True))
     return tuple(units)
 
