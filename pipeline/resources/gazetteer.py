@@ -298,7 +298,11 @@ class NameIndex:
         return tuple(self.ids[self.offsets[i]:self.offsets[i + 1]])
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._row(key) >= 0
+        if not isinstance(key, str):
+            return False
+        keys = self.keys  # _row inlined: the stages ask it for every key of every new word
+        i = bisect_left(keys, key)
+        return i < len(keys) and keys[i] == key
 
     def has_prefix(self, prefix: str) -> bool:
         """True when some key starts with ``prefix``."""

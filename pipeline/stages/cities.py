@@ -757,10 +757,15 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
     """Latin names whose skeleton equals that of one of the word's nominative readings ("Едегем" -> edegem)."""
     geo = geo_rules()
     keys: dict[str, str] = {}
+    asked = set()  # keys that end in vowels share a skeleton: what it reaches is in ``keys`` already
     for key, kind in all_keys:
         if kind not in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
             continue  # a derived stem is never transliterated: no skeleton to build
         found = _part_skeleton(key)  # the multiword parts ask the same forms' skeletons
+        question = (found, kind != INFLECTED and bool(CYRILLIC.match(key)), kind != INFLECTED)
+        if question in asked:
+            continue
+        asked.add(question)
         if len(found) >= geo.fuzzy.min_skeleton_letters:
             # a variant only of the word's nominative: a stripped inflected form is loose enough already
             variants = _variant_matches(found, gazetteer, bool(CYRILLIC.match(key))) if kind != INFLECTED else ()
