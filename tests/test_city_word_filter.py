@@ -11,7 +11,7 @@ from pipeline.resources import morphology
 from pipeline.resources.gazetteer import geo_rules, name_key
 from pipeline.stages.cities import (WORD, _derives_stem, _has_derived_stem, adjective_stems, city_rules, demonym_stems,
                                     fuzzy_sources, fuzzy_stems, word_keys)
-from pipeline.stages.regex_scan import first_letter_guard, matches_at, word_start_pattern
+from pipeline.stages.regex_scan import first_letter_guard, matches_at, word_before_space, word_start_pattern
 
 SENTENCES = {
     "uk": "делегація львівської міської ради та харківські митці підписали угоду з одеситами вчора",
@@ -138,3 +138,21 @@ def test_opens_sentence_is_the_pattern_it_replaces(before):
     """_before's sentence-start test: the same answer as the regex it replaced, without a try at every character."""
     from pipeline.stages.city_context import _opens_sentence
     assert _opens_sentence(before) == (re.search(r"(?:^|[.!?:|\n–—-])\s*$", before) is not None)
+
+
+WORD_THEN_SPACE_AT_END = re.compile(r"([^\W\d_]{2,})[ \u00a0]$")
+
+
+@pytest.mark.parametrize("text", [
+    "Městská rada a primátor Petr Vondráček", "мер міста Олег Гринчук \nі", "ab \n", "a \n", "x ab\u00a0y",
+    "rok 2019 ²ab x", "Ⅻab x", "snake_case word", "Dva  razy", "\n\n", "", "ab\n \n", "Łukasz Zieliński, Opole",
+])
+def test_word_before_space_is_the_dollar_anchored_search_it_replaces(text):
+    """At every end and window, the word and its start that the $-anchored search finds (also before a
+    final newline, which $ allows)."""
+    for end in range(len(text) + 1):
+        for start in range(0, end + 1):
+            found = WORD_THEN_SPACE_AT_END.search(text[start:end])
+            expected = None if found is None else (found.group(1), start + found.start())
+            got = word_before_space(text, start, end)
+            assert (None if got is None else (got.word, got.start)) == expected, (text, start, end)

@@ -52,3 +52,27 @@ def test_country_names_of_our_languages(gazetteer):
 def test_near_match_of_a_compound_adjective_stem(gazetteer):
     assert compact_stem("біла церква") == "білацеркв"
     assert gazetteer.near("білоцерків", 84, 3)[0][0] == "біла церква"
+
+
+def test_fold_diacritics_equals_nfd_without_combining_marks():
+    """Folding character by character (a translate table) gives what folding the whole NFD text gives."""
+    import unicodedata
+
+    from pipeline.resources.gazetteer import fold_diacritics
+
+    def reference(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+    samples = ["Spišskej Sobote", "Łódź", "Ølstykke", "Ñuñoa", "Hà Nội", "Й", "ё", "e\u0301\u0327", "\u1e09",
+               "한국어", "Ǆemal", "ﬁ", "Å\u0328", "Ströbeck-Ørsted", ""]
+    samples += ["".join(map(chr, range(start, start + 64))) for start in range(0x00C0, 0x0530, 64)]
+    for text in samples:
+        assert fold_diacritics(text) == reference(text), text
+
+
+@pytest.mark.parametrize("merged", [{"u": "o"}, {"u": "o", "w": "v"}, {"a": "b", "b": "c"}, {"y": "i", "i": ""}, {}])
+def test_merged_letters_replace_as_translate_does(merged):
+    from pipeline.resources.gazetteer import _merger
+
+    for text in ["uwu", "abba", "yiy", "", "kraków"]:
+        assert _merger(merged)(text) == text.translate(str.maketrans(merged))

@@ -18,7 +18,7 @@ import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -165,9 +165,26 @@ def compact_stem(key: str) -> str:
     return compact[:-1] if len(compact) > 3 and compact[-1] in _VOWELS else compact
 
 
-def fold_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class _FoldTable(dict):
+    """Code point -> the character without its combining marks, filled as characters are met. NFD decomposes
+    each character on its own and reorders only combining marks, which are all dropped: folding a text is
+    folding each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
+def fold_diacritics(text: str) -> str:
+    return text.translate(_FOLDED)
 
 
 _CYRILLIC = re.compile("[\u0400-\u052f]")
@@ -179,27 +196,46 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 _TABLES: dict[int, tuple] = {}
 
 
-def _skeleton_tables(settings: TransliterationSettings) -> tuple[dict[int, str], re.Pattern, dict[str, str], dict]:
+def _skeleton_tables(settings: TransliterationSettings) -> tuple[dict[int, str], re.Pattern, dict[str, str], Callable[[str], str]]:
     if id(settings) in _TABLES:
         return _TABLES[id(settings)][1]
     letters = {ord(k): v for k, v in {**settings.cyrillic_letters, **settings.latin_letters}.items()}
     sequences = dict(settings.sequences)
     pattern = re.compile("|".join(re.escape(a) for a, _ in settings.sequences))
-    merged = str.maketrans(settings.merged_letters)
-    _TABLES[id(settings)] = (settings, (letters, pattern, sequences, merged))  # kept alive: ids stay unique
-    return letters, pattern, sequences, merged
+    tables = (letters, pattern, sequences, _merger(settings.merged_letters))
+    _TABLES[id(settings)] = (settings, tables)  # kept alive: ids stay unique
+    return tables
+
+
+def _merger(merged: dict[str, str]) -> Callable[[str], str]:
+    """``text.translate`` of the merged letters; as str.replace calls where no replacement writes a merged
+    letter (then each letter is replaced once, as translate does), which is faster on short words."""
+    table = str.maketrans(merged)
+    if any(set(value) & set(merged) for value in merged.values()):
+        return lambda text: text.translate(table)
+    pairs = tuple(merged.items())
+
+    def replace(text: str) -> str:
+        for letter, value in pairs:
+            text = text.replace(letter, value)
+        return text
+    return replace
+
+
+def _collapse_repeats(text: str) -> str:
+    return text if _REPEATS.search(text) is None else _REPEATS.sub(r"\1", text)  # most words repeat no letter
 
 
 def skeleton(name: str, settings: TransliterationSettings) -> str:
     """The spelling that Latin and Cyrillic transliterations of one name share ("Edegem", "Едегем" -> "edegem")."""
-    letters, pattern, sequences, merged = _skeleton_tables(settings)
+    letters, pattern, sequences, merge = _skeleton_tables(settings)
     text = fold_diacritics(name.lower().translate(letters)) if not name.isascii() else name.lower()
     if not _CYRILLIC.search(name):
         for latin, replacement in settings.latin_sequences:
             text = text.replace(latin, replacement)
-    text = _NOT_LETTER.sub("", pattern.sub(lambda m: sequences[m.group()], text)).translate(merged)
-    text = _GLIDE.sub("", _REPEATS.sub(r"\1", text))
-    return _REPEATS.sub(r"\1", text).rstrip("aeiou")
+    text = merge(_NOT_LETTER.sub("", pattern.sub(lambda m: sequences[m.group()], text)))
+    text = _GLIDE.sub("", _collapse_repeats(text))
+    return _collapse_repeats(text).rstrip("aeiou")
 
 
 def _name_pattern(scripts: list[str]) -> re.Pattern[str]:
@@ -265,7 +301,11 @@ class NameIndex:
         return tuple(self.ids[self.offsets[i]:self.offsets[i + 1]])
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._row(key) >= 0
+        if not isinstance(key, str):
+            return False
+        keys = self.keys  # _row inlined: the stages ask it for every key of every new word
+        i = bisect_left(keys, key)
+        return i < len(keys) and keys[i] == key
 
     def has_prefix(self, prefix: str) -> bool:
         """True when some key starts with ``prefix``."""
@@ -370,6 +410,10 @@ class Gazetteer:
             if all(fuzz.ratio(a, b) >= min_word_ratio for a, b in zip(words, near.split(" "))):
                 found += self.by_parts(near)
         return tuple(dict.fromkeys(found))
+
+    def has_near_parts(self, words: int, first_two: str) -> bool:
+        """Whether near_parts has names to compare for ``words`` part skeletons that begin with ``first_two``."""
+        return (words, first_two) in self._part_buckets()
 
     def _part_buckets(self) -> dict[tuple[int, str], tuple[str, ...]]:
         if self._near_parts is None:  # derived once per process, only when a near multiword match is asked

@@ -10,6 +10,8 @@ import sys
 from functools import lru_cache
 from typing import NamedTuple
 
+from pipeline.resources.lemma_tries import simplemma_lemmatizer
+
 PYMORPHY_LANGUAGES = ("uk", "ru")
 # simplemma's code for each of our languages (Serbo-Croatian covers hr, sr, bs).
 SIMPLEMMA_CODES = {"pl": "pl", "cs": "cs", "sk": "sk", "sl": "sl", "hr": "hbs", "sr": "hbs", "bs": "hbs",
@@ -115,8 +117,6 @@ def lemma(word: str, language: str) -> str | None:
     code = SIMPLEMMA_CODES.get(language)
     if code is None:
         return None
-    from pipeline.resources.lemma_tries import simplemma_lemmatizer
-
     try:
         return simplemma_lemmatizer().lemmatize(word, lang=code)
     except ValueError:

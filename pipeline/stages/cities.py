@@ -20,8 +20,10 @@ from __future__ import annotations
 import os
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,7 +33,7 @@ from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacr
 from pipeline.rules import load_compiled
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import name_rules
-from pipeline.stages.regex_scan import first_letter_guard
+from pipeline.stages.regex_scan import first_letter_guard, word_before_space
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -112,7 +114,7 @@ class CityRules(_Strict):
 class EndingTables:
     """A language's ending lists in the order the derivations try them (sorted once, not per word)."""
 
-    noun_endings: tuple[EndingRule, ...]  # longest ending first
+    noun_endings: tuple[tuple[int, dict[str, tuple[list[str], ...]]], ...]  # length -> ending -> nominatives, longest first
     adjective_endings: "EndingSet"
     derivation_suffixes: "EndingSet"
     lowercase_derivation_suffixes: "EndingSet"  # a lowercase adjective needs a full suffix (two letters or more)
@@ -134,9 +136,19 @@ def _longest_first(endings: list[str]) -> EndingSet:
     return tuple(sorted(by_length.items(), reverse=True))
 
 
+def _noun_endings(rules: list[EndingRule]) -> tuple[tuple[int, dict[str, tuple[list[str], ...]]], ...]:
+    """The noun ending rules by length (longest first) and ending, each ending's rules in file order: a word
+    ends with one ending of each length, found by one lookup."""
+    by_length: dict[int, dict[str, list[list[str]]]] = {}
+    for rule in rules:
+        by_length.setdefault(len(rule.ending), {}).setdefault(rule.ending, []).append(rule.nominative)
+    return tuple((length, {ending: tuple(found) for ending, found in endings.items()})
+                 for length, endings in sorted(by_length.items(), reverse=True))
+
+
 def _ending_tables(rules: CityRules) -> EndingTables:
     return EndingTables(
-        noun_endings=tuple(sorted(rules.noun_endings, key=lambda r: -len(r.ending))),
+        noun_endings=_noun_endings(rules.noun_endings),
         adjective_endings=_longest_first(rules.adjective_endings),
         derivation_suffixes=_longest_first(rules.derivation_suffixes),
         lowercase_derivation_suffixes=_longest_first([d for d in rules.derivation_suffixes if len(d) >= 2]),
@@ -268,7 +280,8 @@ def _strip_longest(word: str, endings: EndingSet, min_stem: int = 3) -> list[str
     return stems
 
 
-def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False) -> list[str]:
+def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False,
+                    stripped: list[str] | None = None) -> list[str]:
     """Stems of a name-derived adjective: "львівською" -> ["львів", "львівськ"], "piranske" -> ["piran", "piransk"].
 
     The stem must end in a derivational suffix (-ськ-, -ск-, -sk-...); it is kept as well,
@@ -276,7 +289,8 @@ def adjective_stems(word: str, endings: EndingTables, lowercase: bool = False) -
     """
     derivations = endings.lowercase_derivation_suffixes if lowercase else endings.derivation_suffixes
     stems = []
-    for stem in _strip_longest(word, endings.adjective_endings):
+    # ``stripped``: the word's stems without an adjective ending, when the caller has them already
+    for stem in _strip_longest(word, endings.adjective_endings) if stripped is None else stripped:
         bases = _strip_longest(stem, derivations, min_stem=3)
         if bases:
             stems += bases + [stem]
@@ -291,10 +305,12 @@ def demonym_stems(word: str, endings: EndingTables) -> list[str]:
 
 def _noun_rule_keys(word: str, endings: EndingTables) -> list[str]:
     keys = []
-    for rule in endings.noun_endings:
-        if word.endswith(rule.ending) and len(word) - len(rule.ending) >= 2:
-            stem = word[: len(word) - len(rule.ending)] if rule.ending else word
-            keys += [stem + n for n in rule.nominative]
+    size = len(word)
+    for length, by_ending in endings.noun_endings:
+        if size - length >= 2:
+            stem = word[:size - length]
+            for nominative in by_ending.get(word[size - length:], ()):
+                keys += [stem + n for n in nominative]
     return keys
 
 
@@ -345,9 +361,10 @@ def word_keys(word: str, language: str, lowercase: bool,
     # a lowercase adjective needs a full derivational suffix (-sk-, -ск-): "białka" (-k-) is not Biała
     ordinary = rules.ordinary_adjective_stems
     for source in dict.fromkeys(adjective_sources):
-        if ordinary and any(stem in ordinary for stem in _strip_longest(source, endings.adjective_endings)):
+        stripped = _strip_longest(source, endings.adjective_endings)
+        if ordinary and any(stem in ordinary for stem in stripped):
             continue
-        for stem in adjective_stems(source, endings, lowercase):
+        for stem in adjective_stems(source, endings, lowercase, stripped):
             if len(stem) >= min_base:
                 add(_stem_variants(stem, rules, endings), ADJECTIVE)
     if lowercase == rules.demonyms_capitalised:
@@ -480,6 +497,9 @@ def _near_part_keys(words: tuple[str, ...], language: str, gazetteer: Gazetteer)
     last = name_key(words[-1])
     if not all(_is_capitalised(w) for w in words) or not _strip_longest(last, city_rules(language).endings.adjective_endings):
         return ()
+    first = _part_skeleton(name_key(words[0]))  # the first core of the first word: where near_parts looks
+    if len(first) >= 2 and not gazetteer.has_near_parts(len(words), first[:2]):
+        return ()  # no multiword name of as many words opens with those letters: no part skeletons to build
     if any("Name" in r.grammemes for r in morphology.readings(words[0], language)) or any(
             morphology.is_common_word(w, language) for w in words):
         return ()
@@ -536,8 +556,14 @@ def _part_skeleton(form: str) -> str:
     return skeleton(form, geo_rules().gazetteer.transliteration)
 
 
-def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules) -> list[Candidate]:
-    words = list(WORD.finditer(text))
+# the words of the article's text: the cities and officials stages both read them (equal, not always the same texts)
+article_words = LastArgumentMemo(lambda text: list(WORD.finditer(text)), key=lambda text: text)
+
+
+def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules,
+               words: list[re.Match] | None = None) -> list[Candidate]:
+    """The candidate mentions of a text (``words``: its WORD matches, when already found)."""
+    words = list(WORD.finditer(text)) if words is None else words
     surfaces = [w.group() for w in words]
     fuzzy = (geo.fuzzy.min_stem_letters, geo.fuzzy.min_ratio, geo.gazetteer.fuzzy_prefix)
     compiled = city_rules(language)
@@ -744,12 +770,16 @@ def _big_own_name(key: str, gazetteer: Gazetteer) -> bool:
 def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazetteer) -> dict[str, str]:
     """Latin names whose skeleton equals that of one of the word's nominative readings ("Едегем" -> edegem)."""
     geo = geo_rules()
-    settings = geo.gazetteer.transliteration
     keys: dict[str, str] = {}
+    asked = set()  # keys that end in vowels share a skeleton: what it reaches is in ``keys`` already
     for key, kind in all_keys:
         if kind not in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
             continue  # a derived stem is never transliterated: no skeleton to build
-        found = skeleton(key, settings)
+        found = _part_skeleton(key)  # the multiword parts ask the same forms' skeletons
+        question = (found, kind != INFLECTED and bool(CYRILLIC.match(key)), kind != INFLECTED)
+        if question in asked:
+            continue
+        asked.add(question)
         if len(found) >= geo.fuzzy.min_skeleton_letters:
             # a variant only of the word's nominative: a stripped inflected form is loose enough already
             variants = _variant_matches(found, gazetteer, bool(CYRILLIC.match(key))) if kind != INFLECTED else ()
@@ -791,11 +821,43 @@ def _region_named_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[str,
 
 def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
             co_countries: dict[str, set[int]], region: tuple[str, str | None] | None,
-            written: dict[int, set[str]] | None = None, neighbours: frozenset[str] = frozenset()) -> None:
+            written: dict[int, set[str]] | None = None, neighbours: frozenset[str] = frozenset(),
+            known: dict | None = None) -> None:
+    """The candidate's likeliest place. Only the co-country and written points depend on the pass: the other
+    terms are kept in ``known`` and summed again in the same order, so the scores are equal."""
+    memo_key = ("choose", id(candidate), tuple(candidate.keys.items()), region, candidate.hints, candidate.sense_hints)
+    options = known.get(memo_key) if known is not None else None
+    if options is None:
+        options = _choice_terms(candidate, gazetteer, geo, home, region, neighbours)
+        if known is not None:
+            known[memo_key] = options
+    namesakes = options[0]
     best: tuple | None = None
+    for place, kind, key, score, tail in options[1]:
+        if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
+            # another place of the article lies in that country; for a home country the home points
+            # already say so (a home village named like a big foreign city is no likelier for it)
+            score += geo.scoring.choose_co_country
+        if written and written.get(place.geonames_id, {candidate.text}) - {candidate.text}:
+            # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
+            score += geo.scoring.choose_region_named
+        for term in tail:
+            score += term
+        rank = (score, -KIND_RANK[kind], -place.geonames_id)
+        if best is None or rank > best[0]:
+            best = (rank, place, kind, key)
+    if best is not None:
+        _, candidate.place, candidate.kind, candidate.key = best
+
+
+def _choice_terms(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set[str],
+                  region: tuple[str, str | None] | None, neighbours: frozenset[str]) -> tuple[frozenset[int], list]:
+    """The places the candidate's keys reach with their kind and key, each with its points before the
+    co-country points (summed) and those after them (in the order they add up); and the keys' namesakes."""
     namesakes, own_name_reached = _places_of_keys(gazetteer, tuple(candidate.keys))
     reached: set[int] = set()
     read_otherwise = any(kind != TRANSLITERATED for kind in candidate.keys.values())
+    options = []
     for key, kind in candidate.keys.items():  # most trusted kind first: a place keeps the kind it is reached by first
         for place in _places_named(gazetteer, key):
             if place.geonames_id in reached or (kind == TRANSLITERATED and (read_otherwise or own_name_reached)
@@ -811,26 +873,17 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
                 score += geo.scoring.choose_home_country
             if kind == ADJECTIVE and candidate.lowercase and place.country_code in neighbours and place.country_code not in home:
                 score += geo.scoring.choose_neighbour  # "goriški" is Gorica across the border, not Gori in Georgia
-            if place.country_code not in home and co_countries.get(place.country_code, set()) - namesakes:
-                # another place of the article lies in that country; for a home country the home points
-                # already say so (a home village named like a big foreign city is no likelier for it)
-                score += geo.scoring.choose_co_country
-            if written and written.get(place.geonames_id, {candidate.text}) - {candidate.text}:
-                # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
-                score += geo.scoring.choose_region_named
+            tail = []
             if (region and place.country_code == region[0] and region[1] in (None, place.admin1)) \
                     or place.country_code in candidate.hints:
-                score += geo.scoring.choose_region_named
+                tail.append(geo.scoring.choose_region_named)
             elif place.country_code in candidate.sense_hints:
                 # one sense per article: "Valence in southern France" once leans every "Valence" French
-                score += geo.scoring.choose_sense_named
+                tail.append(geo.scoring.choose_sense_named)
             if candidate.small_town and place.population >= geo.scoring.big_population:
-                score -= geo.scoring.choose_region_named  # "wsi X", "village of X": no big city
-            rank = (score, -KIND_RANK[kind], -place.geonames_id)
-            if best is None or rank > best[0]:
-                best = (rank, place, kind, key)
-    if best is not None:
-        _, candidate.place, candidate.kind, candidate.key = best
+                tail.append(-geo.scoring.choose_region_named)  # "wsi X", "village of X": no big city
+            options.append((place, kind, key, score, tail))
+    return namesakes, options
 
 
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
@@ -908,24 +961,25 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
                     institution_follows: bool = False, trigger: bool = False) -> str | None:
     """"veto" when a given name stands right before (pymorphy3 Name), "near" for another capitalised word
     (but not for the capitalised institution that follows: "Shibetsu Council", "Arklow Municipal District")."""
-    before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, candidate.start - 30):candidate.start])
-    after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
     if candidate.lowercase:
         return None
-    if before and any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)) \
-            and _is_capitalised(before.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
+    found = word_before_space(text, max(0, candidate.start - 30), candidate.start)
+    before = found.word if found else None
+    after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
+    if before and any("Name" in r.grammemes for r in morphology.readings(before, language)) \
+            and _is_capitalised(before) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
         return "veto"  # "Александр Борисов"
     if after and _is_capitalised(after.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA) \
             and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
         return "veto"  # "Владимир Цумарев"
     if re.match(r"[ \u00a0][^\W\d_]\.[ \u00a0]?[^\W\d_]", text[candidate.end:candidate.end + 6]):
         return "near"  # "George W. Bush": an initial follows, as in a name
-    if before and _sentence_start(text, candidate.start - len(before.group(0))):
+    if before and _sentence_start(text, candidate.start - len(before) - 1):
         before = None  # "Делегація Білої Церкви": the first word of a sentence is capitalised anyway
-    if before and (trigger or not _name_word(before.group(1), language, text, candidate.text)):
+    if before and (trigger or not _name_word(before, language, text, candidate.text)):
         before = None  # "Фундація Гданська", "Partnerstadt Olmütz": an ordinary noun or a trigger, no given name
-    for match in (before, None if institution_follows else after):
-        if match and _is_capitalised(match.group(1)) and not match.group(1).isupper():
+    for word in (before, None if institution_follows or not after else after.group(1)):
+        if word and _is_capitalised(word) and not word.isupper():
             return "near"  # "Zoran Janković", "Володимир Глухов": capitalised words side by side, as in a name
     return None
 
@@ -1077,22 +1131,28 @@ def _proper_latin_word(c: Candidate, language: str, text: str) -> bool:
     return c.words == 1 and not (lemma and lemma.islower()) and not _written_lowercase(c.text.lower(), text)
 
 
-def _index_covering(doc: AnnotatedDoc) -> dict[int, list]:
-    index: dict[int, list] = {}
-    for entity in doc.entities:
-        for p in range(entity.start, entity.end):
-            index.setdefault(p, []).append(entity)
-    return index
+class _EntityStarts(NamedTuple):
+    starts: list[int]  # the entities' starts, sorted
+    order: list[int]  # the doc index of the entity at each sorted start
+    longest: int  # the longest entity's length: one covering a character starts at most this far before it
 
 
-# position -> the doc's entities covering it, in doc order: scanning every entity for every
-# candidate grew with the square of a long page
+def _index_covering(doc: AnnotatedDoc) -> _EntityStarts:
+    order = sorted(range(len(doc.entities)), key=lambda i: doc.entities[i].start)
+    return _EntityStarts([doc.entities[i].start for i in order], order,
+                         max((e.end - e.start for e in doc.entities), default=0))
+
+
+# the doc's entities by start: scanning every entity for every candidate grew with the square of a long
+# page, and an index of every character they cover cost a step per character
 _covering_index = LastArgumentMemo(_index_covering)
 
 
 def _entities_covering(doc: AnnotatedDoc, position: int) -> list:
     """The doc's entities that cover a character, in the doc's order."""
-    return _covering_index(doc).get(position, [])
+    index = _covering_index(doc)
+    near = index.order[bisect_left(index.starts, position - index.longest + 1):bisect_right(index.starts, position)]
+    return [doc.entities[i] for i in sorted(near) if doc.entities[i].end > position]
 
 
 def _known_town_form(c: Candidate, own_name: bool, medium_population: int) -> bool:
@@ -1275,21 +1335,21 @@ def _surnames(found: list[Candidate], text: str, language: str,
     for c in found:
         if c.words != 1 or c.lowercase:
             continue
-        before = re.search(r"([^\W\d_]{2,})[ \u00a0]$", text[max(0, c.start - 30):c.start])
-        if not before or not _name_word(before.group(1), language, text, c.text):
+        before = word_before_space(text, max(0, c.start - 30), c.start)
+        if not before or not _name_word(before.word, language, text, c.text):
             continue
         if surname_endings and c.text.lower().endswith(surname_endings) \
                 and all(kind == ADJECTIVE for kind in c.keys.values()):
             # the ending says surname, also after a sentence's first word or a given name that some big
             # city bears ("Adama Lubińskiego")
             adjectival.update(c.keys)
-        if c.start - len(before.group(0)) + len(before.group(1)) in place_ends:
+        if c.start - 1 in place_ends:  # the word before ends right before the space
             continue  # "the Glasgow Nantes Friendship Society": a big city before, no given name
-        if not _sentence_start(text, c.start - len(before.group(0))) \
+        if not _sentence_start(text, c.start - len(before.word) - 1) \
                 and not (trigger and trigger.search(text, max(0, c.start - CONTEXT_CHARS), c.start)):
             # not the place an adjectival surname derives from ("Stanisław Żółkiewski" is no "Żółkiew")
             stems.update(key for key, kind in c.keys.items() if kind != ADJECTIVE)
-            if any("Name" in r.grammemes for r in morphology.readings(before.group(1), language)):
+            if any("Name" in r.grammemes for r in morphology.readings(before.word, language)):
                 written.add(c.text)  # after a given name that pymorphy3 knows ("Павел Соколов")
     return stems, adjectival, written
 
@@ -1353,7 +1413,8 @@ def _assess(found: list[Candidate], doc: AnnotatedDoc, gazetteer: Gazetteer, geo
         c.veto = None
         if region is not None and not any(key in gazetteer.regions for key in c.keys):
             c.hints = c.hints | {region[0]}  # "Paris, Texas", "Odessa (Ukraine)"; but "Kalifornia, Oregon"
-        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written, neighbours)
+        _choose(c, gazetteer, geo, choice_home, co_countries, region or by_name.get(c.text), written, neighbours,
+                known)
         if c.list_number >= 0:
             lists.setdefault(c.list_number, []).append(c)
     for c in found:
@@ -1393,7 +1454,7 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     gazetteer, geo = load_gazetteer(), geo_rules()
     rules = city_rules(doc.language)
     home = set(geo.home_countries.get(doc.language, []))
-    found = candidates(doc.text, doc.language, gazetteer, geo)
+    found = candidates(doc.text, doc.language, gazetteer, geo, article_words(doc.text))
     _mark_context(found, doc.text, doc.language, gazetteer, geo, rules)
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
     surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from pipeline.stages.regex_scan import word_before_space
+
 WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ.][^\W\d_]+)*\.?")
 PARENTHESIS = re.compile(r"\([^()\n]{0,60}\)")
 STOP = re.compile(r"[.;!?\n]")
@@ -197,7 +199,6 @@ def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.P
     return runs
 
 
-NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_]{2,})[ \u00a0]$")
 NEIGHBOUR_AFTER = re.compile(r"[ \u00a0]([^\W\d_]{2,})")
 SENTENCE_OPEN = re.compile(r"(?:^|[.!?:\n…])[\s\"«„“'(—–-]*$")
 
@@ -210,9 +211,9 @@ def _in_name(c: Span, text: str, nouns_capitalised: bool) -> bool:
         return True
     if nouns_capitalised:
         return False
-    before = NEIGHBOUR_BEFORE.search(text, max(0, c.start - 30), c.start)
-    return bool(before and _capitalised_word(before.group(1))
-                and not SENTENCE_OPEN.search(text, max(0, before.start() - 4), before.start()))
+    before = word_before_space(text, max(0, c.start - 30), c.start)
+    return bool(before and _capitalised_word(before.word)
+                and not SENTENCE_OPEN.search(text, max(0, before.start - 4), before.start))
 
 
 def _capitalised_word(word: str) -> bool:

@@ -22,7 +22,7 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 from itertools import compress, count
 from operator import attrgetter, methodcaller
 from typing import NamedTuple
@@ -37,6 +37,8 @@ _APOSTROPHES = "’ʼ`´‘"  # each becomes "'"
 _WORD_PART = re.compile(rf"[^{_HYPHENS}]+")
 _EDGE_PUNCT = "\"'«»„“”()[]{}.,;:!?…*•/\\|&"
 _SENTENCE_END = {".", "!", "?", "…"}
+_SENTENCE_ENDINGS = tuple(_SENTENCE_END)  # for str.endswith
+_EDGES = _EDGE_PUNCT + _HYPHENS  # what a token's units are stripped of
 
 
 def _fold_char(c: str) -> str:
@@ -233,28 +235,28 @@ class StartFilter:
                                             and len(o.text) < INDEX_CHARS}))
         self.suffixes = tuple(sorted({o.text for o in options if o.mode == "suffix"}))
         self.contained = tuple(sorted({o.text for o in options if o.mode == "contains"}))
+        # a word that holds any of them: one search of the literals per word, in C (was a Python call per text)
+        self.contains = re.compile("|".join(map(re.escape, self.contained))).search if self.contained else None
 
     def positions(self, units: "Units") -> list[int]:
         words, heads = units.places
         found: set[int] = set()
-        for head in self.heads.intersection(heads):  # set lookups: no test per unit
+        # set lookups, no test per unit; a dict's keys view intersects by walking the smaller side
+        for head in heads.keys() & self.heads:
             found.update(heads[head])
-        for word in self.short_words.intersection(words):
+        for word in words.keys() & self.short_words:
             found.update(words[word])
         tests = []
         if self.short_prefixes:
             tests.append(methodcaller("startswith", self.short_prefixes))
         if self.suffixes:
             tests.append(methodcaller("endswith", self.suffixes))
-        tests += [partial(_holds, text) for text in self.contained]
+        if self.contains:
+            tests.append(self.contains)
         for test in tests:  # each distinct surface or lemma tested once (C loops: map, compress)
             for word in compress(words, map(test, words)):
                 found.update(words[word])
         return sorted(found)
-
-
-def _holds(part: str, text: str) -> bool:
-    return part in text
 
 
 class Units(list):
@@ -264,13 +266,26 @@ class Units(list):
     def places(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         """The units of each surface or lemma, and of each first INDEX_CHARS letters of one."""
         words: dict[str, list[int]] = {}
-        for i, unit in enumerate(self):
-            words.setdefault(unit.surface, []).append(i)
-            if unit.lemma != unit.surface:
-                words.setdefault(unit.lemma, []).append(i)
+        get = words.get
+        for i, (surface, lemma, _start, _end, _stop) in enumerate(self):
+            where = get(surface)
+            if where is None:
+                words[surface] = [i]
+            else:
+                where.append(i)
+            if lemma != surface:
+                where = get(lemma)
+                if where is None:
+                    words[lemma] = [i]
+                else:
+                    where.append(i)
         heads: dict[str, list[int]] = {}
         for word, where in words.items():
-            heads.setdefault(word[:INDEX_CHARS], []).extend(where)
+            head = heads.get(word[:INDEX_CHARS])
+            if head is None:
+                heads[word[:INDEX_CHARS]] = where.copy()
+            else:
+                head.extend(where)
         return words, heads
 
 
@@ -314,10 +329,11 @@ def doc_units(doc: AnnotatedDoc) -> "Units":
 def build_units(doc: AnnotatedDoc) -> "Units":
     units = Units()
     append, make = units.append, tuple.__new__  # tuple.__new__(Unit, ...): Unit(...) without its Python __new__
-    for token in doc.tokens:
-        bounds = (token.start, token.end)
-        for surface, lemma, start_from, start, end_from, end, stop in _token_units(token.text, token.lemma):
-            append(make(Unit, (surface, lemma, bounds[start_from] + start, bounds[end_from] + end, stop)))
+    token_units = _token_units
+    for text, token_start, token_end, token_lemma, _pos, _sent in doc.tokens:  # Token tuples, unpacked in C
+        for surface, lemma, start_from, start, end_from, end, stop in token_units(text, token_lemma):
+            append(make(Unit, (surface, lemma, (token_end if start_from else token_start) + start,
+                               (token_end if end_from else token_start) + end, stop)))
     abbreviations = [i for i in compress(count(), map(attrgetter("stop"), units)) if _abbreviation_period(units, i, doc.text)]
     for i in reversed(abbreviations):
         del units[i]
@@ -343,7 +359,7 @@ _START, _END = 0, 1  # offsets of a token's units are counted from its start or 
 @lru_cache(maxsize=MEMO_LIMIT)
 def _token_units(text: str, token_lemma: str) -> tuple[tuple[str, str, int, int, int, int, bool], ...]:
     """A token's units as (surface, lemma, start from, start, end from, end, stop)."""
-    stripped = text.strip(_EDGE_PUNCT + _HYPHENS)
+    stripped = text.strip(_EDGES)
     if not stripped:
         return ((text, text, _START, 0, _END, 0, True),) if text.strip() in _SENTENCE_END else ()
     offset = text.index(stripped)
@@ -355,7 +371,7 @@ def _token_units(text: str, token_lemma: str) -> tuple[tuple[str, str, int, int,
         # a hyphenated token's lemma belongs to the whole word, so each part keeps only its surface
         part_lemma = lemma if len(parts) == 1 else surface
         units.append((surface, part_lemma, _START, offset + part.start(), _START, offset + part.end(), False))
-    if text.endswith(tuple(_SENTENCE_END)) and len(stripped) > 3:  # not "р." or "ul."
+    if text.endswith(_SENTENCE_ENDINGS) and len(stripped) > 3:  # not "р." or "ul."
         units.append((".", ".", _END, -1, _END, 0, True))
     return tuple(units)
 

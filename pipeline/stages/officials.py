@@ -23,7 +23,8 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.stages.cities import ADJECTIVE, Candidate, candidates, city_rules, country_adjective, find_city_mentions
+from pipeline.stages.cities import (ADJECTIVE, WORD, Candidate, article_words, candidates, city_rules, country_adjective,
+                                    find_city_mentions)
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name, strip_honorifics
@@ -32,7 +33,6 @@ from pipeline.rules import load_compiled, load_rules
 from pipeline.types import AnnotatedDoc, Span
 from schemas.record import CityItem, Mention, OfficialItem, Role
 
-WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ][^\W\d_]+)*")
 MAX_NAME_PARTS = 4
 CLAUSE = re.compile(r"^\s*,[^.;:!?«»\"“”„()]{1,90},\s*$")
 
@@ -248,7 +248,7 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         s = max(s, 0)
         if e > s:
             inside[s:e] = b"\x01" * (e - s)
-    words = [m for m in WORD.finditer(text) if not inside[m.start()]]
+    words = [m for m in article_words(text) if not inside[m.start()]]
     degree = _alternation(doc.language, "honorific_word")
     runs: list[list[re.Match]] = []
     current: list[re.Match] = []

@@ -11,6 +11,7 @@ import sys
 from array import array
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 try:  # the standard library's own regex parser: the first letters a pattern can start with
     from re import _constants as _sre, _parser as _sre_parse
@@ -127,3 +128,25 @@ def _all_characters() -> str:
     """Every code point but the surrogates, in one string (built as 32-bit codes: 60 ms, not 400)."""
     codes = array("I", range(0xD800)) + array("I", range(0xE000, 0x110000))
     return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+
+
+class WordBefore(NamedTuple):
+    """What ``re.search(r"([^\\W\\d_]{2,})[ \\u00a0]$", text[start:end])`` finds: the word and where it begins."""
+
+    word: str
+    start: int  # where the word begins in ``text``
+
+
+_SPACE_THEN_LETTERS = re.compile(r"[ \u00a0]([^\W\d_]{2,})")
+
+
+def word_before_space(text: str, start: int, end: int) -> WordBefore | None:
+    """The run of two or more letters that a space or no-break space right before ``end`` closes, within
+    ``text[start:end]`` (``$`` also holds before a final newline). Matched on the window reversed: a
+    ``$``-anchored search tries every character of the window, the reversed match only its last ones."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1
+    found = _SPACE_THEN_LETTERS.match(text[start:end][::-1])
+    if found is None:
+        return None
+    return WordBefore(found.group(1)[::-1], end - found.end())
