@@ -839,7 +839,7 @@ def _choose(candidate: Candidate, gazetteer: Gazetteer, geo: GeoRules, home: set
             # already say so (a home village named like a big foreign city is no likelier for it)
             score += geo.scoring.choose_co_country
         if written and written.get(place.geonames_id, {candidate.text}) - {candidate.text}:
-            # one sense per article: another word's "Lešno" makes "z Lešna" Leszno (not its own first guess)
+            # one sense per article: another word's "Lipno" makes "z Lipna" that Lipno (not its own first guess)
             score += geo.scoring.choose_region_named
         for term in tail:
             score += term
