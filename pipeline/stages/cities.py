@@ -1003,6 +1003,10 @@ def _given_name_after_title(c: Candidate, text: str, before: str, rules: Compile
     return not (morphology.analyser(language) and _may_be_genitive(c.text, language))
 
 
+WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)")
+WORD_AFTER_COMMA = re.compile(r",?[ \u00a0]([^\W\d_]+)")
+
+
 def _full_name_after(c: Candidate, text: str) -> bool:
     """Two capitalised words follow: a whole name, so the candidate is no given name of it."""
     after = re.match(r"[ \u00a0]([^\W\d_]+)[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 60])
@@ -1011,7 +1015,7 @@ def _full_name_after(c: Candidate, text: str) -> bool:
 
 def _surname_after(c: Candidate, text: str, language: str) -> bool:
     """The next word reads as a surname or patronymic (pymorphy3 only), as after a given name."""
-    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 40])
+    after = WORD_AFTER.match(text, c.end, c.end + 40)
     return bool(after) and any(r.grammemes & {"Surn", "Patr"} for r in morphology.readings(after.group(1), language))
 
 
@@ -1067,34 +1071,26 @@ def _dateline(c: Candidate, text: str) -> bool:
     return (c.start == 0 or text[c.start - 1] == "\n") and DATELINE_DASH.match(text, c.end) is not None
 
 
-WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]$")
-WORD_AFTER = re.compile(r"[ \u00a0]([^\W\d_]+)")
-WORD_AFTER_COMMA = re.compile(r",?[ \u00a0]([^\W\d_]+)")
-
-
 def _words_beside(c: Candidate, text: str, comma: bool = False) -> tuple[str, str]:
-    """The word right before the mention and the word right after it (where ``comma``, also after a comma), or ""."""
-    before = WORD_BEFORE.search(text, max(0, c.start - 30), c.start)
+    """The word right before the mention (two letters or more: the compass and speech words are longer) and
+    the word right after it (where ``comma``, also after a comma), or ""."""
+    before = word_before_space(text, max(0, c.start - 30), c.start)
     after = (WORD_AFTER_COMMA if comma else WORD_AFTER).match(text, c.end, c.end + 30)
-    return before.group(1) if before else "", after.group(1) if after else ""
+    return before.word if before else "", after.group(1) if after else ""
 
 
 def _organisation_word_after(text: str, end: int, geo: GeoRules) -> bool:
     """"New York Times", "Brussels Airlines": the next word names the paper, airline or firm the place's name opens."""
     if not text[end + 1:end + 2].isupper():
         return False
-    pattern = _organisation_words(id(geo))
+    pattern = _organisation_words(tuple(geo.organisation_words_after))
     after = WORD_AFTER.match(text, end, end + 30)
     return pattern is not None and after is not None and pattern.fullmatch(after.group(1)) is not None
 
 
-_ORGANISATION_WORDS: dict[int, re.Pattern | None] = {}
-
-
-def _organisation_words(geo_id: int) -> re.Pattern | None:
-    if geo_id not in _ORGANISATION_WORDS:
-        _ORGANISATION_WORDS[geo_id] = _words_pattern(geo_rules().organisation_words_after, ignore_case=False)
-    return _ORGANISATION_WORDS[geo_id]
+@lru_cache(maxsize=4)
+def _organisation_words(words: tuple[str, ...]) -> re.Pattern | None:
+    return _words_pattern(list(words), ignore_case=False)
 
 
 def _person_shaped(c: Candidate, text: str, rules: CompiledCityRules, titled: bool) -> bool:
@@ -1120,7 +1116,7 @@ def _named_institution_follows(c: Candidate, text: str, rules: CompiledCityRules
     (not "Eine Delegation" in German, whose nouns are all capitalised, nor a derived adjective)."""
     if not institution_follows or c.kind == ADJECTIVE or rules.rules.nouns_capitalised:
         return False
-    after = re.match(r"[ \u00a0]([^\W\d_]+)", text[c.end:c.end + 30])
+    after = WORD_AFTER.match(text, c.end, c.end + 30)
     return bool(after) and _is_capitalised(after.group(1))
 
 
