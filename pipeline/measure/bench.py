@@ -8,6 +8,7 @@ interleaved, every text distinct.
 """
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
@@ -211,8 +212,11 @@ def profile_stages(inputs: list[str], articles: int = 100) -> dict:
     language's models and rules (the start-up the runs report separately).
     """
     from pipeline.run import extract
+    from pipeline.run.parallel import GC_THRESHOLDS
 
     sample = list(islice(interleaved_articles(inputs), articles))
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)  # as in a worker
     times, per_language, counted, seen, words = Counter(), {}, Counter(), set(), 0
     for article in sample:
         t0 = time.perf_counter()
@@ -243,6 +247,7 @@ def profile_stages(inputs: list[str], articles: int = 100) -> dict:
         entry["rule stages"] += t4 - t3
         counted["all"] += 1
         words += len((article.text or article.html or "").split())
+    gc.set_threshold(*thresholds)
     n = max(1, counted["all"])
     return {
         "articles": counted["all"],
