@@ -296,3 +296,26 @@ def test_batches_end_at_a_character_bound_and_annotate_as_one_batch(uk_engine, m
     whole = uk_engine.annotate_many(texts, "uk")
     monkeypatch.setattr(spacy_engine, "PIPE_BATCH_CHARS", bound)
     assert uk_engine.annotate_many(texts, "uk") == whole and any(doc.entities for doc in whole)
+
+
+def test_lexemes_keep_only_the_attributes_the_pipeline_reads(monkeypatch):
+    """An embedded model's new words get only the attributes its NER hashes, IS_SPACE and LANG; its entities,
+    tokens and lemmas are those of a model keeping every getter. A pipeline with another component
+    keeps them all."""
+    import pipeline.nlp.engines.spacy_engine as spacy_engine
+    from spacy.attrs import IDS
+
+    names = {value: name for name, value in IDS.items()}
+    texts = [news_article("sl", i) for i in range(4)]
+    lean = SpacyEngine.from_path(MODELS_DIR / "sl_ner", "simplemma:sl")
+    assert sorted(names[a] for a in lean.nlp.vocab.lex_attr_getters) == ["IS_SPACE", "LANG", "NORM", "PREFIX", "SHAPE", "SUFFIX"]
+    monkeypatch.setattr(spacy_engine, "keep_read_lexeme_attributes", lambda nlp: nlp)
+    full = SpacyEngine.from_path(MODELS_DIR / "sl_ner", "simplemma:sl")
+    assert len(full.nlp.vocab.lex_attr_getters) > 15
+    expected = full.annotate_many(texts, "sl")
+    assert lean.annotate_many(texts, "sl") == expected and sum(len(doc.entities) for doc in expected) > 10
+    monkeypatch.undo()
+    with_sentencizer = spacy_engine.blank_nlp("sl")
+    with_sentencizer.add_pipe("sentencizer")
+    getters = dict(with_sentencizer.vocab.lex_attr_getters)
+    assert spacy_engine.keep_read_lexeme_attributes(with_sentencizer).vocab.lex_attr_getters == getters
