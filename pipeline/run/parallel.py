@@ -46,8 +46,8 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 # The cyclic garbage collector's thresholds in a worker: the youngest generation is collected every
 # 10,000 new container objects, not 700. An article's rule stages make hundreds of thousands of tuples
 # and lists, nearly all freed by reference counting; at 700 the collector ran ~3 times per article and
-# its full passes walked the growing word caches every few seconds (6% of a worker's time on news, 2%
-# after). Garbage in cycles waits longer, a few MB at most.
+# its full passes walked the growing word caches every few seconds (one process over 2,663 news
+# articles: 16.0 s of collection, 4.5 s after). Garbage in cycles waits longer: peak RSS did not move.
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
