@@ -33,7 +33,7 @@ from pipeline.resources.gazetteer import (GeoRules, Gazetteer, Place, fold_diacr
 from pipeline.rules import load_compiled
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import name_rules
-from pipeline.stages.regex_scan import first_letter_guard, word_before_space
+from pipeline.stages.regex_scan import SPACE_THEN_WORD, first_letter_guard, word_before_space
 from pipeline.stages.city_context import CountryLexicon, adjective_country, country_hints, country_lexicon
 from pipeline.types import AnnotatedDoc
 from schemas.record import CityItem, Mention
@@ -971,7 +971,7 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
         return None
     found = word_before_space(text, max(0, candidate.start - 30), candidate.start)
     before = found.word if found else None
-    after = re.match(r"[ \u00a0]([^\W\d_]{2,})", text[candidate.end:candidate.end + 30])
+    after = SPACE_THEN_WORD.match(text, candidate.end, candidate.end + 30)
     if before and any("Name" in r.grammemes for r in morphology.readings(before, language)) \
             and _is_capitalised(before) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
         return "veto"  # "Александр Борисов"

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
-from pipeline.stages.regex_scan import word_before_space
+from pipeline.stages.regex_scan import SPACE_THEN_WORD, word_before_space
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’ʼ.][^\W\d_]+)*\.?")
 PARENTHESIS = re.compile(r"\([^()\n]{0,60}\)")
@@ -199,14 +199,13 @@ def _runs(ordered: list[Span], indices: list[int], text: str, conjunctions: re.P
     return runs
 
 
-NEIGHBOUR_AFTER = re.compile(r"[ \u00a0]([^\W\d_]{2,})")
 SENTENCE_OPEN = re.compile(r"(?:^|[.!?:\n…])[\s\"«„“'(—–-]*$")
 
 
 def _in_name(c: Span, text: str, nouns_capitalised: bool) -> bool:
     """A capitalised word right beside the candidate, as in a name ("Davor Pavlović", "Thomas Berger");
     where nouns are capitalised only the word after counts ("die Städte Dresden und Leipzig")."""
-    after = NEIGHBOUR_AFTER.match(text, c.end)
+    after = SPACE_THEN_WORD.match(text, c.end)
     if after and _capitalised_word(after.group(1)):
         return True
     if nouns_capitalised:

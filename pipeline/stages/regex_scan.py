@@ -137,7 +137,9 @@ class WordBefore(NamedTuple):
     start: int  # where the word begins in ``text``
 
 
-_SPACE_THEN_LETTERS = re.compile(r"[ \u00a0]([^\W\d_]{2,})")
+# a space or no-break space, then a run of two or more letters: the word after a mention (matched at its
+# end), and, on a reversed window, the word before one
+SPACE_THEN_WORD = re.compile(r"[ \u00a0]([^\W\d_]{2,})")
 
 
 def word_before_space(text: str, start: int, end: int) -> WordBefore | None:
@@ -146,7 +148,7 @@ def word_before_space(text: str, start: int, end: int) -> WordBefore | None:
     ``$``-anchored search tries every character of the window, the reversed match only its last ones."""
     if end > start and text[end - 1] == "\n":
         end -= 1
-    found = _SPACE_THEN_LETTERS.match(text[start:end][::-1])
+    found = SPACE_THEN_WORD.match(text[start:end][::-1])
     if found is None:
         return None
     return WordBefore(found.group(1)[::-1], end - found.end())
