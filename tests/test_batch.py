@@ -117,6 +117,9 @@ def test_manifest_says_what_made_the_output(reference, tmp_path):
     assert manifest["models"]["language_identification"] == [record["provenance"]["models"]["language"]]
     assert manifest["package_version"] and "revision" in manifest["git"]  # None outside a git checkout
     assert manifest["timing"]["articles_per_second"] > 0
+    cpu = manifest["timing"]["cpu_ms_per_article"]  # the workers' CPU by phase, then by rule stage in order
+    assert list(cpu)[:4] == ["cleaning and language", "annotation", "rule stages", "serialisation"]
+    assert list(cpu)[4:] == ["dates", "cities", "officials", "agreements", "areas"] and min(cpu.values()) > 0
     assert manifest["cache"]["annotation"] == {"hits": 0, "misses": 40}
 
 

@@ -37,6 +37,14 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     assert agreements["cache"]["annotation"] == all_stages["cache"]["annotation"] == {"hits": 6, "misses": 0}
     assert agreements["cache"]["stages"] == {"hits": 4 * 6, "misses": 6}  # areas hit: agreements unchanged
     assert all_stages["cache"]["stages"] == {"hits": 0, "misses": 5 * 6}
+    # the workers' own clock: every phase of the full run, and each rule stage inside the rule-stages phase
+    phases = full["cpu_ms_per_article"]
+    assert list(phases) == ["cleaning and language", "annotation", "rule stages", "serialisation",
+                            "dates", "cities", "officials", "agreements", "areas"]
+    assert all(ms > 0 for ms in phases.values())
+    assert sum(phases[s] for s in ("dates", "cities", "officials", "agreements", "areas")) <= phases["rule stages"]
+    # a stage taken from the stage cache is not clocked under its name: the agreements re-run computed one stage
+    assert list(agreements["cpu_ms_per_article"])[4:] == ["agreements"]
     profile = report["profile"]
     assert profile["articles"] == 2 and set(profile["by_language"]) == {"uk"}  # the first uk article not counted
     assert set(profile["ms_per_article"]) >= {"language", "annotation", "rule stages"}
@@ -49,6 +57,8 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     # the same ratio in CPU time, which a loaded machine does not distort
     assert 0 < full["articles_per_cpu_second"] < reference["articles_per_cpu_second"]
     assert "articles per worker CPU second" in table
+    assert "in the workers, full run, 1 worker(s): CPU ms per article" in table
+    assert f"rule stages {phases['rule stages']} (dates {phases['dates']}, cities {phases['cities']}," in table
     assert table.splitlines()[3].split()[:2] == ["full", "1"]
     # the profile's articles against the corpus's: the runs' CPU per article scales with their length
     assert profile["words_per_article"] > 50 and "words per article, the corpus" in table

@@ -277,6 +277,7 @@ def figures(label: str, workers: int, result: dict) -> dict:
         # what a shared, loaded machine does not distort: articles per CPU second of the workers
         "articles_per_cpu_second": round(processed / sum(cpu), 1) if sum(cpu) else None,
         "peak_rss_mb_per_worker": [w["peak_rss_mb"] for w in rss],
+        "cpu_ms_per_article": timing.get("cpu_ms_per_article") or {},
         "rss_mb_start_middle_end": [[w["rss_mb_start"], w["rss_mb_middle"], w["rss_mb_end"]] for w in rss],
         "cache": result["cache"], "executor": result["settings"]["executor"],
     }
@@ -315,6 +316,10 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], refe
                 lines.append(f"  in CPU time (steadier on a loaded machine): {r['articles_per_cpu_second']:.1f} articles "
                              f"per worker CPU second = {100 * r['articles_per_cpu_second'] / reference['articles_per_cpu_second']:.1f}% "
                              f"of the tokenizer's {reference['articles_per_cpu_second']:.1f}")
+    for r in rows:
+        if r["run"] == "full" and r.get("cpu_ms_per_article"):
+            lines.append(f"\nin the workers, full run, {r['workers']} worker(s): CPU ms per article "
+                         "(a rule stage: its own computing): " + _phase_line(r["cpu_ms_per_article"]))
     lines.append("rules:agreements = rules-only re-run after every language's agreements.yaml was edited; "
                  "rules:all-stages = after every rule file of every stage was edited (each rule stage runs again)")
     if stages and stages.get("articles"):
@@ -329,6 +334,15 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], refe
     lines.append("\narticles/s and words/s: over the run's wall time, start-up (process start, model loading "
                  "until the first chunk is back) included; steady/s: after start-up")
     return "\n".join(lines)
+
+
+def _phase_line(ms: dict[str, float]) -> str:
+    """'cleaning and language 1.9, annotation 20.1, rule stages 15.2 (dates 3.1, cities 9.0, ...), ...'"""
+    from pipeline.run.parallel import PHASES
+
+    stages = ", ".join(f"{k} {v}" for k, v in ms.items() if k not in PHASES)
+    return ", ".join(f"{k} {v}" + (f" ({stages})" if k == "rule stages" and stages else "")
+                     for k, v in ms.items() if k in PHASES)
 
 
 def _length_note(stages: dict, corpus: dict, total_ms: float) -> list[str]:

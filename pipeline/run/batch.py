@@ -32,7 +32,7 @@ from pipeline.run import manifest
 from pipeline.run import resume
 from pipeline.run.extract import Outcome, extract_article
 from pipeline.run.parallel import (
-    START_METHOD, ChunkResult, WorkerSettings, in_process_results, ordered_results, process_pool,
+    PHASES, START_METHOD, ChunkResult, WorkerSettings, in_process_results, ordered_results, process_pool,
 )
 from pipeline.ingest.readers import read_inputs
 from pipeline.rules import rules_hash
@@ -63,11 +63,13 @@ class WorkerStats:
     peak_rss: int = 0
     articles: int = 0
     cpu_seconds: float = 0.0
+    phase_cpu_seconds: Counter = field(default_factory=Counter)  # summed over the worker's chunks
 
     def add(self, done: int, result: ChunkResult) -> None:
         self.samples.append((done, result.rss))
         self.peak_rss = max(self.peak_rss, result.peak_rss)
         self.cpu_seconds = max(self.cpu_seconds, result.cpu_seconds)
+        self.phase_cpu_seconds.update(result.phase_cpu_seconds)
         self.articles += len(result.items)
         if len(self.samples) > 512:  # keep memory flat: every other sample, first and last kept
             self.samples = self.samples[:1] + self.samples[1:-1:2] + self.samples[-1:]
@@ -77,6 +79,7 @@ class WorkerStats:
         mb = lambda b: round(b / 2**20, 1)  # noqa: E731
         picks = sorted({round(i * (len(self.samples) - 1) / 10) for i in range(11)}) if self.samples else []
         return {"articles": self.articles, "peak_rss_mb": mb(self.peak_rss), "cpu_seconds": round(self.cpu_seconds, 2),
+                "phase_cpu_seconds": {k: round(v, 3) for k, v in self.phase_cpu_seconds.items()},
                 "rss_mb_start": mb(self.samples[0][1]) if self.samples else None,
                 "rss_mb_middle": mb(middle[1]), "rss_mb_end": mb(self.samples[-1][1]) if self.samples else None,
                 "rss_mb_by_articles_done": [[self.samples[i][0], mb(self.samples[i][1])] for i in picks]}
@@ -124,6 +127,16 @@ class RunSummary:
             self.cache[kind].update(counts)
         self.workers.setdefault(result.pid, WorkerStats()).add(self.processed, result)
 
+    def cpu_ms_per_article(self) -> dict[str, float]:
+        """The workers' CPU milliseconds per article read, by phase and by rule stage (its computes only),
+        summed over workers: what each part costs on this run's own articles."""
+        total = Counter()
+        for stats in self.workers.values():
+            total.update(stats.phase_cpu_seconds)
+        order = [*PHASES, *(name for name in total if name not in PHASES)]  # the stages in the order they ran
+        n = max(1, self.processed)
+        return {name: round(total[name] / n * 1000, 2) for name in order if name in total}
+
     def counts(self) -> dict:
         return {
             "read": self.read, "written": self.written, "failed": self.failed, "skipped": self.skipped,
@@ -138,6 +151,7 @@ class RunSummary:
             "first_result_seconds": round(self.first_result_seconds, 3) if self.first_result_seconds else None,
             "articles_per_second": round(rate, 2) if rate else None,
             "words_per_second": round(self.words / self.wall_seconds, 1) if self.wall_seconds else None,
+            "cpu_ms_per_article": self.cpu_ms_per_article(),
             "cache": {kind: dict(sorted(c.items())) for kind, c in self.cache.items()},
             "workers": {str(pid): stats.as_dict() for pid, stats in sorted(self.workers.items())},
             "interrupted": self.interrupted, "resumed": self.resumed,
@@ -334,7 +348,7 @@ def _manifest(status: str, started_at: str, output: Path, errors: Path | None, i
         "counts": summary.counts(),
         "cache": stats["cache"],
         "timing": {k: stats[k] for k in ("wall_seconds", "first_result_seconds", "articles_per_second",
-                                         "words_per_second")},
+                                         "words_per_second", "cpu_ms_per_article")},
         "workers": stats["workers"],
         "sessions": sessions,
     }

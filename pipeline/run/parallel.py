@@ -21,7 +21,7 @@ import resource
 import signal
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -91,6 +91,42 @@ class ChunkResult:
     cache: dict = field(default_factory=dict)
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # CPU time of the worker process so far (start-up included)
+    phase_cpu_seconds: dict = field(default_factory=dict)  # this chunk's CPU seconds by phase and rule stage
+
+
+# What a worker's CPU time is spent on, per chunk: the phases in order, then each rule stage.
+PHASES = ("cleaning and language", "annotation", "rule stages", "serialisation")
+
+
+class PhaseClock:
+    """CPU seconds of a chunk's phases, and of each rule stage computed (one taken from the stage cache
+    costs only its lookup, counted in its phase, not under its name)."""
+
+    def __init__(self):
+        self.seconds: Counter = Counter()
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.process_time()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.process_time() - started
+
+    def timed_stages(self, stage_runner):
+        """A stage-runner factory like ``stage_runner`` (None: no cache) whose runners time each compute."""
+        from pipeline.run.stage_cache import direct
+
+        def factory(clean, doc):
+            run_stage = stage_runner(clean, doc) if stage_runner is not None else direct
+
+            def run(stage, compute, inputs=(), extra=""):
+                def timed():
+                    with self.phase(stage):
+                        return compute()
+                return run_stage(stage, timed, inputs, extra)
+            return run
+        return factory
 
 
 class WorkerState:
@@ -120,53 +156,59 @@ class WorkerState:
             return extract_article(item)
         return extract_article(item, self.stages.detect, self.stages.annotate, self.stages.stage_runner)
 
-    def extract_chunk(self, items: list[Item]) -> list:
+    def extract_chunk(self, items: list[Item], clock: PhaseClock | None = None) -> list:
         """Outcomes of a chunk, in input order: every article cleaned and identified first, the
         articles of each language annotated in one batch (spaCy's nlp.pipe), then the rule stages."""
         from pipeline.run import extract
 
+        clock = clock or PhaseClock()
         detect = self.stages.detect if self.stages else extract.detect_language
         annotate = self.stages.annotate if self.stages else extract.annotate
         annotate_many = self.stages.annotate_many if self.stages else extract.annotate_many
-        stage_runner = self.stages.stage_runner if self.stages else None
+        stage_runner = clock.timed_stages(self.stages.stage_runner if self.stages else None)
         prepared = {}
-        for i, item in enumerate(items):
-            if isinstance(item, RawArticle):
-                try:
-                    prepared[i] = extract.prepare(item, detect)
-                except Exception:  # noqa: BLE001 - extract() below records why, article by article
-                    pass
+        with clock.phase(PHASES[0]):
+            for i, item in enumerate(items):
+                if isinstance(item, RawArticle):
+                    try:
+                        prepared[i] = extract.prepare(item, detect)
+                    except Exception:  # noqa: BLE001 - extract() below records why, article by article
+                        pass
         by_language: dict[str, list[int]] = {}
         for i, (_, guess) in prepared.items():
             if guess.language is not None:
                 by_language.setdefault(guess.language, []).append(i)
         annotations = {}
-        for language, indexes in sorted(by_language.items()):
-            try:
-                annotations.update(zip(indexes, annotate_many([prepared[i][0] for i in indexes], language)))
-            except Exception:  # noqa: BLE001 - annotated one by one below, so the failure stays with its article
-                pass
+        with clock.phase(PHASES[1]):
+            for language, indexes in sorted(by_language.items()):
+                try:
+                    annotations.update(zip(indexes, annotate_many([prepared[i][0] for i in indexes], language)))
+                except Exception:  # noqa: BLE001 - annotated one by one below, so the failure stays with its article
+                    pass
         outcomes = []
-        for i, item in enumerate(items):
-            if i not in prepared:
-                outcomes.append(self.extract(item))
-                continue
-            clean, guess = prepared[i]
-            annotator = (lambda _c, _l, found=annotations[i]: found) if i in annotations else annotate
-            outcomes.append(extract.extract_prepared(item, clean, guess, annotator, stage_runner))
+        with clock.phase(PHASES[2]):  # an article annotated alone here (its batch failed) counts here too
+            for i, item in enumerate(items):
+                if i not in prepared:
+                    outcomes.append(self.extract(item))
+                    continue
+                clean, guess = prepared[i]
+                annotator = (lambda _c, _l, found=annotations[i]: found) if i in annotations else annotate
+                outcomes.append(extract.extract_prepared(item, clean, guess, annotator, stage_runner))
         return outcomes
 
     def run(self, chunk: Chunk) -> ChunkResult:
         started = time.perf_counter()
-        outcomes = self.extract_chunk([item for _, item in chunk])
-        items = [serialise(key, outcome) for (key, _), outcome in zip(chunk, outcomes)]
+        clock = PhaseClock()
+        outcomes = self.extract_chunk([item for _, item in chunk], clock)
+        with clock.phase(PHASES[3]):
+            items = [serialise(key, outcome) for (key, _), outcome in zip(chunk, outcomes)]
         cache_counts = {}
         if self.stages is not None:
             self.stages.cache.commit()
             cache_counts = self.stages.counts()
             self.stages.reset_counts()
         return ChunkResult(items, os.getpid(), current_rss(), peak_rss(), cache_counts,
-                           time.perf_counter() - started, time.process_time())
+                           time.perf_counter() - started, time.process_time(), dict(clock.seconds))
 
 
 def serialise(key: str, outcome) -> ItemResult:
