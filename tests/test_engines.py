@@ -279,6 +279,9 @@ def test_learnt_words_give_the_same_annotation_and_stay_bounded(monkeypatch):
     learnt = learning.learned
     assert 500 <= learnt < 500 + len(set(texts[0].split())) * 3
     assert learning.annotate_many(texts, "uk") == expected and learning.learned == learnt
+    # one text at a time: the Doc tokenized outside the zone goes through the components as it is
+    single = SpacyEngine.from_path(MODELS_DIR / "uk_ner", "pymorphy3:uk")
+    assert [single.annotate(text, "uk") for text in texts] == expected and single.learned >= 500
 
 
 def test_batches_end_at_a_character_bound_and_annotate_as_one_batch(uk_engine, monkeypatch):

@@ -151,27 +151,32 @@ class SpacyEngine:
             raise ModelUnavailable(str(exc)) from exc
         return cls(nlp, f"slovnet:{model_version(package)}", lemmatizer_spec)
 
-    def learn_words(self, texts: list[str]) -> None:
-        """Tokenize the texts outside a memory zone while the vocabulary is under ``PERMANENT_WORDS``.
+    def learn_words(self, texts: list[str]) -> list:
+        """Tokenize the texts outside a memory zone while the vocabulary is under ``PERMANENT_WORDS``; each
+        text comes back as the Doc made so (the pipeline's components take it as it is: a text is tokenized
+        once), or as itself once the vocabulary is full.
 
         Inside a memory zone spaCy's tokenizer caches nothing and builds every word's lexeme again in each
         zone, which made tokenizing cost 20 times a warm tokenizer. The words of the first articles (the
         frequent ones) stay in the vocabulary and the tokenizer's cache instead; a bounded set, so a
         worker's memory still does not grow with the corpus. The tokens are the same either way."""
         vocab = self.nlp.vocab
+        inputs: list = []
         for text in texts:
             if self.learned >= PERMANENT_WORDS:
-                return
+                inputs.append(text)
+                continue
             size = len(vocab)  # counts every lexeme ever made, so the difference outside a zone
-            self.nlp.tokenizer(text)
+            inputs.append(self.nlp.tokenizer(text))
             self.learned += len(vocab) - size
+        return inputs
 
     def annotate(self, text: str, language: str) -> AnnotatedDoc:
         if len(text) > WINDOW_CHARS:
             return annotate_in_windows(text, lambda part: self.annotate(part, language), WINDOW_CHARS)
-        self.learn_words([text])
+        (tokenized,) = self.learn_words([text])
         with self.nlp.memory_zone():
-            return doc_to_annotated(self.nlp(text), language, self.model_id, text)
+            return doc_to_annotated(self.nlp(tokenized), language, self.model_id, text)
 
     def annotate_many(self, texts: list[str], language: str) -> list[AnnotatedDoc]:
         """The texts through ``nlp.pipe`` (batched NER), in order; each doc as ``annotate`` gives it
@@ -181,25 +186,26 @@ class SpacyEngine:
         afterwards, so the vocabulary of a worker does not grow with every article it has seen."""
         short = [i for i, text in enumerate(texts) if len(text) <= WINDOW_CHARS]
         short_texts = [texts[i] for i in short]
-        self.learn_words(short_texts)
+        inputs = self.learn_words(short_texts)
         with self.nlp.memory_zone():
-            piped = (doc for batch in pipe_batches(short_texts, PIPE_BATCH_SIZE, PIPE_BATCH_CHARS)
+            piped = (doc for batch in pipe_batches(short_texts, PIPE_BATCH_SIZE, PIPE_BATCH_CHARS, inputs)
                      for doc in self.nlp.pipe(batch, batch_size=len(batch)))
             docs = {i: doc_to_annotated(doc, language, self.model_id, text)
                     for i, text, doc in zip(short, short_texts, piped)}
         return [docs[i] if i in docs else self.annotate(text, language) for i, text in enumerate(texts)]
 
 
-def pipe_batches(texts: list[str], size: int, chars: int) -> Iterator[list[str]]:
+def pipe_batches(texts: list[str], size: int, chars: int, inputs: list | None = None) -> Iterator[list]:
     """The texts in order, in batches of at most ``size`` texts and ``chars`` characters (a longer
-    text is a batch of its own)."""
-    batch: list[str] = []
+    text is a batch of its own); ``inputs``: what to batch in their place (a text or its Doc)."""
+    inputs = texts if inputs is None else inputs
+    batch: list = []
     held = 0
-    for text in texts:
+    for text, item in zip(texts, inputs):
         if batch and (len(batch) == size or held + len(text) > chars):
             yield batch
             batch, held = [], 0
-        batch.append(text)
+        batch.append(item)
         held += len(text)
     if batch:
         yield batch
