@@ -158,12 +158,12 @@ class WorkerState:
             return extract_article(item)
         return extract_article(item, self.stages.detect, self.stages.annotate, self.stages.stage_runner)
 
-    def extract_chunk(self, items: list[Item], clock: PhaseClock | None = None) -> list:
+    def extract_chunk(self, items: list[Item], clock: PhaseClock) -> list:
         """Outcomes of a chunk, in input order: every article cleaned and identified first, the
-        articles of each language annotated in one batch (spaCy's nlp.pipe), then the rule stages."""
+        articles of each language annotated in one batch (spaCy's nlp.pipe), then the rule stages;
+        ``clock`` is told the CPU time of each."""
         from pipeline.run import extract
 
-        clock = clock or PhaseClock()
         detect = self.stages.detect if self.stages else extract.detect_language
         annotate = self.stages.annotate if self.stages else extract.annotate
         annotate_many = self.stages.annotate_many if self.stages else extract.annotate_many
