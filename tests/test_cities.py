@@ -335,3 +335,28 @@ def test_towns_that_the_news_vetoes_leave(language, text, expected):
 def test_a_place_that_opens_a_line_before_a_dash_is_a_dateline_not_a_sentence_start():
     text = "Переговоры шли долго.\n\nВашингтон — Президент подписал указ о продлении договора."
     assert ids("ru", text) == [WASHINGTON]
+
+
+FRANKFURT_MAIN, ROTHENBURG_TAUBER = 2925533, 2844056
+
+
+def test_a_latin_connective_meets_the_cyrillic_na_of_a_compound_name():
+    from pipeline.resources.gazetteer import connective_variants, geo_rules, skeleton
+
+    settings = geo_rules().gazetteer.transliteration
+    assert connective_variants("frankfurt am main", settings) == ["frankfurt na main"]
+    assert connective_variants("rothenburg ob der tauber", settings) == ["rothenburg na tauber"]
+    assert connective_variants("hoi an", settings) == []  # a last word is no connective
+    assert connective_variants("an khe", settings) == []
+    assert skeleton("Франкфурт-на-Майні", settings) == skeleton("frankfurt na main", settings)
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("uk", "На фото: центр вакцинації у Франкфурті-на-Майні.", [FRANKFURT_MAIN]),
+    ("uk", "Делегація міста Франкфурт-на-Майні відвідала Житомир.", [FRANKFURT_MAIN, ZHYTOMYR]),
+    ("uk", "Побратимом міста став Ротенбург-на-Таубері (Німеччина).", [ROTHENBURG_TAUBER]),
+    ("bg", "Делегация от Франкфурт на Майн пристигна вчера.", [FRANKFURT_MAIN]),
+])
+def test_compound_names_with_a_connective_in_cyrillic(language, text, expected):
+    # the uk dictionary lists "франкфурт-на-майні" as a plain noun: capitalised parts still make it a name
+    assert ids(language, text) == expected

@@ -199,3 +199,13 @@ KRANJ, BAMBERG = 3197378, 2952984
 ])
 def test_a_second_mayor_with_no_city_named_is_the_other_citys(text):
     assert officials("sl", text) == [("Luka Hribar", "mayor", KRANJ), ("Hans Weber", "mayor", BAMBERG)]
+
+
+def test_the_head_of_a_compound_place_name_is_no_person():
+    # an engine may cut "Франкфурта-на-Одері" into words and label the first one PER
+    from pipeline.types import Entity
+
+    text = "Мер Франкфурта-на-Одері відвідав Житомир."
+    document = SpacyEngine.blank("uk").annotate(text, "uk")
+    document.entities.append(Entity("Франкфурта", 4, 14, "PER"))
+    assert [(o.name, o.role) for o in find_officials(document, find_cities(document))] == []

@@ -24,7 +24,9 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.rules import load_rules, rules_dir
 
-FORMAT_VERSION = 6  # 4: columnar places, sorted name index (303 -> ~100 MB in memory); 5: skeleton index; 6: part skeletons
+# 4: columnar places, sorted name index (303 -> ~100 MB in memory); 5: skeleton index; 6: part skeletons;
+# 7: Latin names with a connective indexed under its Cyrillic spelling too
+FORMAT_VERSION = 7
 
 
 class _Strict(BaseModel):
@@ -39,6 +41,9 @@ class TransliterationSettings(_Strict):
     latin_sequences: list[tuple[str, str]]
     sequences: list[tuple[str, str]]
     merged_letters: dict[str, str]
+    # the word Cyrillic names write for each connective of Latin ones ("Frankfurt am Main" ->
+    # "Франкфурт-на-Майні"): a Latin name with one between two words is indexed under both skeletons
+    connectives: dict[str, list[str]] = {}
 
 
 class GazetteerSettings(_Strict):
@@ -238,6 +243,24 @@ def skeleton(name: str, settings: TransliterationSettings) -> str:
     return _collapse_repeats(text).rstrip("aeiou")
 
 
+def connective_variants(name: str, settings: TransliterationSettings) -> list[str]:
+    """The name with each connective between two of its words written as Cyrillic names write it ("frankfurt
+    am main" -> "frankfurt na main"); [] when it has none."""
+    variant = name
+    for written, connectives in settings.connectives.items():
+        pattern = _connective_pattern(tuple(connectives))
+        if pattern is not None:
+            variant = pattern.sub(written, variant)
+    return [variant] if variant != name else []
+
+
+@lru_cache(maxsize=None)
+def _connective_pattern(connectives: tuple[str, ...]) -> re.Pattern | None:
+    longest_first = sorted(connectives, key=len, reverse=True)  # "an der" before "an"
+    alternation = "|".join(re.escape(c) for c in longest_first)
+    return re.compile(rf"(?<=\S[\s-])(?:{alternation})(?=[\s-]\S)", re.IGNORECASE) if connectives else None
+
+
 def _name_pattern(scripts: list[str]) -> re.Pattern[str]:
     letters = "".join(_SCRIPT_CHARS[s] for s in scripts)
     return re.compile(rf"[{letters}][{letters}' .\-]*")
@@ -352,9 +375,10 @@ def _by_parts(keys: list[str], settings: TransliterationSettings) -> dict[str, t
     found: dict[str, set[str]] = {}
     words: dict[str, str] = {}  # each word's skeleton once: "nad", "de", "san" recur thousands of times
     for key in dict.fromkeys(k for k in keys if " " in k or "-" in k):
-        parts = [words.get(w) or words.setdefault(w, skeleton(w, settings)) for w in _NAME_PARTS.split(key) if w]
-        if len(parts) > 1:
-            found.setdefault(" ".join(parts), set()).add(key)
+        for spelling in [key, *connective_variants(key, settings)]:
+            parts = [words.get(w) or words.setdefault(w, skeleton(w, settings)) for w in _NAME_PARTS.split(spelling) if w]
+            if len(parts) > 1:
+                found.setdefault(" ".join(parts), set()).add(key)
     return {parts: tuple(sorted(keys)) for parts, keys in found.items()}
 
 
@@ -533,9 +557,10 @@ def _skeletons(cities, pattern: re.Pattern[str], settings: GazetteerSettings) ->
             name = " ".join(name.split())
             if name.isascii() or not re.search("[\u0400-\u052f]", name):
                 if _keep_name(name, pattern, settings.min_name_letters):
-                    sk = skeleton(name, table)
-                    if len(sk) >= 3:
-                        found.setdefault(sk, set()).add(name_key(name))
+                    for spelling in [name, *connective_variants(name, table)]:
+                        sk = skeleton(spelling, table)
+                        if len(sk) >= 3:
+                            found.setdefault(sk, set()).add(name_key(name))
     return found
 
 

@@ -765,7 +765,14 @@ def _ordinary_or_personal(surface: str, language: str, persons_allowed: bool = F
         return False
     if not persons_allowed and any(r.grammemes & {"Name", "Surn", "Patr"} for r in morphology.readings(surface, language)):
         return True
+    if _capitalised_compound(surface):  # "Франкфурт-на-Майні": the dictionary's plain noun is still a name
+        return False
     return morphology.is_common_word(surface, language) and not morphology.readings(surface, language)[0].grammemes & {"Geox"}
+
+
+def _capitalised_compound(surface: str) -> bool:
+    """Two or more capitalised parts joined by hyphens ("Франкфурт-на-Майні", "Ла-Рошель")."""
+    return sum(1 for part in surface.split("-") if part[:1].isupper()) >= 2
 
 
 def _big_own_name(key: str, gazetteer: Gazetteer) -> bool:
@@ -1374,7 +1381,10 @@ def _may_be_genitive(surface: str, language: str) -> bool:
     """"мэр Одессы": after an institution word a city stands in the genitive; where pymorphy3 can
     tell, a nominative-only word ("председатель горисполкома Владимир Цумарев") is not its city."""
     found = morphology.readings(surface, language)
-    return not found or any("gent" in r.grammemes for r in found)
+    if not found or any("gent" in r.grammemes for r in found):
+        return True
+    head = surface.split("-", 1)[0]  # "мер Франкфурта-на-Одері": only the first part of the name inflects
+    return head != surface and _may_be_genitive(head, language)
 
 
 def _common_word(surface: str, language: str, text: str, big: bool = False) -> bool:

@@ -227,6 +227,16 @@ def find_titles(text: str, language: str) -> list[Title]:
 ABBREVIATION = re.compile(r"^[^\W\d_]{1,5}[-'’]", re.U)
 
 
+HYPHENATED_WORD = re.compile(r"-([^\W\d_]+)-[^\W\d_]")
+
+
+def _compound_goes_on(text: str, end: int) -> bool:
+    """A hyphen, a lowercase word and a hyphen after a name: the name is the head of a compound place name
+    ("Франкфурта-на-Одері", "Ústí-nad-Labem") that the engine cut into words."""
+    found = HYPHENATED_WORD.match(text, end)
+    return found is not None and found.group(1).islower()
+
+
 def _is_name_word(word: str) -> bool:
     """A capitalised word of two letters or more that is not an inflected abbreviation ("LA-ja", "NATO-ві")."""
     if not word[:1].isupper() or len(word) < 2:
@@ -273,7 +283,8 @@ def name_runs(doc: AnnotatedDoc, blocked: list[tuple[int, int]]) -> list[NameRun
         taken[person.start:person.end] = b"\x01" * (person.end - person.start)
     for entity in doc.entities:  # a PER entity from the engine is a name even when it is one word
         if entity.label == "PER" and 1 not in taken[entity.start:entity.end] \
-                and 1 not in inside[entity.start:entity.end]:  # "Košic Jaroslav": a city
+                and 1 not in inside[entity.start:entity.end] \
+                and not _compound_goes_on(text, entity.end):  # "Košic Jaroslav": a city
             people.append(NameRun(entity.start, entity.end, entity.text))
             taken[entity.start:entity.end] = b"\x01" * (entity.end - entity.start)
     return sorted(people, key=lambda p: p.start)
