@@ -35,6 +35,27 @@ NAMES = [
     ("sr", "Veljka Stojkovića", "Veljko Stojković"),
     ("sl", "Janka Zupana", "Janko Zupan"),
     ("sl", "Mark Twain", "Mark Twain"),
+    # a vowel the oblique cases drop comes back; a consonant softened before it is written hard again
+    ("pl", "Pawłem Nowakiem", "Paweł Nowak"),
+    ("pl", "Marka Wójcika", "Marek Wójcik"),
+    ("pl", "Maćka Nowaka", "Maciek Nowak"),
+    ("cs", "Zdeňkem Novákem", "Zdeněk Novák"),
+    ("cs", "Karla Svobody", "Karel Svoboda"),
+    ("cs", "Petra Pavla", "Petr Pavel"),
+    ("cs", "Pavla Nováková", "Pavla Nováková"),
+    ("sk", "Petrom Kováčom", "Peter Kováč"),
+    ("sk", "Pavlom Hudákom", "Pavol Hudák"),
+    ("sl", "Petrom Kovačem", "Peter Kovač"),
+    # Ukrainian given names in -o, as Polish and Czech write them
+    ("pl", "Mychajłem Simaszkewyczem", "Mychajło Simaszkewycz"),
+    ("cs", "Dmytrem Kulebou", "Dmytro Kuleba"),
+    # the accusative of a man's name and of a woman's apart; -sku is only a woman's adjectival surname
+    ("hr", "Ljubu Grizelja", "Ljubo Grizelj"),
+    ("bs", "Danelu Arsovsku", "Danela Arsovska"),
+    ("hr", "Mariju Kovačku", "Marija Kovačka"),
+    ("hr", "Ivanu Horvatu", "Ivan Horvat"),
+    ("sr", "Јелену Петровску", "Јелена Петровска"),
+    ("sr", "Luku Jovića", "Luka Jović"),
 ]
 
 

@@ -46,6 +46,11 @@ class NameRules(_Strict):
     # given names whose nominative ends in a vowel that oblique endings replace ("Marko": "Marka",
     # "Markom"; "Luka": "Lukom"): a stem the case endings leave bare takes that vowel back
     vowel_given_names: list[str] = []
+    # a vowel that the oblique cases of some names drop ("Paweł": "Pawła", "Zdeněk": "Zdeňkem", "Peter":
+    # "Petrom"): where the endings leave such a stem, simplemma's lemma with the vowel back is the nominative
+    fleeting_vowels: str = ""
+    # letters that a dropped vowel softens or hardens, as the lemma writes them ("Maćka" -> "Maciek": ć is ci)
+    soft_letters: dict[str, str] = {}
     # uk, ru: endings of masculine surnames pymorphy3 does not know, per oblique case (its case names),
     # used where an honorific before the name says the case ("пана Петра Радославова": genitive, masculine)
     masculine_surnames: list[CaseRules] = []
@@ -214,7 +219,25 @@ def _nominative_rules(parts: list[str], language: str) -> list[str]:
         if score > best_score:
             best, best_score = [form for form, _ in applied], score
     known = load_compiled("names", NameRules, language, _vowel_given_names) or frozenset()
-    return [_given_name_vowel(form, part, known) for form, part in zip(best, parts)]
+    return [_given_name_vowel(_fleeting_vowel_back(form, part, lemma, rules), part, known)
+            for form, part, lemma in zip(best, parts, lemmas)]
+
+
+def _fleeting_vowel_back(form: str, part: str, lemma: str | None, rules: NameRules) -> str:
+    """"Pawł" (cut from "Pawła") -> "Paweł", simplemma's lemma of "Pawła", which is the stem with one of the
+    language's fleeting vowels before its last letter."""
+    if form == part or not lemma or not rules.fleeting_vowels:
+        return form
+    stem, whole = _soft_folded(form.lower(), rules), _soft_folded(lemma.lower(), rules)
+    if len(whole) == len(stem) + 1 and whole[-2] in rules.fleeting_vowels and whole[:-2] + whole[-1] == stem:
+        return lemma[:1].upper() + lemma[1:]
+    return form
+
+
+def _soft_folded(word: str, rules: NameRules) -> str:
+    for letter, written in rules.soft_letters.items():
+        word = word.replace(letter, written)
+    return word
 
 
 def _given_name_vowel(form: str, part: str, known: frozenset[str]) -> str:
