@@ -360,3 +360,24 @@ def test_a_latin_connective_meets_the_cyrillic_na_of_a_compound_name():
 def test_compound_names_with_a_connective_in_cyrillic(language, text, expected):
     # the uk dictionary lists "франкфурт-на-майні" as a plain noun: capitalised parts still make it a name
     assert ids(language, text) == expected
+
+
+OLOMOUC, ZLIN, DOBOJ, SIBENIK = 3069011, 3061370, 3201984, 3190941
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("cs", "Olomouc má už dvanáct smluv o partnerství s městy v zahraničí.", [OLOMOUC]),
+    ("cs", "Zlín se připravuje na svátek.", [ZLIN]),
+    ("bs", "Doboj se priprema za praznik.", [DOBOJ]),
+    ("hr", "Šibenik se priprema za blagdan.", [SIBENIK]),
+    ("cs", "Most má nový most.", []),  # "most" is a bridge: a sentence start is no sign of the town
+])
+def test_a_home_town_alone_at_a_sentence_start(language, text, expected):
+    assert ids(language, text) == expected
+
+
+def test_ordinary_words_by_the_dictionaries():
+    from pipeline.resources.morphology import is_ordinary_word
+
+    assert is_ordinary_word("Most", "cs") and is_ordinary_word("Koper", "sl")  # a bridge, dill
+    assert not is_ordinary_word("Olomouc", "cs") and not is_ordinary_word("Doboj", "bs")

@@ -28,13 +28,27 @@ def simplemma_lemmatizer():
     dictionaries, a few MB per language instead of 50-350 MB as dicts, loaded in milliseconds."""
     import simplemma
     from simplemma.strategies.default import DefaultStrategy
+
+    return simplemma.Lemmatizer(cache_max_size=SIMPLEMMA_CACHE_SIZE,
+                                lemmatization_strategy=DefaultStrategy(dictionary_factory=_trie_factory()))
+
+
+@lru_cache(maxsize=1)
+def simplemma_dictionary():
+    """simplemma's dictionary lookup alone (no guessing by rules or affixes), over the same tries:
+    ``get_lemma(word, language)`` is None for a word the dictionary does not list."""
+    from simplemma.strategies.dictionary_lookup import DictionaryLookupStrategy
+
+    return DictionaryLookupStrategy(dictionary_factory=_trie_factory())
+
+
+@lru_cache(maxsize=1)
+def _trie_factory():
     from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
 
     build_lemma_dictionaries()
-    factory = TrieDictionaryFactory(cache_max_size=len(SIMPLEMMA_LANGUAGES), use_disk_cache=True,
-                                    disk_cache_dir=str(lemma_dictionary_dir()))
-    return simplemma.Lemmatizer(cache_max_size=SIMPLEMMA_CACHE_SIZE,
-                                lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+    return TrieDictionaryFactory(cache_max_size=len(SIMPLEMMA_LANGUAGES), use_disk_cache=True,
+                                 disk_cache_dir=str(lemma_dictionary_dir()))
 
 
 BUILD_TRIE = """

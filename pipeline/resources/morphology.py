@@ -123,6 +123,22 @@ def lemma(word: str, language: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def is_ordinary_word(word: str, language: str) -> bool:
+    """Whether the lowercase word is an ordinary word of the language: pymorphy3's common word (uk, ru), or a
+    form simplemma's dictionary lists with a lowercase lemma ("most" -> "most"; "olomouc" -> "Olomouc" is a
+    proper noun's, and a word the dictionary does not list is no ordinary word it knows)."""
+    from pipeline.resources.lemma_tries import simplemma_dictionary
+
+    if analyser(language) is not None and is_common_word(word, language):
+        return True
+    code = SIMPLEMMA_CODES.get(language)
+    if code is None:
+        return True  # nothing to tell by
+    found = simplemma_dictionary().get_lemma(word.lower(), code)
+    return bool(found) and not found[:1].isupper()
+
+
 def is_common_word(word: str, language: str) -> bool:
     """True when the lowercase word is an ordinary (not proper) word of uk/ru by pymorphy3's dictionary."""
     found = readings(word.lower(), language)
