@@ -381,3 +381,15 @@ def test_ordinary_words_by_the_dictionaries():
 
     assert is_ordinary_word("Most", "cs") and is_ordinary_word("Koper", "sl")  # a bridge, dill
     assert not is_ordinary_word("Olomouc", "cs") and not is_ordinary_word("Doboj", "bs")
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("cs", "Delegace z Nového Města pod Smrkem přijela.", ["Nové Město pod Smrkem"]),
+    ("cs", "Setkání se konalo s Novým Městem na Moravě.", ["Nové Město na Moravě"]),
+    ("cs", "Zástupci Horního Slavkova přijeli.", ["Horní Slavkov"]),
+    ("sk", "V Novom Meste nad Váhom sa konalo stretnutie.", ["Nové Mesto nad Váhom"]),
+    ("sk", "Primátor Dolného Kubína podpísal zmluvu.", ["Dolný Kubín"]),
+    ("sk", "Delegácia z Nových Zámkov pricestovala.", ["Nové Zámky"]),
+])
+def test_the_adjective_of_a_multiword_name_in_an_oblique_case(language, text, expected):
+    assert names(language, text) == expected

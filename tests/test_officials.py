@@ -209,3 +209,8 @@ def test_the_head_of_a_compound_place_name_is_no_person():
     document = SpacyEngine.blank("uk").annotate(text, "uk")
     document.entities.append(Entity("Франкфурта", 4, 14, "PER"))
     assert [(o.name, o.role) for o in find_officials(document, find_cities(document))] == []
+
+
+def test_a_title_before_a_multiword_town_in_the_genitive_is_no_name():
+    assert officials("sk", "Primátor Dolného Kubína podpísal zmluvu.") == []
+    assert officials("cs", "Starosta Nového Města nad Metují podepsal smlouvu.") == []
