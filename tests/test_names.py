@@ -46,6 +46,12 @@ NAMES = [
     ("sk", "Petrom Kováčom", "Peter Kováč"),
     ("sk", "Pavlom Hudákom", "Pavol Hudák"),
     ("sl", "Petrom Kovačem", "Peter Kovač"),
+    # a man's surname in -а declines as a feminine noun; foreign indeclinables stay as written
+    ("uk", "Бартошем Шлядою", "Бартош Шляда"),
+    ("ru", "Олегом Дерипаской", "Олег Дерипаска"),
+    ("ru", "Винсента Виолу", "Винсент Виола"),
+    ("uk", "Стівена Барклі", "Стівен Барклі"),
+    ("uk", "Лючії Серені Россі", "Лючія Серена Россі"),
     # Ukrainian given names in -o, as Polish and Czech write them
     ("pl", "Mychajłem Simaszkewyczem", "Mychajło Simaszkewycz"),
     ("cs", "Dmytrem Kulebou", "Dmytro Kuleba"),

@@ -214,3 +214,16 @@ def test_the_head_of_a_compound_place_name_is_no_person():
 def test_a_title_before_a_multiword_town_in_the_genitive_is_no_name():
     assert officials("sk", "Primátor Dolného Kubína podpísal zmluvu.") == []
     assert officials("cs", "Starosta Nového Města nad Metují podepsal smlouvu.") == []
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    # a counterpart is a mayor where a city office is named before it, and none where a president is
+    ("ru", "Президент Украины Владимир Зеленский прилетел в Вашингтон. Его американский коллега Джо Байден встретил гостя.",
+     []),
+    ("ru", "Мэр Берлина Франциска Гиффай прилетела в Киев. Её украинский коллега Виталий Кличко встретил гостью.",
+     [("Франциска Гиффай", "mayor", 2950159), ("Виталий Кличко", "mayor", KYIV)]),
+    ("en", "The Mayor of Leeds, James Lewis, met his Dortmund counterpart Thomas Westphal in Dortmund.",
+     [("James Lewis", "mayor", 2644688), ("Thomas Westphal", "mayor", 2935517)]),
+])
+def test_a_counterpart_needs_a_city_office_named_before(language, text, expected):
+    assert officials(language, text) == expected

@@ -94,23 +94,36 @@ def _reading_weight(parse) -> float:
 
 
 def _name_readings(word: str, language: str) -> list[tuple]:
-    """The singular noun and adjective readings of a name part as (parse, case, gender, Ms-f, weight):
+    """The singular noun and adjective readings of a name part as (parse, case, gender, Ms-f, a-stem, weight):
     the tag is read once, not once per case and gender tried."""
     table = []
     for parse in morphology.parses(word, language):
         tag = parse.tag
         if tag.POS in ("NOUN", "ADJF") and tag.number != "plur":
-            table.append((parse, tag.case, tag.gender, "Ms-f" in tag.grammemes, _reading_weight(parse)))
+            a_stem = tag.POS == "NOUN" and tag.gender == "femn" and parse.normal_form[-1:] in ("а", "я")
+            table.append((parse, tag.case, tag.gender, "Ms-f" in tag.grammemes, a_stem, _reading_weight(parse)))
     return table
 
 
-def _best_fit(readings: list[tuple], case: str, gender: str) -> tuple:
+# a man's surname in -а/-я declines as a feminine noun ("Леонідом Кучмою", "Виолу"): where the dictionary does
+# not know it as a surname, its feminine reading serves a masculine name after the given name, weighed less than
+# a reading that agrees; only in the cases whose endings no indeclinable foreign name has ("Барклі", "О'Лири")
+A_STEM_FOR_MASCULINE = 0.5
+A_STEM_CASES = frozenset({"ablt", "accs"})
+
+
+def _best_fit(readings: list[tuple], case: str, gender: str, surname: bool = False) -> tuple:
     """(parse, weight) of the heaviest reading in ``case`` that agrees with ``gender`` (the first one on
-    a tie), or (None, 0.0)."""
+    a tie), or (None, 0.0); ``surname``: a part after the first."""
     best, best_weight = None, 0.0
-    for parse, parse_case, parse_gender, common_gender, weight in readings:
-        if parse_case == case and (parse_gender in (gender, None) or common_gender) \
-                and (best is None or weight > best_weight):
+    for parse, parse_case, parse_gender, common_gender, a_stem, weight in readings:
+        if parse_case != case:
+            continue
+        if not (parse_gender in (gender, None) or common_gender):
+            if not (a_stem and surname and gender == "masc" and case in A_STEM_CASES):
+                continue
+            weight *= A_STEM_FOR_MASCULINE
+        if best is None or weight > best_weight:
             best, best_weight = parse, weight
     return best, best_weight
 
@@ -135,7 +148,7 @@ def _nominative_pymorphy(parts: list[str], language: str, cases: tuple[str, ...]
     readings = [_name_readings(p, language) for p in parts]
     for case in cases:
         for gender in genders:
-            chosen = [_best_fit(r, case, gender) for r in readings]
+            chosen = [_best_fit(r, case, gender, i > 0) for i, r in enumerate(readings)]
             fits = [parse for parse, _ in chosen]
             score = sum(weight for parse, weight in chosen if parse is not None)
             if score > best_score + 1e-9:

@@ -50,6 +50,9 @@ class TitlePattern(_Strict):
     # a foreign office ("президент міста" is Polish, "бургомістр" German): with no city in its phrase, the
     # office is of the article's city in these countries (the one it names most)
     countries: list[str] = []
+    # "his Kharkiv counterpart": the office of a holder named before it, so a city office only where the text
+    # has named one before ("his American counterpart" after a president is a president)
+    counterpart: bool = False
 
 
 class RepresentedBy(_Strict):
@@ -113,6 +116,7 @@ class Title:
     needs_city: bool
     needs_institution: bool = False
     countries: tuple[str, ...] = ()
+    counterpart: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,8 +186,8 @@ def _alternation_starts(language: str, name: str) -> re.Pattern:
 
 @dataclass(frozen=True)
 class TitleMatcher:
-    # (pattern, role, needs_city, needs_institution, countries)
-    patterns: list[tuple[re.Pattern, str, bool, bool, tuple[str, ...]]]
+    # (pattern, role, needs_city, needs_institution, countries, counterpart)
+    patterns: list[tuple[re.Pattern, str, bool, bool, tuple[str, ...], bool]]
     # where some pattern matches: one scan of the text instead of one per pattern (None: patterns with groups)
     starts: re.Pattern | None
 
@@ -195,7 +199,7 @@ def _title_patterns(rules: OfficialRules) -> TitleMatcher:
             spec = item if isinstance(item, TitlePattern) else TitlePattern(pattern=item)
             role_value = role.value if isinstance(role, Role) else role
             out.append((re.compile(r"(?<!\w)(?:" + spec.pattern + r")(?!\w)", re.I), role_value, spec.needs_city,
-                        spec.needs_institution, tuple(spec.countries)))
+                        spec.needs_institution, tuple(spec.countries), spec.counterpart))
             bodies.append(r"(?:" + spec.pattern + r")(?!\w)")
     starts = None
     if out and all(pattern.groups == 0 for pattern, *_ in out):  # groups could not share one pattern
@@ -213,9 +217,9 @@ def find_titles(text: str, language: str) -> list[Title]:
     if matcher is None:
         return []
     starts = starts_of(matcher.starts, text)
-    for pattern, role, needs_city, needs_institution, countries in matcher.patterns:
+    for pattern, role, needs_city, needs_institution, countries, counterpart in matcher.patterns:
         for match in matches_at(pattern, text, starts):
-            found.append(Title(match.start(), match.end(), role, needs_city, needs_institution, countries))
+            found.append(Title(match.start(), match.end(), role, needs_city, needs_institution, countries, counterpart))
     found.sort(key=lambda t: (-(t.end - t.start), t.start, t.role))
     kept: list[Title] = []
     for title in found:
@@ -1058,6 +1062,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     title_starts = {t.start for t in titles}
     own_cities: dict[NameRun, tuple[int, int | None]] = {}
     for title in titles:
+        if title.counterpart and not any(f.title.start < title.start and not f.title.counterpart for f in found):
+            continue  # "его американский коллега Джо Байден" with no city office named before
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
         named = _city_word_place(person, cities) if person is not None and person.end <= title.start + 80 \
