@@ -11,6 +11,7 @@ LVIV, ZHYTOMYR, BILA_TSERKVA, KYIV, ODESA = 702550, 686967, 712165, 703448, 6987
 KALUGA, MOSCOW, MAHILYOW, MARSEILLE = 553915, 524901, 625665, 2995469
 LJUBLJANA, KRAKOW, PRAGUE, ZAGREB = 3196359, 3094802, 3067696, 3186886
 WROCLAW, MINSK, GLASGOW, ZURICH = 3081368, 625144, 2648579, 2657896
+LUBLIN = 765876
 
 
 def officials(language: str, text: str):
@@ -226,4 +227,18 @@ def test_a_title_before_a_multiword_town_in_the_genitive_is_no_name():
      [("James Lewis", "mayor", 2644688), ("Thomas Westphal", "mayor", 2935517)]),
 ])
 def test_a_counterpart_needs_a_city_office_named_before(language, text, expected):
+    assert officials(language, text) == expected
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    # a word that is a city's office only with its city is a state's office beside the state's name or adjective
+    ("pl", "Wcześniej w poniedziałek prezydent Ukrainy Petro Poroszenko poinformował, że władze w Kijowie tworzą plan.", []),
+    ("pl", "Agenda proponowana przez francuskiego prezydenta Emmanuela Macrona spotkała się w Paryżu z krytyką.", []),
+    ("pl", "Wiceprezydent Mike Pence oddał głos w Indianapolis.", []),
+    ("ru", "Пресс-секретарь российского президента Дмитрий Песков заявил, что Москва не вмешивалась.", []),
+    ("pl", "Prezydent Lublina Krzysztof Żuk podpisał umowę z Łuckiem.", [("Krzysztof Żuk", "mayor", LUBLIN)]),
+    ("pl", "Wiceprezydent Lublina Beata Stepaniuk-Kuśmierzak przyjęła gości.",
+     [("Beata Stepaniuk-Kuśmierzak", "deputy_mayor", LUBLIN)]),
+])
+def test_a_state_office_is_no_city_office(language, text, expected):
     assert officials(language, text) == expected

@@ -1573,6 +1573,11 @@ def _country_lexicon(geo: GeoRules, rules: CompiledCityRules) -> CountryLexicon:
     return _LEXICONS[key]
 
 
+def country_named(words: str, language: str) -> str | None:
+    """The country that a word or two name ("Ukrainy", "США", "Rosji"), if any."""
+    return _country_in_words(words, language, load_gazetteer(), _country_lexicon(geo_rules(), city_rules(language)))
+
+
 @lru_cache(maxsize=morphology.WORD_CACHE_SIZE)
 def _country_in_words(words: str, language: str, gazetteer: Gazetteer, lexicon: CountryLexicon) -> str | None:
     """The country that a word or two name: a short name ("США"), a name in any case ("Irlandii")."""

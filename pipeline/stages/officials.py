@@ -24,7 +24,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.stages.cities import (ADJECTIVE, WORD, Candidate, article_words, candidates, city_rules, country_adjective,
-                                    find_city_mentions)
+                                    country_named, find_city_mentions)
 from pipeline.resources.gazetteer import Place, geo_rules, load_gazetteer
 from pipeline.stages.memo import LastArgumentMemo
 from pipeline.stages.names import looks_nominative, name_rules, normalise_name, strip_honorifics
@@ -964,6 +964,17 @@ def _other_city_in_sentence(doc: AnnotatedDoc, person: NameRun, cities: list[Can
     return others.pop() if len(others) == 1 else None
 
 
+def _state_office(doc: AnnotatedDoc, title: Title) -> bool:
+    """A title word that is a city's office only with its city ("prezydent", "президент") is a state's office
+    with the state's name right after it ("prezydent Ukrainy", "президента России") or its adjective right
+    before it ("francuskiego prezydenta", "российского президента")."""
+    after = re.match(r"[ \u00a0]+([^\W\d_]+)", doc.text[title.end:title.end + 40])
+    if after and country_named(after.group(1), doc.language):
+        return True
+    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", doc.text[max(0, title.start - 40):title.start])
+    return bool(before and country_adjective(before.group(1), doc.language))
+
+
 def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
     """"jeho ukrajinský protějšek", "Primátor ukrajinského mesta": a country's adjective right before or
     after the title points to the article's city in that country (the one it names most)."""
@@ -1064,6 +1075,8 @@ def find_officials(doc: AnnotatedDoc, cities: list[CityItem]) -> list[OfficialIt
     for title in titles:
         if title.counterpart and not any(f.title.start < title.start and not f.title.counterpart for f in found):
             continue  # "его американский коллега Джо Байден" with no city office named before
+        if title.needs_city and not title.counterpart and _state_office(doc, title):
+            continue  # "prezydent Ukrainy Petro Poroszenko", "francuskiego prezydenta"
         is_plural = bool(plural and plural.search(doc.text, max(0, title.start - 30), title.end))
         person = _pair(doc, title, people, city_spans, is_plural)
         named = _city_word_place(person, cities) if person is not None and person.end <= title.start + 80 \
