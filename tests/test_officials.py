@@ -242,3 +242,14 @@ def test_a_counterpart_needs_a_city_office_named_before(language, text, expected
 ])
 def test_a_state_office_is_no_city_office(language, text, expected):
     assert officials(language, text) == expected
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    # an aide of a president or a head of cabinet is a city's with its city named, or of a mayor ("svojega")
+    ("pl", "W Polsce powiedział to Paweł Sałek, doradca prezydenta Andrzeja Dudy.", []),
+    ("sl", "Trumpov šef kabineta Mark Meadows je v nedeljo zatrdil, da ne ve nič.", []),
+    ("sl", "Župan Kranja Matjaž Rakovec je z vodjo svojega kabineta Mijo Lorbek obiskal Celovec.",
+     [("Matjaž Rakovec", "mayor", 3197378), ("Mija Lorbek", "official", 3197378)]),
+])
+def test_an_aide_of_a_state_office_is_no_city_official(language, text, expected):
+    assert officials(language, text) == expected
