@@ -371,6 +371,7 @@ OLOMOUC, ZLIN, DOBOJ, SIBENIK = 3069011, 3061370, 3201984, 3190941
     ("bs", "Doboj se priprema za praznik.", [DOBOJ]),
     ("hr", "Šibenik se priprema za blagdan.", [SIBENIK]),
     ("cs", "Most má nový most.", []),  # "most" is a bridge: a sentence start is no sign of the town
+    ("de", "Lage bereitet sich auf das Stadtfest vor.", []),  # de capitalises every noun: "Lage" is a situation
 ])
 def test_a_home_town_alone_at_a_sentence_start(language, text, expected):
     assert ids(language, text) == expected

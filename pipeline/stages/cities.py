@@ -964,11 +964,12 @@ def _opens_country_name(c: Candidate, text: str, language: str, gazetteer: Gazet
     return False
 
 
-def _home_town_name(c: Candidate, place: Place, home: set[str], language: str) -> bool:
+def _home_town_name(c: Candidate, place: Place, home: set[str], language: str, rules: CompiledCityRules) -> bool:
     """"Olomouc má už dvanáct smluv", "Koper se pripravlja": a town of the article's own country whose name is
-    no ordinary word of the language needs no other sign at a sentence start."""
+    no ordinary word of the language needs no other sign at a sentence start. Not where every noun is
+    capitalised (de): the dictionary then writes "Lage" (a situation) as it writes a town's name."""
     return place.country_code in home and c.kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) \
-        and not morphology.is_ordinary_word(c.text, language)
+        and not rules.rules.nouns_capitalised and not morphology.is_ordinary_word(c.text, language)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -1295,7 +1296,7 @@ def _evidence_terms(c: Candidate, doc: AnnotatedDoc, language: str, geo: GeoRule
         tail.append(s.common_word_points * (1.0 if _sentence_start(text, c.start) else mid_sentence))
     if c.words == 1 and not c.lowercase and c.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED, TRANSLITERATED, ADJECTIVE) \
             and not _named_institution_follows(c, text, rules, institution_follows) and _sentence_start(text, c.start) \
-            and not _dateline(c, text) and not _home_town_name(c, place, home, language):
+            and not _dateline(c, text) and not _home_town_name(c, place, home, language, rules):
         tail.append(s.sentence_start_points)
     small_abroad = place.country_code not in home and place.population < s.medium_population
     if small_abroad and not (hinted or town_word) and _person_shaped(
