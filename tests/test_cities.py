@@ -394,3 +394,9 @@ def test_ordinary_words_by_the_dictionaries():
 ])
 def test_the_adjective_of_a_multiword_name_in_an_oblique_case(language, text, expected):
     assert names(language, text) == expected
+
+
+def test_a_country_said_beside_one_case_of_a_name_holds_for_its_other_cases():
+    # Eger (HU) is also Cheb's German name: "maďarského" beside the genitive decides the instrumental too
+    text = "Do maďarského Egeru odjede delegace v květnu. S Egerem spolupracujeme od roku 2005."
+    assert names("cs", text) == ["Eger"]

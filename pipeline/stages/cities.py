@@ -1535,6 +1535,8 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
         c.hints, c.list_size, c.list_number = hint, size, number
         if hint:
             named.setdefault(tuple(c.keys), hint)
+            if _sense_key(c):
+                named.setdefault(_sense_key(c), hint)
         if size > 1 and (number not in first or c.start < first[number].start):
             first[number] = c
     opened = _lists_after(first, text, rules.trigger_before)
@@ -1545,9 +1547,15 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
         c.list_trigger = c.list_number in opened
         c.list_preposition = c.list_number in prepositioned
         c.list_partner = c.list_number in partnered or (c.list_number in titled and c is not first[c.list_number])
-        c.sense_hints = named.get(tuple(c.keys), c.hints)
+        c.sense_hints = named.get(tuple(c.keys)) or (_sense_key(c) and named.get(_sense_key(c))) or c.hints
         c.small_town = bool(rules.small_town_before and rules.small_town_before.search(
             text, max(0, c.start - CONTEXT_CHARS), c.start))
+
+
+def _sense_key(c: Candidate) -> tuple[str, ...]:
+    """The name a mention gives as its nominative, whatever its case: "z maďarského Egeru" and "s Egerem" are one
+    name, so the country said beside one says it of the other (one sense per article); () for a derived form."""
+    return tuple(key for key, kind in c.keys.items() if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED))[:1]
 
 
 def _lists_after(first: dict[int, Candidate], text: str, pattern: WordThen | None) -> set[int]:
