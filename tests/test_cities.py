@@ -400,3 +400,13 @@ def test_a_country_said_beside_one_case_of_a_name_holds_for_its_other_cases():
     # Eger (HU) is also Cheb's German name: "maďarského" beside the genitive decides the instrumental too
     text = "Do maďarského Egeru odjede delegace v květnu. S Egerem spolupracujeme od roku 2005."
     assert names("cs", text) == ["Eger"]
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    # a skeleton too short to trust alone ("igv", "veg") holds with its country in parentheses right after it
+    ("bg", "Нов побратим на общината стана Йихви (Естония).", ["Jõhvi"]),
+    ("uk", "Серед міст-побратимів Полтави – Кошалін (Польща) та Вейхай (Китай).", ["Poltava", "Koszalin", "Weihai"]),
+    ("ru", "Президент Си (Китай) выступил.", []),
+])
+def test_a_short_transliterated_name_with_its_country_in_parentheses(language, text, expected):
+    assert names(language, text) == expected

@@ -253,3 +253,8 @@ def test_a_state_office_is_no_city_office(language, text, expected):
 ])
 def test_an_aide_of_a_state_office_is_no_city_official(language, text, expected):
     assert officials(language, text) == expected
+
+
+def test_a_deputy_of_the_head_of_a_named_city_administration():
+    assert officials("ru", "Заместитель главы администрации Твери Андрей Петров встретился с делегацией.") == [
+        ("Андрей Петров", "deputy_mayor", 480060)]

@@ -585,7 +585,40 @@ def candidates(text: str, language: str, gazetteer: Gazetteer, geo: GeoRules,
             single = _single_word(word, surface, places[surface])
             if single is not None:
                 found.append(single)
+        elif places[surface] is None and _is_capitalised(surface) and CYRILLIC.match(surface):
+            short = _short_name_in_country(word, language, gazetteer)
+            if short is not None:
+                found.append(short)
     return found
+
+
+PARENTHESISED = re.compile(r"[ \u00a0]*\(([^\W\d_]+(?: [^\W\d_]+)?)\)")
+
+
+def _short_name_in_country(word: re.Match, language: str, gazetteer: Gazetteer) -> Candidate | None:
+    """"Йихви (Естония)", "Вейхай (Китай)": a short name whose skeleton is too loose on its own ("igv") reaches
+    the places of that skeleton in the country named in parentheses right after it."""
+    country = PARENTHESISED.match(word.string, word.end(), word.end() + 40)
+    code = country and _country_in_words(country.group(1), language, gazetteer,
+                                          _country_lexicon(geo_rules(), city_rules(language)))
+    if not code:
+        return None
+    keys = _short_skeleton_keys(word.group(), language, code, gazetteer)
+    return Candidate(word.start(), word.end(), word.group(), dict.fromkeys(keys, TRANSLITERATED), False, 1) if keys else None
+
+
+@lru_cache(maxsize=4096)
+def _short_skeleton_keys(surface: str, language: str, country: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """Latin keys of places in ``country`` whose skeleton is that of a nominative reading of the word, for the
+    skeletons too short for _transliterated_keys (longer ones were asked there, with its own checks)."""
+    keys: dict[str, None] = {}
+    for key, kind in word_keys(surface, language, False):
+        found = _part_skeleton(key)
+        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) and len(found) < geo_rules().fuzzy.min_skeleton_letters:
+            for latin in gazetteer.transliterated(found):
+                if any(p.country_code == country for p in _places_named(gazetteer, latin)):
+                    keys[latin] = None
+    return tuple(keys)
 
 
 LINE_HEAD = re.compile(r"(?:^|\n)[^\W\d_]+(?: [^\W\d_]+)?\s*[–—-]\s*[^\n]*$")
