@@ -410,3 +410,11 @@ def test_a_country_said_beside_one_case_of_a_name_holds_for_its_other_cases():
 ])
 def test_a_short_transliterated_name_with_its_country_in_parentheses(language, text, expected):
     assert names(language, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Gostje iz avstrijskega Leobna so bili v Kranju.", ["Leoben", "Kranj"]),
+    ("Letalo je letelo iz Manchestra v München, nato v Essnu.", ["Manchester", "Munich", "Essen"]),
+])
+def test_slovene_fleeting_e_of_foreign_names(text, expected):
+    assert names("sl", text) == expected
