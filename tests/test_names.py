@@ -53,11 +53,11 @@ NAMES = [
     ("uk", "Стівена Барклі", "Стівен Барклі"),
     ("uk", "Лючії Серені Россі", "Лючія Серена Россі"),
     # Ukrainian given names in -o, as Polish and Czech write them
-    ("pl", "Mychajłem Simaszkewyczem", "Mychajło Simaszkewycz"),
+    ("pl", "Danyłem Szewczukiem", "Danyło Szewczuk"),
     ("cs", "Dmytrem Kulebou", "Dmytro Kuleba"),
     # the accusative of a man's name and of a woman's apart; -sku is only a woman's adjectival surname
-    ("hr", "Ljubu Grizelja", "Ljubo Grizelj"),
-    ("bs", "Danelu Arsovsku", "Danela Arsovska"),
+    ("hr", "Ljubu Horvata", "Ljubo Horvat"),
+    ("bs", "Jelenu Petrovsku", "Jelena Petrovska"),
     ("hr", "Mariju Kovačku", "Marija Kovačka"),
     ("hr", "Ivanu Horvatu", "Ivan Horvat"),
     ("sr", "Јелену Петровску", "Јелена Петровска"),

@@ -1586,7 +1586,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
 
 
 def _sense_key(c: Candidate) -> tuple[str, ...]:
-    """The name a mention gives as its nominative, whatever its case: "z maďarského Egeru" and "s Egerem" are one
+    """The name a mention gives as its nominative, whatever its case: "z francouzského Brestu" and "s Brestem" are one
     name, so the country said beside one says it of the other (one sense per article); () for a derived form."""
     return tuple(key for key, kind in c.keys.items() if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED))[:1]
 
