@@ -599,8 +599,7 @@ def _short_name_in_country(word: re.Match, language: str, gazetteer: Gazetteer) 
     """"Йихви (Естония)", "Вейхай (Китай)": a short name whose skeleton is too loose on its own ("igv") reaches
     the places of that skeleton in the country named in parentheses right after it."""
     country = PARENTHESISED.match(word.string, word.end(), word.end() + 40)
-    code = country and _country_in_words(country.group(1), language, gazetteer,
-                                          _country_lexicon(geo_rules(), city_rules(language)))
+    code = country and country_named(country.group(1), language)
     if not code:
         return None
     keys = _short_skeleton_keys(word.group(), language, code, gazetteer)
@@ -612,9 +611,10 @@ def _short_skeleton_keys(surface: str, language: str, country: str, gazetteer: G
     """Latin keys of places in ``country`` whose skeleton is that of a nominative reading of the word, for the
     skeletons too short for _transliterated_keys (longer ones were asked there, with its own checks)."""
     keys: dict[str, None] = {}
+    shortest = geo_rules().fuzzy.min_skeleton_letters
     for key, kind in word_keys(surface, language, False):
-        found = _part_skeleton(key)
-        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) and len(found) < geo_rules().fuzzy.min_skeleton_letters:
+        found = _part_skeleton(key) if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) else ""
+        if found and len(found) < shortest:
             for latin in gazetteer.transliterated(found):
                 if any(p.country_code == country for p in _places_named(gazetteer, latin)):
                     keys[latin] = None
@@ -1564,12 +1564,13 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
                                         rules.rules.adjectives_capitalised)
     first: dict[int, Candidate] = {}
     named: dict[tuple, frozenset[str]] = {}  # "Кълъраш (Румъния)" once says it of every "Кълъраш"
+    senses = {id(c): _sense_key(c) for c in found}
     for c, hint, size, number in zip(found, hints, sizes, lists):
         c.hints, c.list_size, c.list_number = hint, size, number
         if hint:
             named.setdefault(tuple(c.keys), hint)
-            if _sense_key(c):
-                named.setdefault(_sense_key(c), hint)
+            if senses[id(c)]:
+                named.setdefault(senses[id(c)], hint)
         if size > 1 and (number not in first or c.start < first[number].start):
             first[number] = c
     opened = _lists_after(first, text, rules.trigger_before)
@@ -1580,7 +1581,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
         c.list_trigger = c.list_number in opened
         c.list_preposition = c.list_number in prepositioned
         c.list_partner = c.list_number in partnered or (c.list_number in titled and c is not first[c.list_number])
-        c.sense_hints = named.get(tuple(c.keys)) or (_sense_key(c) and named.get(_sense_key(c))) or c.hints
+        c.sense_hints = named.get(tuple(c.keys)) or (senses[id(c)] and named.get(senses[id(c)])) or c.hints
         c.small_town = bool(rules.small_town_before and rules.small_town_before.search(
             text, max(0, c.start - CONTEXT_CHARS), c.start))
 

@@ -968,20 +968,22 @@ def _state_office(doc: AnnotatedDoc, title: Title) -> bool:
     """A title word that is a city's office only with its city ("prezydent", "президент") is a state's office
     with the state's name right after it ("prezydent Ukrainy", "президента России") or its adjective right
     before it ("francuskiego prezydenta", "российского президента")."""
-    after = re.match(r"[ \u00a0]+([^\W\d_]+)", doc.text[title.end:title.end + 40])
-    if after and country_named(after.group(1), doc.language):
-        return True
+    before, after = _words_beside(doc, title)
+    return bool(after and country_named(after, doc.language) or before and country_adjective(before, doc.language))
+
+
+def _words_beside(doc: AnnotatedDoc, title: Title) -> tuple[str | None, str | None]:
+    """The word right before the title and the word right after it (None where a line or punctuation stands)."""
     before = re.search(r"([^\W\d_]+)[ \u00a0]+$", doc.text[max(0, title.start - 40):title.start])
-    return bool(before and country_adjective(before.group(1), doc.language))
+    after = re.match(r"[ \u00a0]+([^\W\d_]+)", doc.text[title.end:title.end + 40])
+    return (before.group(1) if before else None), (after.group(1) if after else None)
 
 
 def _city_of_country_beside(doc: AnnotatedDoc, title: Title, cities: list[CityItem]) -> int | None:
     """"jeho ukrajinský protějšek", "Primátor ukrajinského mesta": a country's adjective right before or
     after the title points to the article's city in that country (the one it names most)."""
-    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", doc.text[max(0, title.start - 40):title.start])
-    after = re.match(r"[ \u00a0]+([^\W\d_]+)", doc.text[title.end:title.end + 40])
-    for word in (before, after):
-        code = country_adjective(word.group(1), doc.language) if word else None
+    for word in _words_beside(doc, title):
+        code = country_adjective(word, doc.language) if word else None
         if code:
             return _main_city([c for c in cities if c.country_code == code])
     return None
