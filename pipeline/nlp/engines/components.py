@@ -7,7 +7,6 @@
 - ``citylinks_lemmatizer``: fills ``token.lemma_`` from a backend of
   ``pipeline.nlp.engines.lemmas`` (pymorphy3 / simplemma / lowercase).
 """
-from __future__ import annotations
 
 import numpy
 from spacy.attrs import IS_SPACE, LEMMA, ORTH, SENT_START, SPACY

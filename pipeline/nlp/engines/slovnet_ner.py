@@ -5,7 +5,6 @@ the ``natasha`` wheel on PyPI, so a route to this model needs no download at run
 runs on numpy; it tokenizes on its own, and its character spans are mapped onto the spaCy
 tokens (a span that cuts a token is widened to whole tokens).
 """
-from __future__ import annotations
 
 import importlib.util
 from functools import lru_cache
