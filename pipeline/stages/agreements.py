@@ -452,16 +452,22 @@ def _nearest_date(dates: list[DateItem], seg: tuple[int, int], at: int, status: 
     return best[1] if best else None
 
 
-def _since_sightings(doc: AnnotatedDoc, c: Compiled, units, pieces, places) -> list[Sighting]:
-    """"Порвоо (Финляндия, с 1961 года), Аренсбург (Германия, с 1989-го)", "twinned since 1962": in a sentence
-    about twin towns each "since YEAR" dates the twinning of the city named just before it (else just after)."""
-    twin_segments = {segment_of(pieces, m.start) for m in c.twins.find(units)}
+def _since_anchors(doc: AnnotatedDoc, c: Compiled, units, pieces) -> dict[int, list[tuple[Match, str]]]:
+    """The "since YEAR" phrases of each sentence about twin towns, with their years."""
+    since = c.since.find(units)
+    twin_segments = {segment_of(pieces, m.start) for m in c.twins.find(units)} if since else set()
     anchors: dict[int, list[tuple[Match, str]]] = {}
-    for m in c.since.find(units):
+    for m in since:
         seg = segment_of(pieces, m.start)
         year = _YEAR_AFTER.match(doc.text, m.end)
         if seg in twin_segments and year:
             anchors.setdefault(seg, []).append((m, year.group(1)))
+    return anchors
+
+
+def _since_sightings(doc: AnnotatedDoc, anchors: dict[int, list[tuple[Match, str]]], pieces, places) -> list[Sighting]:
+    """"Порвоо (Финляндия, с 1961 года), Аренсбург (Германия, с 1989-го)", "twinned since 1962": in a sentence
+    about twin towns each "since YEAR" dates the twinning of the city named just before it (else just after)."""
     sightings = []
     for seg, found in anchors.items():
         bounds = [pieces[seg][0]] + [m.end for m, _ in found] + [pieces[seg][1]]
@@ -770,6 +776,11 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
         return []
     units = doc_units(doc)
     pieces = segments(doc)
+    names = c.names.find_longest(units)
+    anniversaries = _anniversaries(c, units)
+    since = _since_anchors(doc, c, units, pieces)
+    if not (names or anniversaries or since):
+        return []  # most news names no document, anniversary or "twinned since": no sighting can start
     acts = _by_segment(c.acts.find(units), pieces)
     status = _by_segment(c.status.find(units), pieces)
     party_matches = c.party.find(units)
@@ -795,12 +806,10 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
     staffed = set(staff_at)
     sightings: list[Sighting] = []
     accepted: set[str] = set()  # types already found: a later bare mention of one refers back to it
-    names = c.names.find_longest(units)
     purposes = _by_segment(c.purposes.find(units), pieces) if names else {}  # most news names no document
     trips = _by_segment(c.trips.find(units), pieces) if purposes else {}
     titled = _has_headline(doc.text, pieces)
     both_at = _first_per_segment(c.both.find(units), pieces)
-    anniversaries = _anniversaries(c, units)
     anaphor_at = _first_per_segment(c.anaphors.find(units), pieces)
     with_starts = [m.start for m in partners]
     names_in = _by_segment(names, pieces)
@@ -856,7 +865,7 @@ def find_agreements(doc: AnnotatedDoc, cities: list[CityItem], officials: list[O
             value = when.value if when else None
             sightings.append(Sighting(kind, _established_status(group, cue, value, dates), parties, value, mention, group,
                                       seg_index in decided, opens, seg_index == 0 and titled, unknown))
-    sightings += _since_sightings(doc, c, units, pieces, places)
+    sightings += _since_sightings(doc, since, pieces, places)
     sightings += _anniversary_sightings(doc, anniversaries, names, pieces, places, partners, host, dates, both_at)
     drafts = _with_host(_article_pair(cities, _merge(sightings)), cities, host)
     drafts = _merge_complete(_fold_anniversaries(_fold_decisions(drafts)))
