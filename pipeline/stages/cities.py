@@ -255,6 +255,7 @@ def spellings(key: str, compiled: CompiledCityRules) -> tuple[str, ...]:
 GEO_LEMMA, LEMMA, EXACT, INFLECTED = "geo_lemma", "lemma", "exact", "inflected"
 ADJECTIVE, DEMONYM, FUZZY = "adjective", "demonym", "fuzzy"
 TRANSLITERATED = "transliterated"  # a Cyrillic spelling matched to a Latin name by its skeleton ("Едегем")
+NAME_KINDS = frozenset({GEO_LEMMA, LEMMA, EXACT, INFLECTED})  # the name itself in some case, not a derived form
 KIND_RANK = {GEO_LEMMA: 0, LEMMA: 1, EXACT: 2, INFLECTED: 3, ADJECTIVE: 4, DEMONYM: 5, TRANSLITERATED: 6, FUZZY: 7}
 CYRILLIC = re.compile("[\u0400-\u052f]")
 
@@ -374,7 +375,7 @@ def word_keys(word: str, language: str, lowercase: bool,
             if len(stem) >= min_base:
                 add(_stem_variants(stem, rules, endings), DEMONYM)
     for key, kind in list(found.items()):
-        if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+        if kind in NAME_KINDS:
             add(spellings(key, compiled), kind)
     order = {key: i for i, key in enumerate(found)}  # the rules' own order breaks ties ("ž" -> "h" before "g")
     return tuple(sorted(found.items(), key=lambda kv: (KIND_RANK[kv[1]], order[kv[0]])))
@@ -613,7 +614,7 @@ def _short_skeleton_keys(surface: str, language: str, country: str, gazetteer: G
     keys: dict[str, None] = {}
     shortest = geo_rules().fuzzy.min_skeleton_letters
     for key, kind in word_keys(surface, language, False):
-        found = _part_skeleton(key) if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) else ""
+        found = _part_skeleton(key) if kind in NAME_KINDS else ""
         if found and len(found) < shortest:
             for latin in gazetteer.transliterated(found):
                 if any(p.country_code == country for p in _places_named(gazetteer, latin)):
@@ -819,7 +820,7 @@ def _transliterated_keys(all_keys: tuple[tuple[str, str], ...], gazetteer: Gazet
     keys: dict[str, str] = {}
     asked = set()  # keys that end in vowels share a skeleton: what it reaches is in ``keys`` already
     for key, kind in all_keys:
-        if kind not in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+        if kind not in NAME_KINDS:
             continue  # a derived stem is never transliterated: no skeleton to build
         found = _part_skeleton(key)  # the multiword parts ask the same forms' skeletons
         question = (found, kind != INFLECTED and bool(CYRILLIC.match(key)), kind != INFLECTED)
@@ -1001,7 +1002,7 @@ def _home_town_name(c: Candidate, place: Place, home: set[str], language: str, r
     """"Olomouc má už dvanáct smluv", "Koper se pripravlja": a town of the article's own country whose name is
     no ordinary word of the language needs no other sign at a sentence start. Not where every noun is
     capitalised (de): the dictionary then writes "Lage" (a situation) as it writes a town's name."""
-    return place.country_code in home and c.kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED) \
+    return place.country_code in home and c.kind in NAME_KINDS \
         and not rules.rules.nouns_capitalised and not morphology.is_ordinary_word(c.text, language)
 
 
@@ -1021,7 +1022,7 @@ def _person_context(candidate: Candidate, text: str, words: dict[int, re.Match],
     before = found.word if found else None
     after = SPACE_THEN_WORD.match(text, candidate.end, candidate.end + 30)
     if before and any("Name" in r.grammemes for r in morphology.readings(before, language)) \
-            and _is_capitalised(before) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA, INFLECTED):
+            and _is_capitalised(before) and candidate.kind in NAME_KINDS:
         return "veto"  # "Александр Борисов"
     if after and _is_capitalised(after.group(1)) and candidate.kind in (GEO_LEMMA, EXACT, LEMMA) \
             and any("Name" in r.grammemes for r in morphology.readings(candidate.text, language)):
@@ -1543,7 +1544,7 @@ def _short_forms(found: list[Candidate], first: list[Candidate], written: dict[i
             continue
         for key, kind in list(c.keys.items()):
             full = opening.get(key)
-            if full is not None and kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED):
+            if full is not None and kind in NAME_KINDS:
                 c.keys[full.key] = kind
                 written.setdefault(full.place.geonames_id, set()).add(full.text)
                 changed = True
@@ -1589,7 +1590,7 @@ def _mark_context(found: list[Candidate], text: str, language: str, gazetteer: G
 def _sense_key(c: Candidate) -> tuple[str, ...]:
     """The name a mention gives as its nominative, whatever its case: "z francouzského Brestu" and "s Brestem" are one
     name, so the country said beside one says it of the other (one sense per article); () for a derived form."""
-    return tuple(key for key, kind in c.keys.items() if kind in (GEO_LEMMA, LEMMA, EXACT, INFLECTED))[:1]
+    return tuple(key for key, kind in c.keys.items() if kind in NAME_KINDS)[:1]
 
 
 def _lists_after(first: dict[int, Candidate], text: str, pattern: WordThen | None) -> set[int]:
