@@ -118,8 +118,8 @@ def test_manifest_says_what_made_the_output(reference, tmp_path):
     assert manifest["package_version"] and "revision" in manifest["git"]  # None outside a git checkout
     assert manifest["timing"]["articles_per_second"] > 0
     cpu = manifest["timing"]["cpu_ms_per_article"]  # the workers' CPU by phase, then by rule stage in order
-    assert list(cpu)[:4] == ["cleaning and language", "annotation", "rule stages", "serialisation"]
-    assert list(cpu)[4:] == ["dates", "cities", "officials", "agreements", "areas"] and min(cpu.values()) > 0
+    assert list(cpu)[:5] == ["cleaning and language", "annotation", "rule stages", "serialisation", "rules start-up"]
+    assert list(cpu)[5:] == ["dates", "cities", "officials", "agreements", "areas"] and min(cpu.values()) > 0
     assert manifest["cache"]["annotation"] == {"hits": 0, "misses": 40}
 
 
