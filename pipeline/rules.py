@@ -189,7 +189,7 @@ def _hash_in_force(base: str) -> str:
 
 def rules_hash_in_force() -> str:
     """rules_hash of the rules directory in force, computed once per process."""
-    return _hash_in_force(str(rules_dir()))
+    return _hash_in_force(rules_base())  # asked for every record: no Path built per call
 
 
 def rule_file_hashes(base: Path | None = None) -> dict[str, str]:

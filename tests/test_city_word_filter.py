@@ -156,3 +156,16 @@ def test_word_before_space_is_the_dollar_anchored_search_it_replaces(text):
             expected = None if found is None else (found.group(1), start + found.start())
             got = word_before_space(text, start, end)
             assert (None if got is None else (got.word, got.start)) == expected, (text, start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "Rijeka i rijeka", "podrijeka rijeka_", "Kraków, krakow2 krakow", "łódź łódźka", "x\u0301lodz lodz\u0301",
+    "мост Мост мостовой", "most", "", "a", "²most most²",
+])
+def test_whole_word_in_is_the_pattern_it_replaces(text):
+    """For every word of the text and slices of it: what (?<!\\w)WORD(?!\\w) finds."""
+    from pipeline.stages.cities import _whole_word_in
+    words = {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + 8) + 1)}
+    for word in words:
+        expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+        assert _whole_word_in(word, text) == expected, (word, text)
