@@ -94,6 +94,46 @@ def test_damaged_or_foreign_entries_are_misses(tmp_path):
     assert store.stats()["entries"] == 1
 
 
+def test_short_values_are_stored_as_they_are_long_ones_compressed(tmp_path):
+    store = AnnotationCache(tmp_path)
+    short, long = {"result": "[]"}, {"result": "Kraków " * 200}
+    store.put("stage", "short", "pl", "cities", short)
+    store.put("stage", "long", "pl", "cities", long)
+    store.commit()
+    blobs = dict(store.db.execute("SELECT text_hash, value FROM entries").fetchall())
+    assert blobs["short"][:1] == annotation_cache.PLAIN and blobs["long"][:1] == annotation_cache.MARSHALLED
+    assert len(blobs["long"]) < len("Kraków " * 200)
+    assert store.get("stage", "short", "pl", "cities") == {"format": annotation_cache.FORMAT, **short}
+    assert store.get("stage", "long", "pl", "cities") == {"format": annotation_cache.FORMAT, **long}
+    store.db.execute("UPDATE entries SET value=? WHERE text_hash='short'", (annotation_cache.PLAIN + b"\xffnot marshal",))
+    assert store.get("stage", "short", "pl", "cities") is None
+
+
+def test_stage_results_of_an_article_annotated_now_are_stored_not_looked_up(tmp_path, monkeypatch):
+    """A new annotation has no stage results under it yet: its stages ask the store nothing (a query each
+    saved); once its annotation is cached, the next run looks them up and finds them."""
+    from pipeline.run.extract import extract_from_doc
+
+    asked = []
+    get = AnnotationCache.get
+    monkeypatch.setattr(AnnotationCache, "get", lambda self, kind, *rest: asked.append(kind) or get(self, kind, *rest))
+    records = []
+    for run in range(2):
+        asked.clear()
+        cached, _, annotator = stages(tmp_path)
+        article = RawArticle(id="x", source="t", text=LVIV)
+        clean, guess = prepare(article, cached.detect)
+        doc, warnings = cached.annotate(clean, guess.language)
+        records.append(extract_from_doc(article, clean, guess, doc, warnings, cached.stage_runner(clean, doc)))
+        cached.cache.commit()
+        stage_counts = cached.counts()["stages"]
+        if run == 0:
+            assert annotator.calls == 1 and asked.count("stage") == 0 and stage_counts == {"hits": 0, "misses": 5}
+        else:
+            assert annotator.calls == 0 and asked.count("stage") == 5 and stage_counts == {"hits": 5, "misses": 0}
+    assert records[0] == records[1] and [c.name for c in records[1].cities] == ["Lviv", "Wrocław"]
+
+
 def test_entries_of_the_json_layout_still_read(tmp_path):
     """A cache written before values were marshalled keeps its annotations (no re-annotation)."""
     store = AnnotationCache(tmp_path)

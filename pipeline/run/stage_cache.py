@@ -124,17 +124,18 @@ def rules_key(stage: str, language: str) -> str:
 class StageMemo:
     """The rule stages of one article, each looked up in the cache before it runs."""
 
-    def __init__(self, store, context: str, language: str, counts):
+    def __init__(self, store, context: str, language: str, counts, look_up: bool = True):
         self.store = store  # pipeline.run.cache.AnnotationCache
         self.context = context
         self.language = language
         self.counts = counts  # pipeline.run.cache.CacheCounts
+        self.look_up = look_up  # False: nothing can be stored for this context yet (its annotation is new)
         self.encoded: dict[str, str] = {}
 
     def run(self, stage: str, compute: Callable[[], Any], inputs: tuple[str, ...] = (), extra: str = "") -> Any:
         key = _sha([stage, self.context, code_key(), rules_key(stage, self.language), extra,
                     *(self.encoded[name] for name in inputs)])
-        found = self.store.get(KIND, key, self.language, stage)
+        found = self.store.get(KIND, key, self.language, stage) if self.look_up else None
         if found is not None:
             try:
                 result = decode(stage, found["result"])
