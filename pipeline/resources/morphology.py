@@ -88,11 +88,17 @@ def _parses(word: str, language: str) -> tuple:
     return _parsed(word, language)
 
 
-# The raw parses of the words met last: the cities stage asks a name's readings and, for a name of several
-# words, its parses soon after (the names stage too); pymorphy3 parses the word once. Cleared when full,
-# so the raw parses (heavier than readings) of a few articles' words are all that is kept.
-RECENT_PARSES = 2048
+# The raw parses of the words met last: the engine's lemmatizer parses each new word of a batch of articles
+# (nlp/engines/lemmas.py), then the cities stage asks a name's readings and, for a name of several words, its
+# parses (the names stage too); pymorphy3 parses the word once. Cleared when full, so the raw parses (heavier
+# than readings) of a few batches' words are all that is kept.
+RECENT_PARSES = 4096
 _recent_parses: dict[tuple[str, str], tuple] = {}
+
+
+def recent_parses(word: str, language: str) -> tuple:
+    """pymorphy3's raw parses of a word (uk, ru), kept for the words met last."""
+    return _parsed(word, language)
 
 
 def _parsed(word: str, language: str) -> tuple:

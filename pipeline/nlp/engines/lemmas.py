@@ -20,13 +20,13 @@ WORD_CACHE_SIZE = 50_000  # per lemmatizer: bounded, so a long batch does not ke
 
 def _pymorphy3(language: str) -> Lemmatize:
     """pymorphy3's readings, with simplemma (which keeps the case of names) to choose among them."""
-    from pipeline.resources.morphology import analyser
+    from pipeline.resources.morphology import analyser, recent_parses
 
     simplemma = simplemma_lemmatizer()
     analyzer = analyser(language)  # the one the rule stages use too (~20 MB per copy)
 
     def lemma(word: str) -> str:  # cached per word by lemmatizer_of_words
-        parses = analyzer.parse(word)
+        parses = recent_parses(word, language)  # the rule stages ask the same words' parses soon after
         if not parses:
             return word.lower()
         # p.is_known looks its form up again for every reading: once per distinct form instead.
