@@ -54,7 +54,7 @@ def _readings(word: str, language: str) -> tuple[Reading, ...]:
     # (a copy is ~700 bytes per reading); the POS name is interned for the same reason.
     return tuple(
         Reading(p.normal_form, sys.intern(str(p.tag.POS or "")), p.tag.grammemes, float(p.score))
-        for p in _parsed(word, language)
+        for p in recent_parses(word, language)
     )
 
 
@@ -85,7 +85,7 @@ def parses(word: str, language: str) -> tuple:
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def _parses(word: str, language: str) -> tuple:
-    return _parsed(word, language)
+    return recent_parses(word, language)
 
 
 # The raw parses of the words met last: the engine's lemmatizer parses each new word of a batch of articles
@@ -98,10 +98,6 @@ _recent_parses: dict[tuple[str, str], tuple] = {}
 
 def recent_parses(word: str, language: str) -> tuple:
     """pymorphy3's raw parses of a word (uk, ru), kept for the words met last."""
-    return _parsed(word, language)
-
-
-def _parsed(word: str, language: str) -> tuple:
     key = (word, language)
     found = _recent_parses.get(key)
     if found is None:

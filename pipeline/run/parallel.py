@@ -202,7 +202,8 @@ class WorkerState:
             clean, guess = prepared[i]
             annotator = (lambda _c, _l, found=annotations[i]: found) if i in annotations else annotate
             first = guess.language is not None and guess.language not in self.rules_started
-            self.rules_started.add(guess.language)
+            if first:
+                self.rules_started.add(guess.language)
             with clock.phase(RULES_START_UP if first else RULE_STAGES):
                 outcomes.append(extract.extract_prepared(item, clean, guess, annotator,
                                                          untimed_runner if first else stage_runner))
