@@ -67,9 +67,11 @@ def test_kill_9_midway_then_resume_writes_every_article_once(corpus, tmp_path):
         stream.write(b'{"id": "torn", "status": "o')
     with open(resume.progress_path(out), "ab") as stream:
         stream.write(b"0123456789abcdef")
+    errors_before = len(read_jsonl(tmp_path / "out.errors.jsonl")) if (tmp_path / "out.errors.jsonl").exists() else 0
 
     result = extract(path, out, tmp_path / "cache", "-j", "2", "--chunk-size", "2")
-    assert result.returncode == 1, result.stderr  # the two bad lines
+    # exit 1 when this run failed an item: the bad lines (a malformed one, a blank text) it had left to do
+    assert result.returncode == (1 if errors_before < 2 else 0), result.stderr
     records = read_jsonl(out)
     assert [r["id"] for r in records] == ids  # each exactly once, in input order
     errors = read_jsonl(tmp_path / "out.errors.jsonl")
@@ -97,7 +99,8 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_completes(corpus, tmp_path):
     assert lines.endswith(b"\n") and len(read_jsonl(out)) == manifest["counts"]["written"]
 
     result = extract(path, out, tmp_path / "cache", "-j", "1")
-    assert result.returncode == 1
+    # exit 1 when this run failed an item: the bad lines (a malformed one, a blank text) it had left to do
+    assert result.returncode == (1 if manifest["counts"]["failed"] < 2 else 0), result.stderr
     assert [r["id"] for r in read_jsonl(out)] == ids
     manifest = manifest_of(out)
     assert manifest["status"] == "complete" and len(manifest["sessions"]) == 1

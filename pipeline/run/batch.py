@@ -3,6 +3,9 @@
     readers -> skip what is done -> chunks -> executor (in process, process
     pool or Dask) -> writer in input order -> output, errors, progress
 
+Local worker processes get chunks of one language lane each (pipeline.run.lanes),
+reordered to input order before the writer.
+
 Nothing is held in memory beyond the chunks in flight. Every input item ends
 as a record in the output, a line in the errors file, or both; in a resumed
 run the items already done are skipped: read = written + failed + skipped.
@@ -31,6 +34,7 @@ from pipeline.run import manifest
 
 from pipeline.run import resume
 from pipeline.run.extract import Outcome, extract_article
+from pipeline.run.lanes import lane_chunks, lane_results
 from pipeline.run.parallel import (
     PHASES, START_METHOD, ChunkResult, WorkerSettings, in_process_results, ordered_results, process_pool,
 )
@@ -41,6 +45,7 @@ from schemas.record import ErrorRecord
 
 Item = RawArticle | ReadFailure
 CHUNKS_PER_WORKER = 2  # chunks in flight per worker: one running, one queued
+LOOKAHEAD_PER_SLOT = 4  # chunks formed and waiting for a lane's worker, per chunk in flight
 
 
 @dataclass
@@ -70,7 +75,7 @@ class WorkerStats:
         self.peak_rss = max(self.peak_rss, result.peak_rss)
         self.cpu_seconds = max(self.cpu_seconds, result.cpu_seconds)
         self.phase_cpu_seconds.update(result.phase_cpu_seconds)
-        self.articles += len(result.items)
+        self.articles += result.articles
         if len(self.samples) > 512:  # keep memory flat: every other sample, first and last kept
             self.samples = self.samples[:1] + self.samples[1:-1:2] + self.samples[-1:]
 
@@ -235,23 +240,26 @@ def _stop_on_sigterm():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _results(options: RunOptions, settings: WorkerSettings, chunks: Iterator[list],
+def _results(options: RunOptions, settings: WorkerSettings, keyed: Iterator[tuple[str, Item]],
              stack: ExitStack, summary: RunSummary) -> Iterator[ChunkResult]:
-    """Pick the executor. A small input (fewer chunks than workers) runs in this process."""
+    """Pick the executor. A small input (no more than one chunk for each worker but one) runs in this
+    process; local worker processes get their chunks by language lane (pipeline.run.lanes)."""
+    size = options.chunk_size
     if options.dask:
         from pipeline.run.distributed import dask_submitter
 
         submit, workers, summary.executor = stack.enter_context(dask_submitter(options.dask, settings))
-        return ordered_results(submit, chunks, workers * CHUNKS_PER_WORKER)
+        return ordered_results(submit, chunked(keyed, size), workers * CHUNKS_PER_WORKER)
     if options.workers > 1:
-        head = list(islice(chunks, options.workers))
-        rest = (c for part in (head, chunks) for c in part)
-        if len(head) == options.workers:
-            submit = stack.enter_context(process_pool(settings, options.workers, options.start_method))
-            summary.executor = f"{options.workers} processes ({options.start_method})"
-            return ordered_results(submit, rest, options.workers * CHUNKS_PER_WORKER)
-        return in_process_results(settings, rest)
-    return in_process_results(settings, chunks)
+        head = list(islice(keyed, (options.workers - 1) * size + 1))
+        rest = (item for part in (head, keyed) for item in part)
+        if len(head) > (options.workers - 1) * size:
+            submitters = stack.enter_context(process_pool(settings, options.workers, options.start_method))
+            summary.executor = f"{options.workers} processes ({options.start_method}), language lanes"
+            return lane_results(submitters, lane_chunks(rest, size), CHUNKS_PER_WORKER,
+                                options.workers * CHUNKS_PER_WORKER * LOOKAHEAD_PER_SLOT)
+        return in_process_results(settings, chunked(rest, size))
+    return in_process_results(settings, chunked(keyed, size))
 
 
 def run(inputs: list[str], output: Path | None, errors: Path | None, options: RunOptions,
@@ -300,8 +308,8 @@ def _run(inputs: list[str], output: Path | None, errors: Path | None, options: R
         last_checkpoint = time.monotonic()
         try:
             with _stop_on_sigterm(), ExitStack() as executors:
-                chunks = chunked(keyed_items(read_inputs(inputs), point.done, summary), options.chunk_size)
-                for result in _results(options, settings, chunks, executors, summary):
+                keyed = keyed_items(read_inputs(inputs), point.done, summary)
+                for result in _results(options, settings, keyed, executors, summary):
                     if summary.first_result_seconds is None:
                         summary.first_result_seconds = time.perf_counter() - started
                     writer.write(result)

@@ -94,6 +94,7 @@ class ChunkResult:
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # CPU time of the worker process so far (start-up included)
     phase_cpu_seconds: dict = field(default_factory=dict)  # this chunk's CPU seconds by phase and rule stage
+    articles: int = 0  # items the worker did (``items`` may be another selection: pipeline.run.lanes reorders)
 
 
 # What a worker's CPU time is spent on, per chunk: the phases in order, then each rule stage.
@@ -221,7 +222,7 @@ class WorkerState:
             cache_counts = self.stages.counts()
             self.stages.reset_counts()
         return ChunkResult(items, os.getpid(), current_rss(), peak_rss(), cache_counts,
-                           time.perf_counter() - started, time.process_time(), dict(clock.seconds))
+                           time.perf_counter() - started, time.process_time(), dict(clock.seconds), len(items))
 
 
 def serialise(key: str, outcome) -> ItemResult:
@@ -310,7 +311,8 @@ def in_process_results(settings: WorkerSettings, chunks: Iterable[Chunk]) -> Ite
 
 @contextmanager
 def process_pool(settings: WorkerSettings, workers: int, start_method: str = START_METHOD):
-    """A pool of worker processes; yields a submit function."""
+    """Worker processes, each its own executor; yields one submit function per process (pipeline.run.lanes
+    decides which process runs a chunk)."""
     one_thread_per_worker()
     context = multiprocessing.get_context(start_method)
     if start_method == "forkserver":
@@ -319,15 +321,17 @@ def process_pool(settings: WorkerSettings, workers: int, start_method: str = STA
     import psutil
 
     me = psutil.Process()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_pool_worker,
-                               initargs=(settings, me.pid, me.create_time()))
+    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=init_pool_worker,
+                                 initargs=(settings, me.pid, me.create_time())) for _ in range(workers)]
     try:
-        yield lambda chunk: pool.submit(run_chunk, settings, chunk)
+        yield [lambda chunk, pool=pool: pool.submit(run_chunk, settings, chunk) for pool in pools]
     except BaseException:
         # Ctrl-C, SIGTERM or an error: the chunks still running are not waited for (a
         # chunk can take minutes with a slow model); their articles are redone on resume.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        for pool in pools:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    for pool in pools:
+        pool.shutdown(wait=True)
