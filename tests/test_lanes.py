@@ -79,22 +79,35 @@ def test_reorder_releases_only_an_unbroken_run():
     assert [i.key for i in reorder.add([2, 4], [item(2), item(4)])] == ["k2", "k3", "k4"]
 
 
-def run_lanes(texts: list[str], workers: int, size: int, slow_worker: int | None = None):
-    """lane_results over one-thread executors; a worker's chunk result names the worker (as pid)."""
+def run_lanes(texts: list[str], workers: int, size: int, slow_worker: int | None = None,
+              max_held: int = 10_000, read: list | None = None):
+    """lane_results over one-thread executors; a worker's chunk result names the worker (as pid).
+    ``slow_worker`` waits until half the texts are out, or 0.5 s; ``read`` gets how many items had been
+    read when it stopped waiting."""
     who: list[tuple[int, str]] = []
     release = threading.Event()
     pools = [ThreadPoolExecutor(1) for _ in range(workers)]
+    consumed = [0]
+
+    def counted(items):
+        for item in items:
+            consumed[0] += 1
+            yield item
 
     def work(worker: int, chunk):
-        if worker == slow_worker:
-            release.wait(timeout=30)
+        if worker == slow_worker and not release.is_set():
+            release.wait(timeout=0.5)
+            release.set()
+            if read is not None:
+                read.append(consumed[0])
         who.append((worker, lane_of(chunk[0][1].text)))
         items = [ItemResult(key, key.encode(), None, None, None, None, None, None, 0) for key, _ in chunk]
         return ChunkResult(items, worker, 0, 0, articles=len(items))
 
     submitters = [lambda chunk, w=w: pools[w].submit(work, w, chunk) for w in range(workers)]
     results = []
-    for result in lane_results(submitters, lane_chunks(items_of(texts), size), per_worker=2, lookahead=8):
+    for result in lane_results(submitters, lane_chunks(counted(items_of(texts)), size), per_worker=2, lookahead=8,
+                               max_held=max_held):
         results.append(result)
         if sum(r.articles for r in results) >= len(texts) // 2:
             release.set()
@@ -122,6 +135,16 @@ def test_one_language_still_keeps_every_worker_busy():
     results, who = run_lanes(texts, workers=2, size=4, slow_worker=0)
     assert [i.key for r in results for i in r.items] == [f"k{n}" for n in range(64)]
     assert {worker for worker, _ in who} == {0, 1}
+
+
+def test_a_slow_chunk_stops_the_reader_once_enough_items_wait_for_it():
+    """Worker 0 is stuck on the first chunk: worker 1 does the others until 40 items wait, then reading
+    stops (40 held, 8 formed and waiting, 2 chunks in flight, one of them being read: at most 64)."""
+    read: list[int] = []
+    texts = ["Мэр Самары ы"] * 400
+    results, _ = run_lanes(texts, workers=2, size=4, slow_worker=0, max_held=40, read=read)
+    assert [i.key for r in results for i in r.items] == [f"k{n}" for n in range(400)]
+    assert read and read[0] <= 40 + 8 * 4 + 2 * 4 + 4
 
 
 def test_two_workers_write_the_bytes_of_one_on_mixed_languages(tmp_path):

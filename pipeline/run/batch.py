@@ -6,7 +6,9 @@
 Local worker processes get chunks of one language lane each (pipeline.run.lanes),
 reordered to input order before the writer.
 
-Nothing is held in memory beyond the chunks in flight. Every input item ends
+Nothing is held in memory beyond the chunks in flight (with lanes, also the
+chunks formed and waiting and the records waiting for an earlier one: bounded by
+``lanes.MAX_DELAY`` and ``LOOKAHEAD_PER_SLOT``). Every input item ends
 as a record in the output, a line in the errors file, or both; in a resumed
 run the items already done are skipped: read = written + failed + skipped.
 With a file output the run is resumable (pipeline.run.resume) and leaves a
@@ -34,7 +36,7 @@ from pipeline.run import manifest
 
 from pipeline.run import resume
 from pipeline.run.extract import Outcome, extract_article
-from pipeline.run.lanes import lane_chunks, lane_results
+from pipeline.run.lanes import MAX_DELAY, lane_chunks, lane_results
 from pipeline.run.parallel import (
     PHASES, START_METHOD, ChunkResult, WorkerSettings, in_process_results, ordered_results, process_pool,
 )
@@ -256,8 +258,9 @@ def _results(options: RunOptions, settings: WorkerSettings, keyed: Iterator[tupl
         if len(head) > (options.workers - 1) * size:
             submitters = stack.enter_context(process_pool(settings, options.workers, options.start_method))
             summary.executor = f"{options.workers} processes ({options.start_method}), language lanes"
-            return lane_results(submitters, lane_chunks(rest, size), CHUNKS_PER_WORKER,
-                                options.workers * CHUNKS_PER_WORKER * LOOKAHEAD_PER_SLOT)
+            lookahead = options.workers * CHUNKS_PER_WORKER * LOOKAHEAD_PER_SLOT
+            return lane_results(submitters, lane_chunks(rest, size), CHUNKS_PER_WORKER, lookahead,
+                                max_held=MAX_DELAY + lookahead * size)
         return in_process_results(settings, chunked(rest, size))
     return in_process_results(settings, chunked(keyed, size))
 

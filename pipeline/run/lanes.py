@@ -91,7 +91,6 @@ def lane_chunks(keyed_items: Iterable[tuple[str, object]], size: int,
     """Chunks of at most ``size`` items of one lane each, numbered by input position; a lane's partial
     chunk goes once its oldest item is ``max_delay`` items old, and every partial chunk at the end."""
     open_chunks: dict[str, LaneChunk] = {}
-    position = -1
     for position, (key, item) in enumerate(keyed_items):
         lane = _item_lane(item)
         chunk = open_chunks.setdefault(lane, LaneChunk(lane, [], [], 0))
@@ -122,22 +121,22 @@ class LaneOwners:
             self.volume[lane] *= VOLUME_DECAY
         self.volume[chunk.lane] = self.volume.get(chunk.lane, 0.0) + chunk.chars
         if chunk.lane not in self.owner:
-            loads = self._loads(self.owner)
+            loads = self._loads()
             self.owner[chunk.lane] = min(range(self.workers), key=lambda w: (loads[w], w))
         self.noted += 1
         if self.noted % REBALANCE_EVERY == 0:
             self._rebalance()
 
-    def _loads(self, owner: dict[str, int]) -> list[float]:
+    def _loads(self) -> list[float]:
         loads = [0.0] * self.workers
-        for lane, worker in owner.items():
+        for lane, worker in self.owner.items():
             loads[worker] += self.volume[lane]
         return loads
 
     def _rebalance(self) -> None:
         """Move the one lane of the busiest worker that evens the loads best, if that cuts its load by a
         tenth: one lane at a time, so the other lanes keep their warm workers."""
-        loads = self._loads(self.owner)
+        loads = self._loads()
         busiest = max(range(self.workers), key=lambda w: (loads[w], -w))
         idlest = min(range(self.workers), key=lambda w: (loads[w], w))
         moves = [(max(loads[busiest] - self.volume[lane], loads[idlest] + self.volume[lane]), lane)
@@ -172,10 +171,14 @@ class Reorder:
 
 
 def lane_results(submitters: list[Callable[[Chunk], Future]], chunks: Iterable[LaneChunk],
-                 per_worker: int, lookahead: int) -> Iterator[ChunkResult]:
+                 per_worker: int, lookahead: int, max_held: int) -> Iterator[ChunkResult]:
     """Each chunk to its lane's worker (``submitters[w]`` runs a chunk in worker ``w``), at most
     ``per_worker`` chunks in flight per worker and ``lookahead`` formed and waiting. Yields each
-    finished chunk's result (its worker's figures) with the items it completes in input order."""
+    finished chunk's result (its worker's figures) with the items it completes in input order.
+
+    No chunk is formed while ``max_held`` items wait for an earlier one and a chunk is running (a slow
+    article does not let the others fill memory); keep it above ``MAX_DELAY``, so that the chunk holding
+    the oldest item has been formed by then."""
     owners = LaneOwners(len(submitters))
     waiting: deque[LaneChunk] = deque()
     running: dict[Future, tuple[int, LaneChunk]] = {}
@@ -184,7 +187,8 @@ def lane_results(submitters: list[Callable[[Chunk], Future]], chunks: Iterable[L
     chunks = iter(chunks)
     try:
         while True:
-            while len(waiting) < lookahead and (chunk := next(chunks, None)) is not None:
+            while (len(waiting) < lookahead and (len(reorder.done) < max_held or not running)
+                   and (chunk := next(chunks, None))):
                 owners.note(chunk)
                 waiting.append(chunk)
             for worker, submit in enumerate(submitters):
