@@ -63,6 +63,11 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
     assert table.splitlines()[3].split()[:2] == ["full", "1"]
     # the profile's articles against the corpus's: the runs' CPU per article scales with their length
     assert profile["words_per_article"] > 50 and "words per article, the corpus" in table
+    # one process has no language lanes; with several workers the table says which lanes each one did
+    assert full["articles_by_lane_per_worker"] == [{}] and "language lane" not in table
+    full["articles_by_lane_per_worker"] = [{"uk": 5}, {"pl": 3, "ru": 2}]
+    assert "articles by language lane: uk 5; pl 3, ru 2" in format_report(report["corpus"], report["runs"], profile,
+                                                                         reference)
 
 
 def test_profile_samples_take_each_input_file_in_turn(tmp_path):

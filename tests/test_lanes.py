@@ -10,7 +10,7 @@ import pytest
 from pipeline.run.lanes import Reorder, lane_chunks, lane_of, lane_results
 from pipeline.run.parallel import ChunkResult, ItemResult
 from pipeline.types import RawArticle, ReadFailure
-from test_batch import extract, read_jsonl
+from test_batch import extract, manifest_of, read_jsonl
 
 NEWS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "news"
 
@@ -162,6 +162,9 @@ def test_two_workers_write_the_bytes_of_one_on_mixed_languages(tmp_path):
     strip = lambda rs: [{k: v for k, v in r.items() if k != "provenance"} for r in rs]  # noqa: E731
     assert strip(read_jsonl(one)) == strip(read_jsonl(two))
     assert {r["language"] for r in read_jsonl(two)} == {"pl", "ru", "cs", "bg"}
+    workers = manifest_of(two)["workers"].values()  # each worker's articles by lane
+    assert sum(sum(w["articles_by_lane"].values()) for w in workers) == len(rows)
+    assert set().union(*(w["articles_by_lane"] for w in workers)) == {"pl", "ru", "cs", "bg"}
 
 
 def test_a_lane_moves_only_when_the_mix_of_languages_changes():

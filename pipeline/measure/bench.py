@@ -280,6 +280,7 @@ def figures(label: str, workers: int, result: dict) -> dict:
         "cpu_ms_per_article": timing.get("cpu_ms_per_article") or {},
         "rss_mb_start_middle_end": [[w["rss_mb_start"], w["rss_mb_middle"], w["rss_mb_end"]] for w in rss],
         "cache": result["cache"], "executor": result["settings"]["executor"],
+        "articles_by_lane_per_worker": [w.get("articles_by_lane") or {} for w in rss],
     }
 
 
@@ -320,6 +321,9 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], refe
         if r["run"] == "full" and r.get("cpu_ms_per_article"):
             lines.append(f"\nin the workers, full run, {r['workers']} worker(s): CPU ms per article "
                          "(a rule stage: its own computing): " + _phase_line(r["cpu_ms_per_article"]))
+        if r["run"] == "full" and any(r.get("articles_by_lane_per_worker") or []):
+            lines.append("  articles by language lane: " + "; ".join(
+                ", ".join(f"{lane} {n}" for lane, n in lanes.items()) or "-" for lanes in r["articles_by_lane_per_worker"]))
     lines.append("rules:agreements = rules-only re-run after every language's agreements.yaml was edited; "
                  "rules:all-stages = after every rule file of every stage was edited (each rule stage runs again)")
     if stages and stages.get("articles"):

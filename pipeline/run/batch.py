@@ -71,6 +71,7 @@ class WorkerStats:
     articles: int = 0
     cpu_seconds: float = 0.0
     phase_cpu_seconds: Counter = field(default_factory=Counter)  # summed over the worker's chunks
+    articles_by_lane: Counter = field(default_factory=Counter)  # with language lanes (pipeline.run.lanes)
 
     def add(self, done: int, result: ChunkResult) -> None:
         self.samples.append((done, result.rss))
@@ -78,6 +79,8 @@ class WorkerStats:
         self.cpu_seconds = max(self.cpu_seconds, result.cpu_seconds)
         self.phase_cpu_seconds.update(result.phase_cpu_seconds)
         self.articles += result.articles
+        if result.lane is not None:
+            self.articles_by_lane[result.lane] += result.articles
         if len(self.samples) > 512:  # keep memory flat: every other sample, first and last kept
             self.samples = self.samples[:1] + self.samples[1:-1:2] + self.samples[-1:]
 
@@ -87,6 +90,7 @@ class WorkerStats:
         picks = sorted({round(i * (len(self.samples) - 1) / 10) for i in range(11)}) if self.samples else []
         return {"articles": self.articles, "peak_rss_mb": mb(self.peak_rss), "cpu_seconds": round(self.cpu_seconds, 2),
                 "phase_cpu_seconds": {k: round(v, 3) for k, v in self.phase_cpu_seconds.items()},
+                "articles_by_lane": dict(sorted(self.articles_by_lane.items())),
                 "rss_mb_start": mb(self.samples[0][1]) if self.samples else None,
                 "rss_mb_middle": mb(middle[1]), "rss_mb_end": mb(self.samples[-1][1]) if self.samples else None,
                 "rss_mb_by_articles_done": [[self.samples[i][0], mb(self.samples[i][1])] for i in picks]}

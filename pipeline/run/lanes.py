@@ -203,7 +203,7 @@ def lane_results(submitters: list[Callable[[Chunk], Future]], chunks: Iterable[L
                 worker, chunk = running.pop(future)
                 busy[worker] -= 1
                 result = future.result()
-                yield replace(result, items=reorder.add(chunk.sequence, result.items))
+                yield replace(result, items=reorder.add(chunk.sequence, result.items), lane=chunk.lane)
     finally:
         for future in running:
             future.cancel()

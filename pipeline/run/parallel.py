@@ -95,6 +95,7 @@ class ChunkResult:
     cpu_seconds: float = 0.0  # CPU time of the worker process so far (start-up included)
     phase_cpu_seconds: dict = field(default_factory=dict)  # this chunk's CPU seconds by phase and rule stage
     articles: int = 0  # items the worker did (``items`` may be another selection: pipeline.run.lanes reorders)
+    lane: str | None = None  # the chunk's language lane (pipeline.run.lanes), None without lanes
 
 
 # What a worker's CPU time is spent on, per chunk: the phases in order, then each rule stage.
