@@ -396,7 +396,7 @@ def _apply_variety(scores: dict[str, float], sample: str, letters: Counter[str],
     the group's total probability is then shared in proportion to those scores.
     """
     best = _ranked(scores)[0][0]
-    dominant = _dominant_script(letters, rules)
+    dominant = dominant_script(letters, rules)
     for group in rules.varieties:
         if best not in group.languages or dominant != group.script:
             continue
@@ -422,7 +422,7 @@ def _letters_outside_names(sample: str, letters: Counter[str], rules: LangidRule
     """The letters of the words not capitalised inside a sentence of a Latin-script text: the letters of
     quoted names ("Łódź", "Großkopf") do not rule out the language around them. All letters when too
     few are left."""
-    if _dominant_script(letters, rules) != "Latin":
+    if dominant_script(letters, rules) != "Latin":
         return letters  # Cyrillic names carry no letters foreign to the languages around them
     ordinary = " ".join(word for word, start in _words(sample) if not _name_at(sample, word, start))
     counts = letter_counts(ordinary)
@@ -475,7 +475,8 @@ def _function_word_language(scores: dict[str, float], sample: str, rules: Langid
     return language
 
 
-def _dominant_script(letters: Counter[str], rules: LangidRules) -> str | None:
+def dominant_script(letters: Counter[str], rules: LangidRules) -> str | None:
+    """The script with the most letters (``letter_counts``), by the scripts of the langid rules."""
     by_script = _script_totals(_letters_by_script(letters, rules))
     return by_script.most_common(1)[0][0] if by_script else None
 

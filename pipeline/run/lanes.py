@@ -25,12 +25,11 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.nlp.langid import dominant_script, langid_rules, letter_counts
 from pipeline.run.parallel import Chunk, ChunkResult, ItemResult
 from pipeline.types import RawArticle
 
 LANES_FILE = Path(__file__).with_name("lanes.yaml")
-CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-LATIN = re.compile(r"[A-Za-z]")
 # A lane's partial chunk is sent once its oldest article is this many articles behind the reader, so a
 # rare language's articles wait in the reorder buffer for at most about this many others.
 MAX_DELAY = 512
@@ -75,15 +74,8 @@ def lane_of(text: str, table: LaneTable | None = None) -> str:
             scores[lane] = scores.get(lane, 0.0) + weight
     if scores:
         return max(scores, key=lambda lane: (scores[lane], lane))  # a tie goes the same way every run
-    if CYRILLIC.search(sample):
-        return table.scripts["cyrillic"]
-    return table.scripts["latin" if LATIN.search(sample) else "other"]
-
-
-def _item_lane(item) -> str:
-    if isinstance(item, RawArticle):
-        return lane_of(item.text or item.html or "")
-    return "-"  # a read failure: no text, any worker records it
+    script = dominant_script(letter_counts(sample), langid_rules())  # the scripts as language id knows them
+    return table.scripts.get(script or "", table.scripts["other"])
 
 
 def lane_chunks(keyed_items: Iterable[tuple[str, object]], size: int,
@@ -92,11 +84,15 @@ def lane_chunks(keyed_items: Iterable[tuple[str, object]], size: int,
     chunk goes once its oldest item is ``max_delay`` items old, and every partial chunk at the end."""
     open_chunks: dict[str, LaneChunk] = {}
     for position, (key, item) in enumerate(keyed_items):
-        lane = _item_lane(item)
+        if isinstance(item, RawArticle):
+            text = item.text or item.html or ""
+            lane = lane_of(text)
+        else:
+            text, lane = "", "-"  # a read failure: any worker records it
         chunk = open_chunks.setdefault(lane, LaneChunk(lane, [], [], 0))
         chunk.sequence.append(position)
         chunk.chunk.append((key, item))
-        chunk.chars += len(getattr(item, "text", None) or getattr(item, "html", None) or "")
+        chunk.chars += len(text)
         if len(chunk.chunk) == size:
             yield open_chunks.pop(lane)
         for stale in [c for c in open_chunks.values() if c.sequence[0] <= position - max_delay]:
