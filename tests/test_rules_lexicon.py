@@ -67,3 +67,19 @@ def test_start_filter_finds_every_kind_of_first_word_at_each_place():
     found = [(m.label, doc.text[m.start:m.end]) for m in lexicon.find(build_units(doc))]
     assert found == [("contained", "smluvní"), ("short", "od"), ("long", "dohody"), ("prefix", "podpisem"),
                      ("short", "od"), ("long", "dohoda"), ("suffix", "partnerstvím"), ("short prefix", "zlaté")]
+
+
+@pytest.mark.parametrize("lang,text,phrase", [
+    ("uk", "Угоду підписали 5 травня. Мери підписали меморандум. Угоду підписали знову", "підпис*|угод*"),
+    ("pl", "Umowę podpisano w maju. Burmistrzowie podpisali umowę o partnerstwie.", "umow* ... partnerstw*|podpis*"),
+])
+def test_find_starting_keeps_the_matches_that_start_there(lang, text, phrase):
+    """``starting`` (the dates stage passes its dates' sentences) drops the matches that start elsewhere
+    and changes none of the others."""
+    doc = SpacyEngine.blank(lang).annotate(text, lang)
+    lexicon = Lexicon([("x", phrase)])
+    every = lexicon.find(build_units(doc))
+    second = range(text.index(".") + 2, text.index(".", text.index(".") + 1))  # the second sentence
+    kept = lexicon.find(build_units(doc), lambda start: start in second)
+    assert len(every) > len(kept) > 0
+    assert kept == [m for m in every if m.start in second]

@@ -589,10 +589,12 @@ class CueKinds:
     own: str | None  # the first kind cued inside the date's own clause
 
 
-def _cues_by_segment(doc: AnnotatedDoc, g: Grammar) -> tuple[list[tuple[int, int]], dict[int, list[Cue]]]:
+def _cues_by_segment(doc: AnnotatedDoc, g: Grammar, dates: list[Found]) -> tuple[list[tuple[int, int]], dict[int, list[Cue]]]:
+    """The cues of the segments that hold one of ``dates``: a date reads only its own segment's cues."""
     pieces = segments(doc)
+    wanted = {segment_of(pieces, f.start) for f in dates} - {None}
     found: dict[int, list[Cue]] = {}
-    for match in g.cues.find(doc_units(doc)):
+    for match in g.cues.find(doc_units(doc), lambda start: segment_of(pieces, start) in wanted):
         seg = segment_of(pieces, match.start)
         if seg is not None:
             rank = _cue_rank(g, match.phrase)
@@ -639,7 +641,7 @@ def find_dates(doc: AnnotatedDoc, published: str | None) -> DatesResult:
             published = _iso(dateline.year, dateline.month, dateline.day)
     resolved = _restatements_dropped(doc.text, [(f, v) for f in found if (v := _resolve(f, published)) is not None])
     reference = _reference_year(resolved, published)
-    pieces, cues = _cues_by_segment(doc, g) if resolved else ([], {})  # an article with no date: no cue search
+    pieces, cues = _cues_by_segment(doc, g, [f for f, _ in resolved]) if resolved else ([], {})
     items: dict[str, DateItem] = {}
     for f, value in resolved:
         mention = Mention(text=doc.text[f.start:f.end], start=f.start, end=f.end)

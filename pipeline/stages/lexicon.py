@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress, count
 from operator import attrgetter, methodcaller
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from pipeline.types import AnnotatedDoc
 
@@ -193,10 +193,14 @@ class Lexicon:
             self._accepting_of[key] = found
         return found
 
-    def find(self, units: list[Unit]) -> list[Match]:
-        """Every match of every phrase (overlapping), in order of position."""
+    def find(self, units: list[Unit], starting: Callable[[int], bool] | None = None) -> list[Match]:
+        """Every match of every phrase (overlapping), in order of position; ``starting``: only the matches
+        whose start (a character offset) it accepts, the others not tried."""
         matches = []
-        for i in self._starts.positions(units if isinstance(units, Units) else Units(units)):
+        starts = self._starts.positions(units if isinstance(units, Units) else Units(units))
+        if starting is not None:
+            starts = [i for i in starts if starting(units[i].start)]
+        for i in starts:
             unit = units[i]
             if unit.stop:
                 continue
