@@ -1529,6 +1529,8 @@ def _city_mentions(doc: AnnotatedDoc) -> list[Candidate]:
     known: dict = {}  # evidence terms of each candidate and choice, shared by the two passes
     surnames = _surnames(found, doc.text, doc.language, rules.trigger_before)
     first = _assess(found, doc, gazetteer, geo, rules, home, {}, known, surnames)
+    if not first:  # no co-countries, nothing written, no short form: the second pass would be this one again
+        return first
     co_countries: dict[str, set[int]] = {}  # country -> the places accepted there in the first pass
     for c in first:
         co_countries.setdefault(c.place.country_code, set()).add(c.place.geonames_id)
