@@ -47,11 +47,11 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 # count of container objects made and not yet freed grows by 500,000, not 700. An article's rule stages
 # make hundreds of thousands of tuples and lists, nearly all freed by reference counting (each free lowers
 # the count); what a young collection walks is what survived, mostly new entries of the word caches, which
-# it cannot free. At 700 the collector ran ~3 times per article (one process over 2,663 news articles: 16.0 s
-# of collection); at 50,000 it ran every ~60 articles, 1.0-1.2 ms per article of walking live cache entries
-# (2,532 news articles of 4 languages, rule stages alone); at 500,000 it ran 3 times in a worker's 1,899
-# articles of 8 languages, under 0.01 ms per article, and the worker's peak RSS did not move (737 MB). Little is cyclic garbage, which only the collector
-# frees (a full collection after 699 articles annotated and extracted found 114 objects), and the bound
+# it cannot free. At 700 the collector ran ~3 times per article (one process over 2,663 news articles:
+# 16.0 s of collection); at 50,000 every ~60 articles, 1.0-1.4 ms per article (2,532 news articles of 4
+# languages, rule stages alone); at 500,000 it ran 3 times in a worker's 1,899 articles of 8 languages,
+# under 0.01 ms per article, and the worker's peak RSS did not move (737 MB). Little is cyclic garbage,
+# which only the collector frees (a full collection after 699 articles found 114 objects), and the bound
 # stays: 500,000 such objects would start a collection.
 GC_THRESHOLDS = (500_000, 10, 10)
 
