@@ -52,7 +52,15 @@ def test_bench_prints_speed_and_memory_of_full_and_rules_only_runs(tmp_path):
 
     reference = report["reference"]
     assert reference["articles"] == 6 and reference["articles_per_second"] > full["articles_per_second"]
+    # taken right before and right after the full runs, and pooled: the ratio is not set by when one ran
+    before, after = reference["before"], reference["after"]
+    assert before["articles"] == after["articles"] == 6 and before["tokens"] == after["tokens"] > 6 * 100
+    assert reference["tokens"] == 2 * before["tokens"]
+    assert min(before["articles_per_second"], after["articles_per_second"]) <= reference["articles_per_second"] \
+        <= max(before["articles_per_second"], after["articles_per_second"])
     table = format_report(report["corpus"], report["runs"], profile, reference)
+    assert f"{before['articles_per_second']:.1f} right before the full runs, " \
+           f"{after['articles_per_second']:.1f} right after" in table
     assert "rules:agreements / full, 1 worker(s):" in table and "peak RSS MB/worker" in table
     assert "% of the tokenizer alone" in table
     # the same ratio in CPU time, which a loaded machine does not distort

@@ -58,11 +58,12 @@ def bench(
     cache. The rules-only re-runs use the cache of the full run with the most
     workers after a real rules change, in a copy of the rules: first every
     language's agreements.yaml edited (only that stage runs again), then every
-    rule file of every stage edited (every rule stage runs again). Run it with
-    `nice` on a shared machine.
+    rule file of every stage edited (every rule stage runs again). The reference,
+    spaCy's blank tokenizer alone in this process, runs right before and right
+    after the full runs, pooled. Run it with `nice` on a shared machine.
     """
-    from pipeline.measure.bench import (NEWS, RULES_EDITS, corpus_stats, edited_rules, figures, format_report, make_corpus,
-                                profile_stages, run_extract, tokenizer_reference)
+    from pipeline.measure.bench import (NEWS, RULES_EDITS, bracketed_reference, corpus_stats, edited_rules, figures,
+                                        format_report, make_corpus, profile_stages, run_extract, tokenizer_reference)
 
     work = keep or Path(tempfile.mkdtemp(prefix="citylinks-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -80,11 +81,13 @@ def bench(
             inputs = [stats["path"]]
         typer.echo(f"corpus ready: {stats['articles']} articles; running...", err=True)
         rows = []
+        before = tokenizer_reference(inputs, stats["articles"])
         for count in sorted(set(workers)):
             result = run_extract(inputs, work / f"full-{count}.jsonl", work / f"cache-{count}", count,
                                  chunk_size=chunk_size)
             rows.append(figures("full", count, result))
             typer.echo(f"  full run, {count} worker(s): {rows[-1]['articles_per_second']} articles/s", err=True)
+        reference = bracketed_reference(before, tokenizer_reference(inputs, stats["articles"]))
         most = max(workers)
         for label, stems in RULES_EDITS:
             rules = edited_rules(work / f"rules-{label}", stems)
@@ -93,7 +96,6 @@ def bench(
             rows.append(figures(f"rules:{label}", most, result))
             typer.echo(f"  rules-only re-run, {label} edited: {rows[-1]['articles_per_second']} articles/s", err=True)
         stages = profile_stages(inputs, profile) if profile else {}
-        reference = tokenizer_reference(inputs, stats["articles"])
     except RuntimeError as exc:
         raise fail_usage(str(exc))
     finally:

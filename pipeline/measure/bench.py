@@ -201,7 +201,20 @@ def tokenizer_reference(inputs: list[str], articles: int = 1000) -> dict:
     return {"articles": counted, "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
             "articles_per_second": round(counted / seconds, 1) if seconds else None,
             "articles_per_cpu_second": round(counted / cpu_seconds, 1) if cpu_seconds else None,
-            "tokens_per_second": round(tokens / seconds) if seconds else None}
+            "tokens": tokens, "tokens_per_second": round(tokens / seconds) if seconds else None}
+
+
+def bracketed_reference(before: dict, after: dict) -> dict:
+    """Two tokenizer references, taken right before and right after the full runs, pooled: a machine whose
+    speed drifts by 10-15% within minutes would otherwise set the ratio by when the one reference ran."""
+    seconds, cpu_seconds = before["seconds"] + after["seconds"], before["cpu_seconds"] + after["cpu_seconds"]
+    articles = before["articles"] + after["articles"]
+    tokens = before["tokens"] + after["tokens"]
+    return {"articles": before["articles"], "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
+            "articles_per_second": round(articles / seconds, 1) if seconds else None,
+            "articles_per_cpu_second": round(articles / cpu_seconds, 1) if cpu_seconds else None,
+            "tokens": tokens, "tokens_per_second": round(tokens / seconds) if seconds else None,
+            "before": before, "after": after}
 
 
 def profile_stages(inputs: list[str], articles: int = 100) -> dict:
@@ -307,7 +320,8 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], refe
         lines.append("\n" + "\n".join(ratios))
     if reference and reference.get("articles_per_second"):
         lines.append(f"\nreference: spaCy's blank tokenizer alone, one process, {reference['articles']} of the same "
-                     f"articles: {reference['articles_per_second']:.1f} articles/s, {reference['tokens_per_second']} tokens/s")
+                     f"articles: {reference['articles_per_second']:.1f} articles/s, {reference['tokens_per_second']} tokens/s"
+                     + _bracket_note(reference))
         for r in rows:
             if r["run"] == "full" and r["articles_per_second"]:
                 per_worker = r["articles_per_second"] / r["workers"]
@@ -338,6 +352,13 @@ def format_report(corpus: dict, rows: list[dict], stages: dict[str, float], refe
     lines.append("\narticles/s and words/s: over the run's wall time, start-up (process start, model loading "
                  "until the first chunk is back) included; steady/s: after start-up")
     return "\n".join(lines)
+
+
+def _bracket_note(reference: dict) -> str:
+    if not (reference.get("before") and reference.get("after")):
+        return ""
+    return (f" (pooled: {reference['before']['articles_per_second']:.1f} right before the full runs, "
+            f"{reference['after']['articles_per_second']:.1f} right after)")
 
 
 def _phase_line(ms: dict[str, float]) -> str:
