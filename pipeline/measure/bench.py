@@ -198,23 +198,23 @@ def tokenizer_reference(inputs: list[str], articles: int = 1000) -> dict:
         seconds += time.perf_counter() - started
         cpu_seconds += time.process_time() - cpu_started
         counted += 1
-    return {"articles": counted, "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
-            "articles_per_second": round(counted / seconds, 1) if seconds else None,
-            "articles_per_cpu_second": round(counted / cpu_seconds, 1) if cpu_seconds else None,
+    return _rates(counted, counted, seconds, cpu_seconds, tokens)
+
+
+def _rates(articles: int, timed: int, seconds: float, cpu_seconds: float, tokens: int) -> dict:
+    """A reference's figures: ``articles`` it read, from ``timed`` tokenizations in ``seconds`` (wall, CPU)."""
+    return {"articles": articles, "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
+            "articles_per_second": round(timed / seconds, 1) if seconds else None,
+            "articles_per_cpu_second": round(timed / cpu_seconds, 1) if cpu_seconds else None,
             "tokens": tokens, "tokens_per_second": round(tokens / seconds) if seconds else None}
 
 
 def bracketed_reference(before: dict, after: dict) -> dict:
     """Two tokenizer references, taken right before and right after the full runs, pooled: a machine whose
     speed drifts by 10-15% within minutes would otherwise set the ratio by when the one reference ran."""
-    seconds, cpu_seconds = before["seconds"] + after["seconds"], before["cpu_seconds"] + after["cpu_seconds"]
-    articles = before["articles"] + after["articles"]
-    tokens = before["tokens"] + after["tokens"]
-    return {"articles": before["articles"], "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
-            "articles_per_second": round(articles / seconds, 1) if seconds else None,
-            "articles_per_cpu_second": round(articles / cpu_seconds, 1) if cpu_seconds else None,
-            "tokens": tokens, "tokens_per_second": round(tokens / seconds) if seconds else None,
-            "before": before, "after": after}
+    pooled = _rates(before["articles"], before["articles"] + after["articles"], before["seconds"] + after["seconds"],
+                    before["cpu_seconds"] + after["cpu_seconds"], before["tokens"] + after["tokens"])
+    return {**pooled, "before": before, "after": after}
 
 
 def profile_stages(inputs: list[str], articles: int = 100) -> dict:
