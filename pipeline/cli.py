@@ -83,14 +83,17 @@ def extract(
     annotations from the cache, so only the rule stages run.
     """
     from pipeline.rules import use_rules_dir
-    from pipeline.run.batch import RunOptions, run
-    from pipeline.run.cache import default_cache_dir
-    from pipeline.run.resume import ResumeError
+    from pipeline.run.parallel import start_fork_server_early
 
     if no_cache and rules_only:
         raise fail_usage("--rules-only needs the annotation cache; drop --no-cache")
     if rules is not None:
         use_rules_dir(rules.resolve())
+    if dask is None:
+        start_fork_server_early(inputs, workers)
+    from pipeline.run.batch import RunOptions, run
+    from pipeline.run.cache import default_cache_dir
+    from pipeline.run.resume import ResumeError
     if output is not None and str(output) == "-":
         output = None
     errors_path = errors or (output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl") if output else None)

@@ -138,3 +138,37 @@ def test_stdout_output_has_no_side_files(reference, tmp_path):
     assert result.stdout.encode() == reference["out"]
     assert "corpus.jsonl:6" in result.stderr  # errors go to stderr when there is no errors file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]
+
+
+EARLY_START = """
+import multiprocessing, os, sys
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
+from pipeline.run.parallel import start_fork_server_early
+small, big = sys.argv[1], sys.argv[2]
+os.environ.pop("OPENBLAS_NUM_THREADS", None)
+print(start_fork_server_early([small], 2), start_fork_server_early([big], 1), forkserver._forkserver._forkserver_pid)
+print(start_fork_server_early([big], 2), forkserver._forkserver._forkserver_pid is not None)
+with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    print(pool.submit(os.getenv, "OPENBLAS_NUM_THREADS").result())
+"""
+
+
+def test_the_fork_server_starts_early_only_for_an_input_that_needs_workers(tmp_path):
+    """A big input's fork server starts before the main process imports the extractor, with one BLAS thread
+    per worker in its environment; a small input (run in-process) or one worker starts none."""
+    import subprocess
+    import sys
+
+    from pipeline.run.parallel import EARLY_FORK_SERVER_BYTES, _input_bytes
+
+    small, folder = ROOT / "data" / "raw" / "uk_lutsk_lublin.txt", tmp_path / "big"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"part{n}.txt").write_text("Мэр Самары. " * (EARLY_FORK_SERVER_BYTES // 40), encoding="utf-8")
+    assert _input_bytes([str(small)], EARLY_FORK_SERVER_BYTES) == small.stat().st_size
+    assert _input_bytes(["-", str(folder)], EARLY_FORK_SERVER_BYTES) >= EARLY_FORK_SERVER_BYTES
+    done = subprocess.run([sys.executable, "-c", EARLY_START, str(small), str(folder)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["False False None", "True True", "1"]
