@@ -78,19 +78,23 @@ def start_fork_server_early(inputs: list[str], workers: int) -> bool:
 
 
 def _input_bytes(inputs: list[str], enough: int) -> int:
-    """The size of the input files, counted until ``enough`` (stdin counts nothing)."""
+    """The size of the input files, counted until ``enough`` (stdin counts nothing; a file that cannot be
+    read ends the count: the run reports it, this guess does not)."""
     total = 0
-    for name in inputs:
-        path = Path(name)
-        if path.is_file():
-            total += path.stat().st_size
-        elif path.is_dir():
-            for file in path.rglob("*"):
-                total += file.stat().st_size if file.is_file() else 0
-                if total >= enough:
-                    break
-        if total >= enough:
-            break
+    try:
+        for name in inputs:
+            path = Path(name)
+            if path.is_file():
+                total += path.stat().st_size
+            elif path.is_dir():
+                for file in path.rglob("*"):
+                    total += file.stat().st_size if file.is_file() else 0
+                    if total >= enough:
+                        break
+            if total >= enough:
+                break
+    except OSError:
+        pass
     return total
 
 
