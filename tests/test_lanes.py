@@ -190,22 +190,22 @@ def test_a_lane_moves_only_when_the_mix_of_languages_changes():
     assert sum(owners.owner[lane] != first[lane] for lane in staying) == 1
 
 
-def test_a_chunk_is_cut_into_pieces_of_consecutive_items():
-    from pipeline.run.lanes import pieces
+def test_a_chunk_splits_into_its_first_items_and_the_rest():
+    from pipeline.run.lanes import split
 
     chunk = next(lane_chunks(items_of(["Мэр Самары ы"] * 10), size=10))
-    cut = pieces(chunk, 4)
-    assert [len(piece.chunk) for piece in cut] == [3, 3, 3, 1]
-    assert [p for piece in cut for p in piece.sequence] == chunk.sequence
-    assert [key for piece in cut for key, _ in piece.chunk] == [key for key, _ in chunk.chunk]
-    assert sum(piece.chars for piece in cut) == chunk.chars and {piece.lane for piece in cut} == {"ru"}
-    assert [len(piece.chunk) for piece in pieces(cut[-1], 4)] == [1]
+    head, rest = split(chunk, 3)
+    assert head.sequence == chunk.sequence[:3] and rest.sequence == chunk.sequence[3:]
+    assert [key for _, (key, _) in enumerate(head.chunk + rest.chunk)] == [key for key, _ in chunk.chunk]
+    assert head.chars + rest.chars == chunk.chars and head.lane == rest.lane == "ru"
+    assert split(chunk, 10) == (chunk, None)
 
 
 def test_once_all_is_read_the_last_chunks_go_in_pieces_to_free_workers():
-    """The whole input fits the lookahead, so it is all read at once: every chunk goes in quarters, and a
-    worker has one at a time (none waits queued behind a running one, where a free worker could not take it)."""
-    from pipeline.run.lanes import END_PIECES
+    """The whole input fits the lookahead, so it is all read at once: a worker has one chunk at a time (none
+    waits queued behind a running one, where a free worker could not take it), and takes at most a quarter
+    of the articles left (two workers): whole chunks first, then ever smaller ones, the last of one article."""
+    from pipeline.run.lanes import END_SHARE
 
     pools = [ThreadPoolExecutor(1) for _ in range(2)]
     in_flight, most = [0, 0], [0, 0]
@@ -223,12 +223,15 @@ def test_once_all_is_read_the_last_chunks_go_in_pieces_to_free_workers():
             return ChunkResult(items, worker, 0, 0, articles=len(items))
         return pools[worker].submit(work)
 
-    texts = ["Мэр Самары ы", "Prezydent Gdańska ł"] * 16
+    texts = ["Мэр Самары ы", "Prezydent Gdańska ł"] * 32
     submitters = [lambda chunk, w=w: submit(w, chunk) for w in range(2)]
-    results = list(lane_results(submitters, lane_chunks(items_of(texts), 8), per_worker=2, lookahead=8,
+    results = list(lane_results(submitters, lane_chunks(items_of(texts), 16), per_worker=2, lookahead=8,
                                 max_held=10_000))
     for pool in pools:
         pool.shutdown()
-    assert [i.key for r in results for i in r.items] == [f"k{n}" for n in range(32)]
-    assert [r.articles for r in results] == [8 // END_PIECES] * (32 * END_PIECES // 8)
+    assert [i.key for r in results for i in r.items] == [f"k{n}" for n in range(64)]
+    sizes = [r.articles for r in results]
+    assert sum(sizes) == 64 and 16 in sizes and max(sizes) == 16
+    assert sizes.count(1) >= END_SHARE * 2 - 1  # the last few articles go one by one
+    assert len(sizes) <= 24  # guided: the pieces shrink geometrically, ~log(64) of them, not 64
     assert most == [1, 1]

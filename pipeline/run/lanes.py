@@ -34,7 +34,9 @@ LANES_FILE = Path(__file__).with_name("lanes.yaml")
 # rare language's articles wait in the reorder buffer for at most about this many others.
 MAX_DELAY = 512
 REBALANCE_EVERY = 16  # chunks
-END_PIECES = 4  # each chunk still waiting when the input is all read is cut into this many
+# Once the input is all read, a worker takes at most 1/(this x workers) of the articles left: the last chunks
+# shrink with the work left (guided self-scheduling), so the workers end close together.
+END_SHARE = 2
 VOLUME_DECAY = 0.98  # per chunk: a chunk 34 chunks old counts half
 
 
@@ -102,12 +104,14 @@ def _text_of(item: object) -> str:
     return (item.text or item.html or "") if isinstance(item, RawArticle) else ""
 
 
-def pieces(chunk: LaneChunk, parts: int) -> list[LaneChunk]:
-    """The chunk cut into ``parts`` chunks of consecutive items (fewer when it has fewer items)."""
-    size = -(-len(chunk.chunk) // parts)
-    return [LaneChunk(chunk.lane, chunk.sequence[i:i + size], chunk.chunk[i:i + size],
-                      sum(len(_text_of(item)) for _, item in chunk.chunk[i:i + size]))
-            for i in range(0, len(chunk.chunk), size)]
+def split(chunk: LaneChunk, size: int) -> tuple[LaneChunk, LaneChunk | None]:
+    """The chunk's first ``size`` items as a chunk, and the rest as another (None: nothing left)."""
+    if len(chunk.chunk) <= size:
+        return chunk, None
+    parts = [LaneChunk(chunk.lane, chunk.sequence[i:j], chunk.chunk[i:j],
+                       sum(len(_text_of(item)) for _, item in chunk.chunk[i:j]))
+             for i, j in ((0, size), (size, len(chunk.chunk)))]
+    return parts[0], parts[1]
 
 
 class LaneOwners:
@@ -186,11 +190,11 @@ def lane_results(submitters: list[Callable[[Chunk], Future]], chunks: Iterable[L
     article does not let the others fill memory); keep it above ``MAX_DELAY``, so that the chunk holding
     the oldest item has been formed by then.
 
-    Once the input is read, the chunks still waiting are cut into ``END_PIECES`` each, and a worker gets
-    its next one only when it is free: a chunk queued behind a running one could not move to a worker that
-    runs out of work meanwhile, and smaller last chunks end the workers closer together (on the 5,325 news
-    articles, the last two chunks of a lane, queued on one worker, kept the other idle for the last 7 s of
-    111)."""
+    Once the input is read, a worker gets its next chunk only when it is free, and at most 1/(``END_SHARE``
+    x workers) of the articles left (the rest of its chunk waits): a chunk queued behind a running one could
+    not move to a worker that runs out of work meanwhile, and the last chunks shrink, so the workers end
+    close together (on the 5,325 news articles, the last two chunks of a lane, queued on one worker, kept
+    the other idle for the last 7 s of 111)."""
     owners = LaneOwners(len(submitters))
     waiting: deque[LaneChunk] = deque()
     running: dict[Future, tuple[int, LaneChunk]] = {}
@@ -204,7 +208,6 @@ def lane_results(submitters: list[Callable[[Chunk], Future]], chunks: Iterable[L
                 chunk = next(chunks, None)
                 if chunk is None:
                     read_all = True
-                    waiting = deque(piece for chunk in waiting for piece in pieces(chunk, END_PIECES))
                     break
                 owners.note(chunk)
                 waiting.append(chunk)
@@ -212,6 +215,11 @@ def lane_results(submitters: list[Callable[[Chunk], Future]], chunks: Iterable[L
             for worker, submit in enumerate(submitters):
                 while busy[worker] < in_flight and (chunk := owners.pick(worker, waiting, busy[worker] == 0)):
                     waiting.remove(chunk)
+                    if read_all:
+                        left = len(chunk.chunk) + sum(len(c.chunk) for c in waiting)
+                        chunk, rest = split(chunk, -(-left // (END_SHARE * len(submitters))))
+                        if rest is not None:
+                            waiting.appendleft(rest)
                     running[submit(chunk.chunk)] = (worker, chunk)
                     busy[worker] += 1
             if not running:
