@@ -196,7 +196,7 @@ def test_a_chunk_splits_into_its_first_items_and_the_rest():
     chunk = next(lane_chunks(items_of(["Мэр Самары ы"] * 10), size=10))
     head, rest = split(chunk, 3)
     assert head.sequence == chunk.sequence[:3] and rest.sequence == chunk.sequence[3:]
-    assert [key for _, (key, _) in enumerate(head.chunk + rest.chunk)] == [key for key, _ in chunk.chunk]
+    assert [key for key, _ in head.chunk + rest.chunk] == [key for key, _ in chunk.chunk]
     assert head.chars + rest.chars == chunk.chars and head.lane == rest.lane == "ru"
     assert split(chunk, 10) == (chunk, None)
 

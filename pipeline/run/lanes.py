@@ -108,10 +108,12 @@ def split(chunk: LaneChunk, size: int) -> tuple[LaneChunk, LaneChunk | None]:
     """The chunk's first ``size`` items as a chunk, and the rest as another (None: nothing left)."""
     if len(chunk.chunk) <= size:
         return chunk, None
-    parts = [LaneChunk(chunk.lane, chunk.sequence[i:j], chunk.chunk[i:j],
-                       sum(len(_text_of(item)) for _, item in chunk.chunk[i:j]))
-             for i, j in ((0, size), (size, len(chunk.chunk)))]
-    return parts[0], parts[1]
+    return _part(chunk, 0, size), _part(chunk, size, len(chunk.chunk))
+
+
+def _part(chunk: LaneChunk, start: int, end: int) -> LaneChunk:
+    items = chunk.chunk[start:end]
+    return LaneChunk(chunk.lane, chunk.sequence[start:end], items, sum(len(_text_of(item)) for _, item in items))
 
 
 class LaneOwners:
