@@ -183,10 +183,15 @@ def read_csv_file(path: Path) -> Iterator[Item]:
         yield ReadFailure(path.name, str(path), f"malformed CSV: {exc}")
 
 
+def files_under(directory: Path) -> Iterator[Path]:
+    """The files a directory input holds, in no order (hidden files are no input)."""
+    return (p for p in directory.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
 def read_path(path: Path) -> Iterator[Item]:
     """Dispatch one path (file or directory) to its reader."""
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        for child in sorted(files_under(path)):
             yield from read_path(child)
         return
     if not path.exists():

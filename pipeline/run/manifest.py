@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.ingest.readers import files_under
 from pipeline.rules import rule_file_hashes, rules_dir, rules_hash
 
 FORMAT = 1
@@ -62,8 +63,7 @@ def input_files(inputs: list[str]) -> list[dict]:
             files.append({"path": "<stdin>", "bytes": None, "sha256": None})
             continue
         path = Path(name)
-        paths = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) \
-            if path.is_dir() else [path]
+        paths = sorted(files_under(path)) if path.is_dir() else [path]
         for p in paths:
             try:
                 files.append({"path": str(p), "bytes": p.stat().st_size, "sha256": file_sha256(p)})

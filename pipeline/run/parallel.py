@@ -71,15 +71,16 @@ def start_fork_server_early(inputs: list[str], workers: int) -> bool:
         return False
     from multiprocessing import forkserver
 
-    one_thread_per_worker()  # the fork server's environment is its workers'
-    multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
+    worker_context("forkserver")
     forkserver.ensure_running()
     return True
 
 
 def _input_bytes(inputs: list[str], enough: int) -> int:
-    """The size of the input files, counted until ``enough`` (stdin counts nothing; a file that cannot be
-    read ends the count: the run reports it, this guess does not)."""
+    """The size of the input files (directories expanded as the readers do), counted until ``enough`` (stdin
+    counts nothing; a file that cannot be read ends the count: the run reports it, this guess does not)."""
+    from pipeline.ingest.readers import files_under
+
     total = 0
     try:
         for name in inputs:
@@ -87,8 +88,8 @@ def _input_bytes(inputs: list[str], enough: int) -> int:
             if path.is_file():
                 total += path.stat().st_size
             elif path.is_dir():
-                for file in path.rglob("*"):
-                    total += file.stat().st_size if file.is_file() else 0
+                for file in files_under(path):
+                    total += file.stat().st_size
                     if total >= enough:
                         break
             if total >= enough:
@@ -96,6 +97,16 @@ def _input_bytes(inputs: list[str], enough: int) -> int:
     except OSError:
         pass
     return total
+
+
+def worker_context(start_method: str):
+    """The multiprocessing context that starts the workers, with their environment set first (a fork server
+    started from it passes that environment on) and, for a fork server, what it imports."""
+    one_thread_per_worker()
+    context = multiprocessing.get_context(start_method)
+    if start_method == "forkserver":
+        context.set_forkserver_preload(FORK_SERVER_PRELOAD)  # no change once the server runs
+    return context
 
 
 def one_thread_per_worker() -> None:
@@ -359,10 +370,7 @@ def in_process_results(settings: WorkerSettings, chunks: Iterable[Chunk]) -> Ite
 def process_pool(settings: WorkerSettings, workers: int, start_method: str = START_METHOD):
     """Worker processes, each its own executor; yields one submit function per process (pipeline.run.lanes
     decides which process runs a chunk)."""
-    one_thread_per_worker()
-    context = multiprocessing.get_context(start_method)
-    if start_method == "forkserver":
-        context.set_forkserver_preload(FORK_SERVER_PRELOAD)  # no change once start_fork_server_early ran
+    context = worker_context(start_method)
     import psutil
 
     me = psutil.Process()
